@@ -1,0 +1,57 @@
+import type { Batch } from '../pdata/batch.ts';
+
+/** Something that takes batches of one signal: a processor, exporter, connector or fan-out. */
+export interface Consumer {
+  /**
+   * True when the consumer changes the batches it is given. A fan-out hands such a
+   * consumer a batch of its own; read-only consumers share one.
+   */
+  readonly mutates: boolean;
+  /**
+   * Resolves once the batch is accepted: queued by every exporter downstream, or written.
+   * Rejects with a ConsumerError; anything else thrown counts as a permanent failure.
+   */
+  consume(batch: Batch): Promise<void>;
+}
+
+/**
+ * A refusal from downstream. `retryable` tells the receiver to answer with a retryable
+ * status (HTTP 429/503, gRPC RESOURCE_EXHAUSTED/UNAVAILABLE, Kafka: pause and retry);
+ * otherwise the data was dropped for good and the sender must not retry.
+ */
+export class ConsumerError extends Error {
+  readonly retryable: boolean;
+  /** A short, fixed reason, used as a metric label: `queue_full`, `memory_limit`, ... */
+  readonly reason: string;
+  /** A hint for the sender, in milliseconds (HTTP Retry-After, gRPC RetryInfo). */
+  readonly retryAfterMs: number | undefined;
+  /** Items refused, when fewer than the whole batch (OTLP partial success). */
+  readonly rejected: number | undefined;
+
+  constructor(
+    message: string,
+    opts: { retryable: boolean; reason: string; retryAfterMs?: number; rejected?: number; cause?: unknown },
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ConsumerError';
+    this.retryable = opts.retryable;
+    this.reason = opts.reason;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.rejected = opts.rejected;
+  }
+
+  static retryable(reason: string, message: string, retryAfterMs?: number): ConsumerError {
+    return new ConsumerError(message, { retryable: true, reason, retryAfterMs });
+  }
+
+  static permanent(reason: string, message: string, rejected?: number): ConsumerError {
+    return new ConsumerError(message, { retryable: false, reason, rejected });
+  }
+
+  /** Any thrown value as a ConsumerError: unknown errors are permanent. */
+  static from(err: unknown): ConsumerError {
+    if (err instanceof ConsumerError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new ConsumerError(message, { retryable: false, reason: 'internal_error', cause: err });
+  }
+}

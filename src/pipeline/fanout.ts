@@ -1,0 +1,54 @@
+import type { Batch } from '../pdata/batch.ts';
+import { ConsumerError, type Consumer } from './consumer.ts';
+
+/**
+ * Hands one batch to several consumers: a receiver shared by pipelines, or the exporters
+ * at the end of a pipeline. Read-only consumers share the batch; a consumer that mutates
+ * gets a copy of its own, except that when every consumer mutates the last one may keep
+ * the original (nobody else reads it).
+ *
+ * The batch is accepted when every consumer accepted it. When some refuse, the refusal is
+ * retryable if any refusal is (the sender retries, and consumers that took it see it again:
+ * at-least-once), and permanent otherwise.
+ */
+export class Fanout implements Consumer {
+  readonly mutates = false;
+  readonly #consumers: readonly Consumer[];
+  /** Index of the consumer that may take the original batch, or -1. */
+  readonly #ownerIndex: number;
+
+  constructor(consumers: readonly Consumer[]) {
+    this.#consumers = consumers;
+    const allMutate = consumers.length > 0 && consumers.every((c) => c.mutates);
+    this.#ownerIndex = allMutate ? consumers.length - 1 : -1;
+  }
+
+  async consume(batch: Batch): Promise<void> {
+    const consumers = this.#consumers;
+    const n = consumers.length;
+    const pending: Promise<void>[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = consumers[i];
+      const b = c.mutates && i !== this.#ownerIndex ? batch.clone() : batch;
+      try {
+        pending[i] = c.consume(b);
+      } catch (err) {
+        pending[i] = Promise.reject(err);
+      }
+    }
+    const results = await Promise.allSettled(pending);
+    let failure: ConsumerError | undefined;
+    for (const r of results) {
+      if (r.status === 'fulfilled') continue;
+      const err = ConsumerError.from(r.reason);
+      if (failure === undefined || (err.retryable && !failure.retryable)) failure = err;
+    }
+    if (failure !== undefined) throw failure;
+  }
+}
+
+/** One consumer, or a Fanout over several. A single consumer is used directly: no cloning needed. */
+export function fanout(consumers: readonly Consumer[]): Consumer {
+  if (consumers.length === 1) return consumers[0];
+  return new Fanout(consumers);
+}
