@@ -1,0 +1,63 @@
+import { loadAndBuild, printDiagnostics } from './load.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { SelfMetrics } from '../telemetry/metrics.ts';
+import { MetricsServer } from '../telemetry/server.ts';
+import { Service } from '../pipeline/service.ts';
+
+/**
+ * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers
+ * and drain everything else within service.shutdown_timeout. A second signal exits at once.
+ */
+export async function runCommand(paths: string[]): Promise<number> {
+  const { config, diagnostics, errors } = loadAndBuild(paths);
+  if (errors > 0 || !config) {
+    printDiagnostics(diagnostics);
+    process.stderr.write(`${errors} error(s): not starting\n`);
+    return 1;
+  }
+  const logger = createLogger(config.service.telemetry.logs.level);
+  for (const d of diagnostics) logger.warn({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line }, d.message);
+
+  const metrics = new SelfMetrics();
+  const { address, level } = config.service.telemetry.metrics;
+  const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address) : undefined;
+  const service = new Service(config, { logger, metrics });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stopping: receivers first, then draining the pipelines');
+    stopping = (async () => {
+      await service.shutdown();
+      await metricsServer?.shutdown();
+    })();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  try {
+    await metricsServer?.start();
+    await service.start();
+  } catch (err) {
+    logger.fatal({ err }, (err as Error).message);
+    await metricsServer?.shutdown();
+    return 1;
+  }
+  logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined }, 'pipelines started');
+
+  // Wait for a signal; the servers keep the event loop alive until then.
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (stopping) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+  });
+  await stopping;
+  logger.flush?.();
+  return 0;
+}

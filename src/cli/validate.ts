@@ -1,0 +1,15 @@
+import { loadAndBuild, printDiagnostics } from './load.ts';
+
+/** `validate`: every problem at once, with positions; exit 1 on errors, 0 otherwise. */
+export async function validateCommand(paths: string[]): Promise<number> {
+  const { config, diagnostics, errors } = loadAndBuild(paths);
+  printDiagnostics(diagnostics);
+  const warnings = diagnostics.length - errors;
+  if (errors > 0 || !config) {
+    process.stderr.write(`${errors} error(s), ${warnings} warning(s): the configuration is not valid\n`);
+    return 1;
+  }
+  const n = config.service.pipelines.size;
+  process.stdout.write(`configuration is valid: ${n} pipeline(s), ${warnings} warning(s)\n`);
+  return 0;
+}

@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Extension, Host } from '../../pipeline/component.ts';
+import { splitEndpoint } from '../../config/schema-helpers.ts';
+import { listen } from '../../telemetry/server.ts';
+import type { HealthCheckConfig } from './config.ts';
+
+/** The guide's health document: one entry per component, 200 when all are healthy, else 503. */
+export interface HealthReport {
+  /** Seconds since the epoch, as the guide's Python `time.time()` gives. */
+  timestamp: number;
+  status: 'healthy' | 'unhealthy';
+  checks: Record<string, string>;
+}
+
+export function healthReport(host: Host): HealthReport {
+  const checks: Record<string, string> = {};
+  let healthy = true;
+  for (const c of host.components()) {
+    const h = c.health();
+    if (h.healthy) checks[c.id] = 'healthy';
+    else {
+      healthy = false;
+      checks[c.id] = h.message ? `unhealthy: ${h.message}` : 'unhealthy';
+    }
+  }
+  return { timestamp: Date.now() / 1000, status: healthy ? 'healthy' : 'unhealthy', checks };
+}
+
+export class HealthCheckExtension implements Extension {
+  readonly #config: HealthCheckConfig;
+  #server: Server | undefined;
+
+  constructor(config: HealthCheckConfig) {
+    this.#config = config;
+  }
+
+  get port(): number | undefined {
+    return (this.#server?.address() as AddressInfo | null)?.port;
+  }
+
+  async start(host: Host): Promise<void> {
+    const path = this.#config.path;
+    const server = createServer((req, res) => {
+      const url = req.url ?? '/';
+      if (url !== path && !url.startsWith(`${path}?`)) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${path}\n`);
+        return;
+      }
+      const report = healthReport(host);
+      res.writeHead(report.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    });
+    const { host: h, port } = splitEndpoint(this.#config.endpoint);
+    await listen(server, h, port, 'health_check');
+    this.#server = server;
+  }
+
+  async shutdown(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

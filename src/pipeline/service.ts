@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { CollectorConfig } from '../config/model.ts';
+import type { SelfMetrics } from '../telemetry/metrics.ts';
+import type { Health, Host, Kind } from './component.ts';
+import { buildGraph, type Graph, type Node } from './graph.ts';
+
+type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * A built graph with its lifecycle: start exporters, then connectors and processors, then
+ * receivers; stop in the reverse direction so that each component drains into components
+ * that are still running.
+ */
+export class Service implements Host {
+  readonly graph: Graph;
+  readonly #logger: Logger;
+  readonly #shutdownTimeoutMs: number;
+  readonly #started = new Set<Node>();
+  #state: State = 'built';
+
+  constructor(config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics }) {
+    this.#logger = opts.logger;
+    this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
+    this.graph = buildGraph(config, { logger: opts.logger, metrics: opts.metrics, shutdownTimeoutMs: this.#shutdownTimeoutMs });
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  *components(): Iterable<{ id: string; kind: Kind; health(): Health }> {
+    for (const node of this.graph.all()) {
+      yield { id: node.key, kind: node.kind, health: () => this.#health(node) };
+    }
+  }
+
+  #health(node: Node): Health {
+    if (!this.#started.has(node)) return { healthy: false, message: this.#state === 'stopping' ? 'stopping' : 'not started' };
+    return node.instance.health?.() ?? { healthy: true };
+  }
+
+  /** Starts everything; if a component fails to start, stops what started and rethrows. */
+  async start(): Promise<void> {
+    this.#state = 'starting';
+    for (const node of this.graph.startOrder()) {
+      try {
+        await node.instance.start(this);
+        this.#started.add(node);
+      } catch (err) {
+        this.#logger.error({ component: node.key, err }, 'component failed to start');
+        await this.shutdown();
+        throw new Error(`${node.key} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }
+    this.#state = 'running';
+    this.#logger.info({ components: this.#started.size }, 'everything is ready: the daemon is running');
+  }
+
+  /**
+   * Stops receivers first, then drains the rest in pipeline order. Each component gets the
+   * shutdown timeout to finish; one that overruns is left behind with an error logged, so a
+   * stuck component cannot hold the process forever.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    this.#state = 'stopping';
+    const deadline = Date.now() + this.#shutdownTimeoutMs + 1000;
+    for (const node of this.graph.stopOrder()) {
+      if (!this.#started.has(node)) continue;
+      const remaining = Math.max(0, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          node.instance.shutdown(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`did not stop within ${remaining} ms`)), remaining);
+          }),
+        ]);
+      } catch (err) {
+        this.#logger.error({ component: node.key, err }, 'component did not stop cleanly');
+      } finally {
+        clearTimeout(timer);
+        this.#started.delete(node);
+      }
+    }
+    this.#state = 'stopped';
+    this.#logger.info('stopped');
+  }
+}

@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { splitEndpoint } from '../config/schema-helpers.ts';
+import type { SelfMetrics } from './metrics.ts';
+
+/** Serves the daemon's own metrics at `GET /metrics` (default 127.0.0.1:8888). */
+export class MetricsServer {
+  readonly #metrics: SelfMetrics;
+  readonly #endpoint: string;
+  #server: Server | undefined;
+
+  constructor(metrics: SelfMetrics, endpoint: string) {
+    this.#metrics = metrics;
+    this.#endpoint = endpoint;
+  }
+
+  get port(): number | undefined {
+    return (this.#server?.address() as AddressInfo | null)?.port;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      if (req.url !== '/metrics' && !req.url?.startsWith('/metrics?')) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the daemon serves its metrics at /metrics\n');
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      this.#metrics.render().then(
+        (text) => res.writeHead(200, { 'content-type': this.#metrics.contentType }).end(req.method === 'HEAD' ? undefined : text),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
+      );
+    });
+    const { host, port } = splitEndpoint(this.#endpoint);
+    await listen(server, host, port, 'self metrics');
+    this.#server = server;
+  }
+
+  async shutdown(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
+
+/** Listens, turning EADDRINUSE and friends into a message that names the endpoint. */
+export function listen(server: Server, host: string, port: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${why}`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
