@@ -28,12 +28,13 @@ export const DIAGNOSTIC_CODES = {
   CFG_CONNECTOR_CHECK: 'connector config does not match its pipelines',
   CFG_CYCLE: 'pipelines form a cycle through connectors',
   CFG_UNUSED: 'component defined but used by no pipeline',
+  CFG_BUILD_FAILED: 'a component could not be built from its config',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** `file:line:col: error CODE [kind id] path: message`; file relative to cwd when under it. */
-export function formatDiagnostic(d: Diagnostic, kind?: string, cwd: string = process.cwd()): string {
+export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): string {
   let where = '';
   if (d.pos) {
     let file = d.pos.file;
@@ -43,7 +44,7 @@ export function formatDiagnostic(d: Diagnostic, kind?: string, cwd: string = pro
     }
     where = `${file}:${d.pos.line}:${d.pos.col}: `;
   }
-  const comp = d.componentId ? `[${kind ?? kindOfPath(d.path)} ${d.componentId}] ` : '';
+  const comp = d.componentId ? `[${d.kind ?? kindOfPath(d.path)} ${d.componentId}] ` : '';
   const path = d.path ? `${d.path}: ` : '';
   return `${where}${d.severity} ${d.code} ${comp}${path}${d.message}`;
 }

@@ -78,4 +78,6 @@ export interface Diagnostic {
   /** YAML path, e.g. `exporters.file/app.rotation.max_megabytes`, `service.pipelines.logs.receivers[1]`. */
   path: string;
   componentId?: string;
+  /** Kind of componentId, shown as `[exporter file/app]`; derived from `path` when absent. */
+  kind?: Kind;
 }

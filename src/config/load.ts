@@ -1,0 +1,96 @@
+// loadConfig: pipeline files -> a validated CollectorConfig, or every problem at once.
+import type { Registry } from '../pipeline/registry.ts';
+import type {
+  CollectorConfig, Diagnostic, SourcePos,
+} from './model.ts';
+import type {
+  ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory,
+} from '../pipeline/component.ts';
+import type { ComponentConfig } from './model.ts';
+import { listFiles, readSource } from './source.ts';
+import { expandTree } from './env.ts';
+import { formatPath, locate, merge, toPlain, type PNode } from './tree.ts';
+import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './components.ts';
+import { validateService } from './pipelines.ts';
+import { checkConnectors, checkCycles } from './graph-checks.ts';
+import { describe } from './zod-issues.ts';
+
+export interface LoadResult {
+  /** Undefined when any diagnostic is an error. */
+  config?: CollectorConfig;
+  /** Errors and warnings, sorted by file (in merge order), line and column. */
+  diagnostics: Diagnostic[];
+}
+
+export function loadConfig(paths: string[], registry: Registry, env: NodeJS.ProcessEnv = process.env): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const files = listFiles(paths, diagnostics);
+  let root: PNode | undefined;
+  const envBroken: string[] = [];
+  let unreadable = false;
+  for (const file of files) {
+    const src = readSource(file, diagnostics);
+    if (!src) { unreadable = true; continue; }
+    let tree = src.tree;
+    if (tree.t === 'scalar' && tree.value === null) continue; // an empty file adds nothing
+    if (tree.t !== 'map') {
+      diagnostics.push({ severity: 'error', code: 'CFG_NOT_A_MAP', path: '', pos: tree.pos,
+        message: `a pipeline file must be a map of sections (receivers, exporters, service, ...); got ${describe(toPlain(tree))}` });
+      unreadable = true;
+      continue;
+    }
+    expandTree(tree, env, (issue, node, path) => {
+      envBroken.push(formatPath(path));
+      diagnostics.push({ severity: 'error', code: issue.code, message: issue.message, pos: node.pos, path: formatPath(path) });
+    });
+    root = merge(root, tree);
+  }
+  // A missing or unparsable file would make every reference into it look undefined: report
+  // what broke and stop there, rather than bury it under consequences.
+  if (unreadable || files.length === 0 || diagnostics.some((d) => d.severity === 'error' && d.code !== 'CFG_ENV_UNSET' && d.code !== 'CFG_ENV_MALFORMED')) {
+    return { diagnostics: sortDiagnostics(diagnostics, files) };
+  }
+  root ??= { t: 'map', pos: { file: files[0], line: 1, col: 1 }, entries: new Map() };
+  const raw = toPlain(root) as Record<string, unknown>;
+  const semantic: Diagnostic[] = [];
+  checkTopLevel(raw, root, semantic);
+  const sections = {} as Record<Section, SectionResult>;
+  for (const [section, kind] of SECTIONS) sections[section] = validateSection(section, kind, raw, root, registry, semantic);
+  const service = validateService(raw, root, sections, semantic);
+  checkConnectors(service, sections.connectors.components, sections.connectors.defined, root, semantic);
+  checkCycles(service, sections.connectors.defined, root, semantic);
+  // A value whose ${env:...} failed already has its error; what the schema says about the
+  // empty text left behind is noise.
+  for (const d of semantic) if (!envBroken.some((p) => d.path === p || d.path.startsWith(`${p}.`) || d.path.startsWith(`${p}[`))) diagnostics.push(d);
+
+  const sorted = sortDiagnostics(diagnostics, files);
+  if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };
+  const finalRoot = root;
+  const config: CollectorConfig = {
+    receivers: sections.receivers.components as Map<string, ComponentConfig<ReceiverFactory>>,
+    processors: sections.processors.components as Map<string, ComponentConfig<ProcessorFactory>>,
+    exporters: sections.exporters.components as Map<string, ComponentConfig<ExporterFactory>>,
+    connectors: sections.connectors.components as Map<string, ComponentConfig<ConnectorFactory>>,
+    extensions: sections.extensions.components as Map<string, ComponentConfig<ExtensionFactory>>,
+    service,
+    files,
+    raw: isMap(raw) ? raw : {},
+    positionOf: (path) => positionOf(finalRoot, path),
+  };
+  return { config, diagnostics: sorted };
+}
+
+function positionOf(root: PNode, path: (string | number)[]): SourcePos | undefined {
+  const loc = locate(root, path);
+  if (!loc) return undefined;
+  const empty = loc.node.t === 'scalar' && loc.node.value === null;
+  return empty ? (loc.keyPos ?? loc.node.pos) : loc.node.pos;
+}
+
+function sortDiagnostics(ds: Diagnostic[], files: string[]): Diagnostic[] {
+  const order = (d: Diagnostic) => (d.pos ? files.indexOf(d.pos.file) : -1);
+  return ds
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => order(a.d) - order(b.d) || (a.d.pos?.line ?? 0) - (b.d.pos?.line ?? 0) || (a.d.pos?.col ?? 0) - (b.d.pos?.col ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+}
