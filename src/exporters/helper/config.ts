@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { duration } from '../../config/schema-helpers.ts';
+
+// The exporter helper's options, with the OpenTelemetry Collector's keys and defaults so
+// that an otelcol `exporters:` block reads the same here. Exporters spread
+// `exporterHelperFields()` into their own z.strictObject.
+
+/** `sending_queue`: the bounded in-memory queue in front of the sender. */
+export function sendingQueueSchema(enabledByDefault = true) {
+  return z
+    .strictObject({
+      /** Default true. False: `consume` sends inline, and the caller waits for the result. */
+      enabled: z.boolean().default(enabledByDefault),
+      /** Default 10: batches sent concurrently. */
+      num_consumers: z.number().int().min(1).default(10),
+      /** Default 1000, counted in batches. When full, callers are refused with a retryable `queue_full`. */
+      queue_size: z.number().int().min(1).default(1000),
+    })
+    .prefault({});
+}
+
+/** `retry_on_failure`: exponential backoff with jitter on retryable failures. */
+export function retryOnFailureSchema() {
+  return z
+    .strictObject({
+      /** Default true. False: a retryable failure drops the batch (`retry_disabled`). */
+      enabled: z.boolean().default(true),
+      /** Default 5s: the wait before the first retry. */
+      initial_interval: duration('5s'),
+      /** Default 0.5: each wait is drawn from interval × [1 - f, 1 + f]. 0 = no jitter. */
+      randomization_factor: z.number().min(0).max(1).default(0.5),
+      /** Default 1.5: the interval grows by this factor after each retry. */
+      multiplier: z.number().min(1).default(1.5),
+      /** Default 30s: the interval stops growing here. */
+      max_interval: duration('30s'),
+      /** Default 300s: give up on a batch after this long. 0 = retry until shutdown. */
+      max_elapsed_time: duration('300s'),
+    })
+    .prefault({});
+}
+
+/**
+ * The helper's fields, to spread into an exporter's schema:
+ * `z.strictObject({ path: z.string(), ...exporterHelperFields() })`.
+ * `queueEnabled` sets the default of `sending_queue.enabled` (the debug exporter turns it off).
+ */
+export function exporterHelperFields(opts: { queueEnabled?: boolean } = {}) {
+  return {
+    /** Default 5s: the limit on one send attempt. 0 = no limit. */
+    timeout: duration('5s'),
+    sending_queue: sendingQueueSchema(opts.queueEnabled ?? true),
+    retry_on_failure: retryOnFailureSchema(),
+  };
+}
+
+/** The parsed helper options (durations in milliseconds). */
+export interface HelperConfig {
+  timeout: number;
+  sending_queue: { enabled: boolean; num_consumers: number; queue_size: number };
+  retry_on_failure: {
+    enabled: boolean;
+    initial_interval: number;
+    randomization_factor: number;
+    multiplier: number;
+    max_interval: number;
+    max_elapsed_time: number;
+  };
+}
+
+/** The defaults, parsed (for tests and for exporters built without a config file). */
+export function defaultHelperConfig(): HelperConfig {
+  return z.strictObject(exporterHelperFields()).parse({});
+}

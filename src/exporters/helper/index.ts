@@ -1,0 +1,8 @@
+// The exporter helper: what every exporter is built from.
+export { exporterHelperFields, sendingQueueSchema, retryOnFailureSchema, defaultHelperConfig, type HelperConfig } from './config.ts';
+export { createQueuedExporter, type Sender } from './queued-exporter.ts';
+export {
+  ExportError, toExportError, httpStatusError, grpcStatusError, parseRetryAfter,
+  isRetryableHttpStatus, isRetryableGrpcCode, GrpcCode,
+} from './export-error.ts';
+export { reportPartialSuccess } from './partial-success.ts';
