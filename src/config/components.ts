@@ -80,7 +80,7 @@ export function validateSection(
 
 function unknownTypeMessage(kind: Kind, type: string, registry: Registry): string {
   const known = registry.types(kind);
-  let msg = `unknown ${kind} type "${type}"${didYouMean(type, known)}; known ${kind} types: ${known.length ? known.join(', ') : '(none)'}`;
+  let msg = `unknown ${kind} type "${type}" (known ${kind} types: ${known.length ? known.join(', ') : 'none'})${didYouMean(type, known)}`;
   // A connector written under exporters (or the like) is a common slip: say where it belongs.
   for (const [section, other] of SECTIONS) {
     if (other !== kind && registry.get(other, type)) msg += `; "${type}" is a ${other}: define it under ${section}`;

@@ -61,6 +61,10 @@ function resolve(body: string, env: NodeJS.ProcessEnv, issues: EnvIssue[]): stri
   const rest = body.slice(4);
   const sep = rest.indexOf(':-');
   const name = sep < 0 ? rest : rest.slice(0, sep);
+  if (name === '') {
+    issues.push({ code: 'CFG_ENV_MALFORMED', message: `malformed reference "${shown}": name the variable, e.g. \${env:GENRF_ENV}` });
+    return '';
+  }
   if (!NAME_RE.test(name)) {
     issues.push({
       code: 'CFG_ENV_MALFORMED',

@@ -61,7 +61,14 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
   checkCycles(service, sections.connectors.defined, root, semantic);
   // A value whose ${env:...} failed already has its error; what the schema says about the
   // empty text left behind is noise.
-  for (const d of semantic) if (!envBroken.some((p) => d.path === p || d.path.startsWith(`${p}.`) || d.path.startsWith(`${p}[`))) diagnostics.push(d);
+  const under = (path: string, p: string) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`);
+  // "unused" adds nothing to an error about the same component (unknown type, bad config).
+  const broken = semantic.filter((d) => d.severity === 'error' && d.componentId).map((d) => d.path);
+  for (const d of semantic) {
+    if (envBroken.some((p) => under(d.path, p))) continue;
+    if (d.code === 'CFG_UNUSED' && broken.some((p) => under(p, d.path))) continue;
+    diagnostics.push(d);
+  }
 
   const sorted = sortDiagnostics(diagnostics, files);
   if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };

@@ -107,7 +107,7 @@ function checkRefs(pl: PipelineConfig, role: Role, root: PNode, sections: Sectio
     const where = viaConnector ? `${role} (or connectors)` : role;
     out.push({
       severity: 'error', code: 'CFG_UNDEFINED_REF', ...at,
-      message: `references ${kind} "${ref}" which is not configured${didYouMean(ref, candidates)}; define it under ${where} or fix the name`,
+      message: `references ${kind} "${ref}" which is not configured: define it under ${where} or fix the name${didYouMean(ref, candidates)}`,
     });
   });
 }
@@ -136,7 +136,7 @@ function checkExtensions(svc: Record<string, unknown>, root: PNode, sections: Se
     } else if (!sections.extensions.defined.has(ref)) {
       out.push({
         severity: 'error', code: 'CFG_UNDEFINED_REF', ...at,
-        message: `references extension "${ref}" which is not configured${didYouMean(ref, sections.extensions.defined)}; define it under extensions or fix the name`,
+        message: `references extension "${ref}" which is not configured: define it under extensions or fix the name${didYouMean(ref, sections.extensions.defined)}`,
       });
     }
     seen.add(ref);
