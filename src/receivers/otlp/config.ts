@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { duration, endpoint } from '../../config/schema-helpers.ts';
+
+// Options in the OpenTelemetry Collector's shape (`protocols.grpc`, `protocols.http`), so an
+// otelcol config reads the same here. A protocol is on when its key is present; YAML
+// `grpc:` with nothing after it (null) means "on, with the defaults".
+
+const MIB = 1024 * 1024;
+
+const grpcSchema = z.strictObject({
+  /** Where the gRPC server listens. */
+  endpoint: endpoint('127.0.0.1:4317'),
+  /** Largest message accepted, after decompression, in MiB (grpc-js answers RESOURCE_EXHAUSTED above it). */
+  max_recv_msg_size_mib: z.number().positive().default(4),
+  /** Concurrent calls per HTTP/2 connection; 0 = grpc-js's own default (no limit). */
+  max_concurrent_streams: z.number().int().nonnegative().default(100),
+});
+
+const pathSchema = (def: string) =>
+  z.string().regex(/^\/[^\s?#]*$/, 'expected an absolute URL path such as /v1/traces').default(def);
+
+const httpSchema = z.strictObject({
+  /** Where the HTTP server listens. */
+  endpoint: endpoint('127.0.0.1:4318'),
+  /** Largest request body in bytes, checked on the wire and again after decompression. */
+  max_request_body_size: z.number().int().positive().default(20 * MIB),
+  traces_url_path: pathSchema('/v1/traces'),
+  metrics_url_path: pathSchema('/v1/metrics'),
+  logs_url_path: pathSchema('/v1/logs'),
+  /** Requests being read or pushed at once; above it a request is answered 503 at once. */
+  max_concurrent_requests: z.number().int().positive().default(1000),
+  /** Time to receive a request's headers. */
+  read_header_timeout: duration('10s'),
+  /** Time to receive a whole request (headers and body). */
+  read_timeout: duration('30s'),
+  /** How long an idle keep-alive connection is kept open. */
+  idle_timeout: duration('60s'),
+});
+
+export type OtlpGrpcConfig = z.output<typeof grpcSchema>;
+export type OtlpHttpConfig = z.output<typeof httpSchema>;
+
+// `null` (a bare `grpc:` key) becomes the defaults; absent stays undefined (protocol off).
+const orDefaults = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? {} : v), schema.optional());
+
+export const otlpReceiverConfig = z
+  .strictObject({
+    protocols: z.strictObject({
+      grpc: orDefaults(grpcSchema),
+      http: orDefaults(httpSchema),
+    }).default({}),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.protocols.grpc === undefined && cfg.protocols.http === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocols'],
+        message: 'enable at least one protocol: add `grpc:` and/or `http:` under protocols',
+      });
+    }
+    const h = cfg.protocols.http;
+    if (h) {
+      const paths = [h.traces_url_path, h.metrics_url_path, h.logs_url_path];
+      if (new Set(paths).size !== paths.length) {
+        ctx.addIssue({ code: 'custom', path: ['protocols', 'http'], message: `the url paths must differ: ${paths.join(', ')}` });
+      }
+      if (h.read_header_timeout > h.read_timeout) {
+        ctx.addIssue({ code: 'custom', path: ['protocols', 'http', 'read_header_timeout'], message: 'read_header_timeout must not exceed read_timeout' });
+      }
+    }
+  });
+
+export type OtlpReceiverConfig = z.output<typeof otlpReceiverConfig>;

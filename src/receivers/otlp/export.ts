@@ -1,0 +1,65 @@
+// The part of an OTLP export shared by HTTP and gRPC: bytes -> Batch -> pipeline -> outcome.
+// Transports only map the outcome to their status codes, so both answer alike.
+import { Batch } from '../../pdata/batch.ts';
+import { countProtoItems } from '../../pdata/ops.ts';
+import { decodeJson } from '../../pdata/json/index.ts';
+import type { PartialSuccess, Signal } from '../../pdata/types.ts';
+import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
+
+export type Encoding = 'proto' | 'json';
+
+/** Retryable reasons that mean "too much load, slow down" (HTTP 429 / RESOURCE_EXHAUSTED). */
+const BUSY_REASONS: ReadonlySet<string> = new Set(['queue_full', 'memory_limit', 'batch_full']);
+
+/** Retry hint when downstream gave none. */
+export const DEFAULT_RETRY_AFTER_MS = 1000;
+
+export type ExportOutcome =
+  /** Taken; `partial` when downstream refused some records for good. */
+  | { kind: 'ok'; partial: PartialSuccess | undefined }
+  /** Refused for now because of load; the client should retry after `retryAfterMs`. */
+  | { kind: 'busy'; message: string; retryAfterMs: number }
+  /** Refused for now for another reason (an exporter is down ...). */
+  | { kind: 'unavailable'; message: string; retryAfterMs: number };
+
+/**
+ * Builds the batch of a request body. Protobuf is only scanned (validated and counted), so a
+ * pipeline that never looks inside forwards the bytes without decoding. Throws DecodeError.
+ */
+export function decodeRequest(signal: Signal, encoding: Encoding, body: Uint8Array): Batch {
+  if (encoding === 'proto') return Batch.fromProto(signal, body, countProtoItems(signal, body));
+  return Batch.of(signal, decodeJson(signal, body));
+}
+
+/** Hands a batch to the pipeline and says what to answer. Never throws. */
+export async function exportBatch(consumer: Consumer, batch: Batch, metrics: ReceiverMetrics): Promise<ExportOutcome> {
+  const signal = batch.signal;
+  const items = batch.items;
+  // As otelcol does: an empty request is answered at once and not pushed through the pipeline.
+  if (items === 0) return { kind: 'ok', partial: undefined };
+  try {
+    await consumer.consume(batch);
+    metrics.accepted(signal, items);
+    return { kind: 'ok', partial: undefined };
+  } catch (e) {
+    const err = ConsumerError.from(e);
+    if (err.retryable) {
+      metrics.refused(signal, items);
+      const retryAfterMs = err.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      const kind = BUSY_REASONS.has(err.reason) ? 'busy' : 'unavailable';
+      return { kind, message: `${err.message} (${err.reason}); retry later`, retryAfterMs };
+    }
+    // Permanent: the data will never be taken, so a retry would not help. OTLP says to
+    // answer success with partial_success so that the client does not retry.
+    const rejected = Math.min(items, err.rejected ?? items);
+    metrics.refused(signal, rejected);
+    if (rejected < items) metrics.accepted(signal, items - rejected);
+    return { kind: 'ok', partial: { rejected, errorMessage: err.message } };
+  }
+}
+
+/** Whole seconds for Retry-After, at least 1. */
+export function retryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

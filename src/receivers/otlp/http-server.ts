@@ -1,0 +1,198 @@
+// OTLP/HTTP on node:http: POST /v1/{traces,metrics,logs}, protobuf or JSON, answered in the
+// request's encoding. Bounded everywhere: body size (on the wire and decompressed), requests
+// in flight, header/body/idle timeouts.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { DecodeError } from '../../pdata/errors.ts';
+import { encodeProtoResponse } from '../../pdata/proto/index.ts';
+import { encodeJsonResponse } from '../../pdata/json/index.ts';
+import type { Signal } from '../../pdata/types.ts';
+import type { Consumer } from '../../pipeline/consumer.ts';
+import type { ReceiverConsumers } from '../../pipeline/component.ts';
+import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
+import { splitEndpoint } from '../../config/schema-helpers.ts';
+import type { OtlpHttpConfig } from './config.ts';
+import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
+import { decodeRequest, exportBatch, retryAfterSeconds, type Encoding } from './export.ts';
+import { encodeStatusJson, encodeStatusProto, GrpcCode } from './status.ts';
+import { listenError } from './listen-error.ts';
+
+const PROTO_TYPE = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+const MEDIA_TYPES: ReadonlyMap<string, Encoding> = new Map([[PROTO_TYPE, 'proto'], [JSON_TYPE, 'json']]);
+
+/** gRPC code carried in the Status body for each HTTP status we send. */
+const GRPC_FOR_HTTP: Readonly<Record<number, number>> = {
+  400: GrpcCode.INVALID_ARGUMENT, 404: GrpcCode.NOT_FOUND, 405: GrpcCode.UNIMPLEMENTED,
+  413: GrpcCode.RESOURCE_EXHAUSTED, 415: GrpcCode.INVALID_ARGUMENT, 429: GrpcCode.RESOURCE_EXHAUSTED,
+  500: GrpcCode.INTERNAL, 503: GrpcCode.UNAVAILABLE,
+};
+
+export interface OtlpHttpServerOptions {
+  id: string;
+  config: OtlpHttpConfig;
+  consumers: ReceiverConsumers;
+  metrics: ReceiverMetrics;
+  logger: Logger;
+}
+
+interface ReplyOptions {
+  retryAfterMs?: number;
+  /** Close the connection after answering: the body was not (fully) read. */
+  close?: boolean;
+  allow?: string;
+}
+
+export class OtlpHttpServer {
+  readonly #id: string;
+  readonly #config: OtlpHttpConfig;
+  readonly #consumers: ReceiverConsumers;
+  readonly #metrics: ReceiverMetrics;
+  readonly #logger: Logger;
+  readonly #routes: ReadonlyMap<string, Signal>;
+  readonly #pathList: string;
+  #server: http.Server | undefined;
+  #address: AddressInfo | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(opts: OtlpHttpServerOptions) {
+    this.#id = opts.id;
+    this.#config = opts.config;
+    this.#consumers = opts.consumers;
+    this.#metrics = opts.metrics;
+    this.#logger = opts.logger;
+    const c = opts.config;
+    this.#routes = new Map<string, Signal>([[c.traces_url_path, 'traces'], [c.metrics_url_path, 'metrics'], [c.logs_url_path, 'logs']]);
+    this.#pathList = [...this.#routes.keys()].join(', ');
+  }
+
+  /** The bound address once started (port 0 in the config gives an ephemeral one). */
+  get address(): AddressInfo | undefined {
+    return this.#address;
+  }
+
+  async start(): Promise<void> {
+    const c = this.#config;
+    const server = http.createServer({
+      headersTimeout: c.read_header_timeout,
+      requestTimeout: c.read_timeout,
+      keepAliveTimeout: c.idle_timeout,
+    }, (req, res) => this.#handle(req, res));
+    const { host, port } = splitEndpoint(c.endpoint);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(listenError(this.#id, c.endpoint, err));
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.#logger.error({ err }, 'OTLP/HTTP server error'));
+    this.#server = server;
+    this.#address = server.address() as AddressInfo;
+    this.#logger.info({ endpoint: `${this.#address.address}:${this.#address.port}` }, 'OTLP/HTTP receiver listening');
+  }
+
+  /** Stops accepting, waits for requests in flight (their data is in the pipeline), closes sockets. */
+  async shutdown(timeoutMs: number): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+    const drained = Promise.allSettled([...this.#inFlight]).then(() => { server.closeIdleConnections(); return closed; });
+    if ((await Promise.race([drained, timeout])) === 'timeout') {
+      this.#logger.warn({ inFlight: this.#inFlight.size }, 'OTLP/HTTP shutdown timed out; closing connections');
+      server.closeAllConnections();
+      await closed;
+    }
+    clearTimeout(timer);
+  }
+
+  #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const signal = this.#routes.get(path);
+    const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    if (signal === undefined) {
+      return this.#reply(res, undefined, 404, `unknown path ${path}: OTLP/HTTP takes POST on ${this.#pathList}`, { close: hasBody });
+    }
+    if (req.method !== 'POST') {
+      return this.#reply(res, undefined, 405, `method ${req.method} not allowed on ${path}: use POST`, { close: hasBody, allow: 'POST' });
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    const semi = contentType.indexOf(';');
+    const encoding = MEDIA_TYPES.get((semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase());
+    if (encoding === undefined) {
+      const shown = contentType === '' ? 'no Content-Type' : `unsupported Content-Type "${contentType}"`;
+      return this.#reply(res, undefined, 415, `${shown}: use ${PROTO_TYPE} or ${JSON_TYPE}`, { close: hasBody });
+    }
+    const consumer = this.#consumers[signal];
+    if (consumer === undefined) {
+      return this.#reply(res, encoding, 404, `no pipeline takes ${signal} from this receiver: add it to a ${signal} pipeline's receivers`, { close: hasBody });
+    }
+    const contentEncoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (!isSupportedEncoding(contentEncoding)) {
+      return this.#reply(res, encoding, 415, `unsupported Content-Encoding "${contentEncoding}": use one of ${SUPPORTED_ENCODINGS}`, { close: hasBody });
+    }
+    const limit = this.#config.max_request_body_size;
+    if (this.#inFlight.size >= this.#config.max_concurrent_requests) {
+      return this.#reply(res, encoding, 503, `too many requests in flight (max_concurrent_requests ${this.#config.max_concurrent_requests}); retry later`, { close: hasBody, retryAfterMs: 1000 });
+    }
+    const length = Number(req.headers['content-length']);
+    if (length > limit) {
+      return this.#reply(res, encoding, 413, `request body of ${length} bytes exceeds max_request_body_size (${limit} bytes)`, { close: true });
+    }
+    const work = this.#process(req, res, signal, encoding, contentEncoding, consumer);
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  async #process(req: http.IncomingMessage, res: http.ServerResponse, signal: Signal, encoding: Encoding, contentEncoding: string, consumer: Consumer): Promise<void> {
+    const limit = this.#config.max_request_body_size;
+    try {
+      const body = await decompress(await readBody(req, limit), contentEncoding, limit);
+      let batch;
+      try {
+        batch = decodeRequest(signal, encoding, body);
+      } catch (e) {
+        if (e instanceof DecodeError) return this.#reply(res, encoding, 400, `malformed ${encoding === 'proto' ? 'protobuf' : 'JSON'} ${signal} request: ${e.message}`);
+        throw e;
+      }
+      const outcome = await exportBatch(consumer, batch, this.#metrics);
+      if (outcome.kind === 'ok') {
+        const payload = encoding === 'proto' ? encodeProtoResponse(signal, outcome.partial) : encodeJsonResponse(signal, outcome.partial);
+        return this.#send(res, 200, encoding === 'proto' ? PROTO_TYPE : JSON_TYPE, payload, undefined);
+      }
+      const status = outcome.kind === 'busy' ? 429 : 503;
+      return this.#reply(res, encoding, status, outcome.message, { retryAfterMs: outcome.retryAfterMs });
+    } catch (e) {
+      if (e instanceof BodyError) return this.#reply(res, encoding, e.status, e.message, { close: e.status === 413 || !req.complete });
+      this.#logger.error({ err: e, signal }, 'OTLP/HTTP request failed');
+      return this.#reply(res, encoding, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** An error answer: a google.rpc.Status in the request's encoding, or text when it is unknown. */
+  #reply(res: http.ServerResponse, encoding: Encoding | undefined, status: number, message: string, opts: ReplyOptions = {}): void {
+    const code = GRPC_FOR_HTTP[status] ?? GrpcCode.INTERNAL;
+    if (opts.allow) res.setHeader('Allow', opts.allow);
+    if (opts.retryAfterMs !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds(opts.retryAfterMs)));
+    if (opts.close) res.setHeader('Connection', 'close');
+    if (encoding === 'proto') this.#send(res, status, PROTO_TYPE, encodeStatusProto(code, message, opts.retryAfterMs), message);
+    else if (encoding === 'json') this.#send(res, status, JSON_TYPE, encodeStatusJson(code, message, opts.retryAfterMs), message);
+    else this.#send(res, status, 'text/plain; charset=utf-8', `${message}\n`, message);
+  }
+
+  #send(res: http.ServerResponse, status: number, type: string, payload: Uint8Array | string, message: string | undefined): void {
+    if (res.headersSent || res.destroyed) return;
+    if (message !== undefined && this.#logger.isLevelEnabled('debug')) this.#logger.debug({ status, message }, 'OTLP/HTTP request refused');
+    res.statusCode = status;
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+    res.end(payload);
+  }
+}
