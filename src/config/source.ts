@@ -53,8 +53,9 @@ export function readSource(file: string, diagnostics: Diagnostic[]): SourceFile 
     return undefined;
   }
   const lc = new LineCounter();
-  // uniqueKeys: a key written twice in one file is a mistake (across files it is a merge).
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found in fromDocument instead of by the parser (uniqueKeys), which
+  // would point at the end of the first entry rather than at the second key.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   let failed = false;
   for (const e of [...doc.errors, ...doc.warnings]) {
     const p = lc.linePos(e.pos[0]);
@@ -66,7 +67,17 @@ export function readSource(file: string, diagnostics: Diagnostic[]): SourceFile 
       message: `${firstLine(e.message)} (YAML ${e.code})`,
     });
   }
-  return failed ? undefined : { file, tree: fromDocument(doc, lc, file) };
+  if (failed) return undefined;
+  let duplicates = false;
+  const tree = fromDocument(doc, lc, file, (key, pos, first) => {
+    duplicates = true;
+    // Within one file a repeated key is a mistake; across files it is a merge.
+    diagnostics.push({
+      severity: 'error', code: 'CFG_DUPLICATE_KEY', path: '', pos,
+      message: `key "${key}" is written twice in the same map (first at line ${first.line}): remove one or merge them`,
+    });
+  });
+  return duplicates ? undefined : { file, tree };
 }
 
 function firstLine(s: string): string {

@@ -18,7 +18,10 @@ export interface PEntry { keyPos: SourcePos; node: PNode }
 export type Path = readonly (string | number)[];
 
 /** Converts a parsed document (possibly with errors) to a positioned tree. */
-export function fromDocument(doc: Document, lc: LineCounter, file: string): PNode {
+export function fromDocument(
+  doc: Document, lc: LineCounter, file: string,
+  onDuplicate: (key: string, pos: SourcePos, first: SourcePos) => void = () => {},
+): PNode {
   const at = (offset: number | undefined): SourcePos => {
     const p = lc.linePos(offset ?? 0);
     return { file, line: p.line, col: p.col };
@@ -42,6 +45,8 @@ export function fromDocument(doc: Document, lc: LineCounter, file: string): PNod
         const value = convert(pair.value, keyPos);
         // `<<: *anchor` merge keys, as go-yaml (and so otelcol) supports them.
         if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') { merges.push(value); continue; }
+        const prev = entries.get(key);
+        if (prev) onDuplicate(key, keyPos, prev.keyPos);
         entries.set(key, { keyPos, node: value });
       }
       for (const m of merges) {
