@@ -41,7 +41,11 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
     }
     expandTree(tree, env, (issue, node, path) => {
       envBroken.push(formatPath(path));
-      diagnostics.push({ severity: 'error', code: issue.code, message: issue.message, pos: node.pos, path: formatPath(path) });
+      const inComponent = path.length >= 2 && SECTIONS.some(([section]) => section === path[0]);
+      diagnostics.push({
+        severity: 'error', code: issue.code, message: issue.message, pos: node.pos, path: formatPath(path),
+        ...(inComponent ? { componentId: String(path[1]) } : {}),
+      });
     });
     root = merge(root, tree);
   }
