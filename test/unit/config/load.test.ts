@@ -126,3 +126,27 @@ describe('files', () => {
     expect(ds[0].message).toBe('unknown section "exporter"; did you mean "exporters"?');
   });
 });
+
+test('anchors, aliases and << merge keys work as in otelcol (go-yaml)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  const f = join(dir, 'anchors.yaml');
+  writeFileSync(f, [
+    'exporters:',
+    '  file/a: &common',
+    '    path: ./a.jsonl',
+    '  file/b:',
+    '    <<: *common',
+    '    rotation: { max_backups: 1 }',
+    '  file/c: *common',
+    'receivers:',
+    '  otlp:',
+    'service:',
+    '  pipelines:',
+    '    logs: { receivers: [otlp], exporters: [file/a, file/b, file/c] }',
+    '',
+  ].join('\n'));
+  const { config, diagnostics } = loadConfig([f], testRegistry(), {});
+  expect(diagnostics).toEqual([]);
+  expect(config!.exporters.get('file/b')!.config).toEqual({ path: './a.jsonl', rotation: { max_megabytes: 100, max_backups: 1 } });
+  expect(config!.exporters.get('file/c')!.config).toMatchObject({ path: './a.jsonl' });
+});
