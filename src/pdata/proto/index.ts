@@ -1,0 +1,73 @@
+// OTLP protobuf codec: Export{Trace,Metrics,Logs}Service requests and responses.
+// Hand-written for speed (no generated code, no reflection); see reader.ts and writer.ts.
+import type { Signal, SignalData, PartialSuccess, TracesData, MetricsData, LogsData } from '../types.ts';
+import { toDecodeError } from '../decode-path.ts';
+import { Reader } from './reader.ts';
+import * as w from './writer.ts';
+import { decodeTracesData, encodeTracesData } from './traces.ts';
+import { decodeMetricsData } from './metrics.ts';
+import { encodeMetricsData } from './metrics-encode.ts';
+import { decodeLogsData, encodeLogsData } from './logs.ts';
+import { REQUEST_NAMES } from './names.ts';
+
+export { countProtoItems } from './count.ts';
+
+/** Decodes an Export{Trace,Metrics,Logs}ServiceRequest. Throws DecodeError on malformed input. */
+export function decodeProto<S extends Signal>(signal: S, bytes: Uint8Array): SignalData[S] {
+  const r = new Reader(bytes);
+  try {
+    if (signal === 'traces') return decodeTracesData(r) as SignalData[S];
+    if (signal === 'metrics') return decodeMetricsData(r) as SignalData[S];
+    return decodeLogsData(r) as SignalData[S];
+  } catch (e) {
+    throw toDecodeError(e, REQUEST_NAMES[signal].request);
+  }
+}
+
+/** Encodes an Export{Trace,Metrics,Logs}ServiceRequest. */
+export function encodeProto<S extends Signal>(signal: S, data: SignalData[S]): Uint8Array {
+  w.start();
+  if (signal === 'traces') encodeTracesData(data as TracesData);
+  else if (signal === 'metrics') encodeMetricsData(data as MetricsData);
+  else encodeLogsData(data as LogsData);
+  return w.output();
+}
+
+/** Encodes an Export*ServiceResponse (empty, or with partial_success when it says something). */
+export function encodeProtoResponse(signal: Signal, partial?: PartialSuccess): Uint8Array {
+  w.start();
+  if (partial !== undefined && (partial.rejected !== 0 || partial.errorMessage !== '')) {
+    const m = w.begin(10); // 1 partial_success
+    if (partial.rejected !== 0) w.int64Field(8, BigInt(partial.rejected)); // 1 rejected_<items>
+    if (partial.errorMessage !== '') w.stringField(18, partial.errorMessage); // 2 error_message
+    w.finish(m);
+  }
+  return w.output();
+}
+
+/** Decodes an Export*ServiceResponse; undefined when it carries no partial_success. */
+export function decodeProtoResponse(signal: Signal, bytes: Uint8Array): PartialSuccess | undefined {
+  const r = new Reader(bytes);
+  let partial: PartialSuccess | undefined;
+  try {
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        r.skip(tag & 7, tag >>> 3);
+        continue;
+      }
+      const end = r.end();
+      partial = { rejected: 0, errorMessage: '' };
+      while (r.pos < end) {
+        const t = r.tag();
+        if (t === 8) partial.rejected = Number(r.int64());
+        else if (t === 18) partial.errorMessage = r.string();
+        else r.skip(t & 7, t >>> 3);
+      }
+      r.checkEnd(end);
+    }
+  } catch (e) {
+    throw toDecodeError(e, `${REQUEST_NAMES[signal].response}.partial_success`);
+  }
+  return partial;
+}
