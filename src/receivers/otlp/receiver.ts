@@ -1,6 +1,6 @@
 // The otlp receiver: one instance serves every signal it has consumers for, over gRPC and/or
 // HTTP. Construction opens nothing (validate builds it); start() binds the ports.
-import type { Health, Receiver, ReceiverConsumers, CreateSettings } from '../../pipeline/component.ts';
+import type { Health, Host, Receiver, ReceiverConsumers, CreateSettings } from '../../pipeline/component.ts';
 import type { OtlpReceiverConfig } from './config.ts';
 import { OtlpHttpServer } from './http-server.ts';
 import { OtlpGrpcServer } from './grpc-server.ts';
@@ -34,7 +34,7 @@ export class OtlpReceiver implements Receiver {
     return { http: this.#http?.address, grpc: this.#grpc?.address };
   }
 
-  async start(): Promise<void> {
+  async start(_host?: Host): Promise<void> {
     await this.#grpc?.start();
     try {
       await this.#http?.start();

@@ -1,0 +1,190 @@
+// The batch processor: gathers small batches into bigger ones (fewer, larger exports).
+//
+// "Nothing lost" semantics: consume() resolves only once the outgoing batch that holds its
+// items has been accepted by the next consumer, so backpressure and refusals reach the
+// sender, which can retry. Requests are never split across outgoing batches (only a single
+// request bigger than send_batch_max_size is split, on its own), so each request's fate is
+// exactly the fate of the batches that hold it.
+import type { Batch } from '../../pdata/batch.ts';
+import type { Signal } from '../../pdata/types.ts';
+import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
+import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import type { ProcessorMetrics } from '../../telemetry/metrics.ts';
+import type { BatchProcessorConfig } from './config.ts';
+import { mergeBatches, splitBatch } from './merge.ts';
+
+interface Waiter {
+  batch: Batch;
+  items: number;
+  resolve: () => void;
+  reject: (err: ConsumerError) => void;
+}
+
+export class BatchProcessor implements Processor {
+  readonly mutates = false;
+  readonly #id: string;
+  readonly #signal: Signal;
+  readonly #next: Consumer;
+  readonly #metrics: ProcessorMetrics;
+  readonly #sendSize: number;
+  readonly #maxSize: number;
+  readonly #timeoutMs: number;
+  readonly #maxPending: number;
+  #pending: Waiter[] = [];
+  #pendingItems = 0;
+  /** Items taken by consume() and not yet settled: pending plus being handed on. */
+  #heldItems = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  #stopped = false;
+
+  constructor(settings: CreateSettings, config: BatchProcessorConfig, signal: Signal, next: Consumer) {
+    this.#id = settings.id.text;
+    this.#signal = signal;
+    this.#next = next;
+    this.#metrics = settings.metrics.processor(settings.id.text, signal);
+    this.#sendSize = config.send_batch_size;
+    this.#maxSize = config.send_batch_max_size;
+    this.#timeoutMs = config.timeout;
+    this.#maxPending = config.max_pending_items;
+  }
+
+  async start(): Promise<void> {}
+
+  /** Sends what is pending and waits until everything handed on is settled. */
+  async shutdown(): Promise<void> {
+    this.#stopped = true;
+    this.#flush();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  health(): Health {
+    return { healthy: true };
+  }
+
+  /** Items held (waiting or being sent), for tests and diagnostics. */
+  get heldItems(): number {
+    return this.#heldItems;
+  }
+
+  consume(batch: Batch): Promise<void> {
+    const items = batch.items;
+    if (items === 0) return Promise.resolve();
+    // A lone batch bigger than the bound is still taken when nothing else is held, or it
+    // could never pass; otherwise the bound holds.
+    if (this.#heldItems > 0 && this.#heldItems + items > this.#maxPending) {
+      return Promise.reject(ConsumerError.retryable(
+        'batch_full',
+        `processor ${this.#id}: ${this.#heldItems} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending})`,
+        this.#timeoutMs,
+      ));
+    }
+    this.#metrics.incoming(items);
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ batch, items, resolve, reject });
+      this.#pendingItems += items;
+      this.#heldItems += items;
+      if (this.#stopped || this.#pendingItems >= this.#sendSize) this.#flush();
+      else if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
+    });
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#flush();
+  };
+
+  #flush(): void {
+    if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
+    if (this.#pending.length === 0) return;
+    const waiters = this.#pending;
+    this.#pending = [];
+    this.#pendingItems = 0;
+    // Whole requests into groups of at most send_batch_max_size items (0 = one group).
+    const max = this.#maxSize;
+    let group: Waiter[] = [];
+    let groupItems = 0;
+    for (const w of waiters) {
+      if (max > 0 && groupItems > 0 && groupItems + w.items > max) {
+        this.#track(this.#send(group, groupItems));
+        group = [];
+        groupItems = 0;
+      }
+      group.push(w);
+      groupItems += w.items;
+    }
+    this.#track(this.#send(group, groupItems));
+  }
+
+  #track(p: Promise<void>): void {
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+
+  async #send(group: Waiter[], items: number): Promise<void> {
+    try {
+      if (this.#maxSize > 0 && items > this.#maxSize) return await this.#sendSplit(group[0], items);
+      let outgoing: Batch;
+      try {
+        outgoing = mergeBatches(this.#signal, group.map((w) => w.batch), items);
+      } catch (e) {
+        return settle(group, ConsumerError.from(e));
+      }
+      try {
+        await this.#next.consume(outgoing);
+        this.#metrics.outgoing(items);
+        settle(group, undefined);
+      } catch (e) {
+        settle(group, ConsumerError.from(e));
+      }
+    } finally {
+      this.#heldItems -= items;
+    }
+  }
+
+  /** One request bigger than send_batch_max_size: sent in pieces, in order. */
+  async #sendSplit(w: Waiter, items: number): Promise<void> {
+    let pieces: Batch[];
+    try {
+      pieces = splitBatch(w.batch, this.#maxSize);
+    } catch (e) {
+      return w.reject(ConsumerError.from(e));
+    }
+    let rejected = 0;
+    let firstPermanent: ConsumerError | undefined;
+    for (const piece of pieces) {
+      const n = piece.items;
+      try {
+        await this.#next.consume(piece);
+        this.#metrics.outgoing(n);
+      } catch (e) {
+        const err = ConsumerError.from(e);
+        // Retryable: stop here; the sender retries the whole request (at-least-once).
+        if (err.retryable) return w.reject(err);
+        rejected += Math.min(n, err.rejected ?? n);
+        firstPermanent ??= err;
+      }
+    }
+    if (firstPermanent === undefined) return w.resolve();
+    w.reject(new ConsumerError(firstPermanent.message, { retryable: false, reason: firstPermanent.reason, rejected: Math.min(rejected, items), cause: firstPermanent }));
+  }
+}
+
+/**
+ * Resolves or rejects every request of a sent batch. A permanent refusal that names a count
+ * cannot be traced to particular requests, so each is told min(its items, that count).
+ */
+function settle(group: Waiter[], err: ConsumerError | undefined): void {
+  if (err === undefined) {
+    for (const w of group) w.resolve();
+    return;
+  }
+  if (group.length === 1 || err.retryable) {
+    for (const w of group) w.reject(err);
+    return;
+  }
+  for (const w of group) {
+    const rejected = err.rejected === undefined ? w.items : Math.min(w.items, err.rejected);
+    w.reject(new ConsumerError(err.message, { retryable: false, reason: err.reason, rejected, cause: err }));
+  }
+}
