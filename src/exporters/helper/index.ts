@@ -6,3 +6,5 @@ export {
   isRetryableHttpStatus, isRetryableGrpcCode, GrpcCode,
 } from './export-error.ts';
 export { reportPartialSuccess } from './partial-success.ts';
+export { tlsSchema, headersSchema, compressionSchema, loadTls, type TlsConfig, type TlsMaterial } from './client-config.ts';
+export { decodeRpcStatus, type RpcStatus } from './rpc-status.ts';
