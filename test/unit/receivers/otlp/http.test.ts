@@ -200,9 +200,9 @@ describe('otlp receiver over HTTP: refused requests', () => {
     const rssBefore = process.memoryUsage.rss();
     const res = await request(port, '/v1/traces', { headers: { ...PROTO, 'content-encoding': 'gzip' }, body: bomb });
     const grown = process.memoryUsage.rss() - rssBefore;
+    expect(grown).toBeLessThan(100 * 1024 * 1024);
     expect(res.status).toBe(413);
     expect(readStatus(res.body).message).toMatch(/decompressed request body exceeds max_request_body_size/);
-    expect(grown).toBeLessThan(100 * 1024 * 1024);
     expect(traces.batches).toHaveLength(0);
     await stillServes();
   });
@@ -275,5 +275,44 @@ describe('otlp receiver over HTTP: lifecycle', () => {
     expect((await pending).status).toBe(200);
     await stopped;
     expect(r.health().healthy).toBe(false);
+  });
+});
+
+describe('otlp receiver over HTTP: bounds', () => {
+  it('answers 503 at once when max_concurrent_requests are in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const slow = { mutates: false, consume: () => gate };
+    const config = otlpReceiverConfig.parse({ protocols: { http: { endpoint: '127.0.0.1:0', max_concurrent_requests: 1 } } });
+    const r = otlpReceiverFactory.create(testSettings(), config, { traces: slow }) as OtlpReceiver;
+    await r.start({ components: () => [] });
+    const p = r.addresses.http!.port;
+    const first = request(p, '/v1/traces', { headers: PROTO, body: traceRequest(1) });
+    await new Promise((res) => setTimeout(res, 50));
+    const second = await request(p, '/v1/traces', { headers: PROTO, body: traceRequest(1) });
+    expect(second.status).toBe(503);
+    expect(second.headers['retry-after']).toBe('1');
+    expect(readStatus(second.body).message).toMatch(/too many requests in flight \(max_concurrent_requests 1\)/);
+    release();
+    expect((await first).status).toBe(200);
+    await r.shutdown();
+  });
+
+  it('shuts down at once with idle keep-alive connections open', async () => {
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: PROTO, agent }, (r) => {
+        r.resume();
+        r.on('end', () => resolve(r.statusCode!));
+      });
+      req.on('error', reject);
+      req.end(traceRequest(1));
+    });
+    expect(res).toBe(200);
+    const started = Date.now();
+    await receiver.shutdown();
+    expect(Date.now() - started).toBeLessThan(500);
+    agent.destroy();
   });
 });
