@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
@@ -82,6 +83,9 @@ class QueuedExporter implements Exporter {
         'or raise sending_queue.queue_size / num_consumers if the destination keeps up',
       REFUSAL_RETRY_AFTER_MS,
     );
+    // Every attempt and every backoff wait listens on #kill; there are as many as sends in
+    // flight, which is not a leak.
+    setMaxListeners(0, this.#kill.signal);
     this.#stoppingError = ConsumerError.retryable('shutting_down', `exporter ${id} is shutting down; retry later`, REFUSAL_RETRY_AFTER_MS);
   }
 

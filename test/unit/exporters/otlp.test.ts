@@ -35,6 +35,17 @@ function exporter(endpoint: string, extra: Record<string, unknown> = {}, id = 'o
   return { exp, settings };
 }
 
+/** google.rpc.Status{code, details: [Any(RetryInfo{retry_delay: ms})]} in protobuf. */
+function retryInfoStatus(code: number, ms: number): Buffer {
+  const len = (b: Buffer) => Buffer.from([b.length]);
+  const field = (tag: number, b: Buffer) => Buffer.concat([Buffer.from([tag]), len(b), b]);
+  const varint = (n: number) => { const out = []; while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128); } out.push(n); return Buffer.from(out); };
+  const duration = Buffer.concat([Buffer.from([0x08]), varint(Math.floor(ms / 1000)), Buffer.from([0x10]), varint((ms % 1000) * 1e6)]);
+  const retryInfo = field(0x0a, duration);
+  const any = Buffer.concat([field(0x0a, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')), field(0x12, retryInfo)]);
+  return Buffer.concat([Buffer.from([0x08, code]), field(0x1a, any)]);
+}
+
 async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -100,6 +111,17 @@ describe('otlp (gRPC) exporter', () => {
     await until(async () => (await metricValue(settings, 'otelcol_exporter_sent_log_records_total', 'otlp/peer')) === 2);
     expect(srv.calls.length).toBe(3);
     expect(srv.calls[2].bytes).toEqual(srv.calls[0].bytes);
+  });
+
+  it("honours the server's RetryInfo delay", async () => {
+    const srv = await server();
+    srv.script.push({ code: status.RESOURCE_EXHAUSTED, details: 'slow down', retryInfoBin: retryInfoStatus(8, 400) });
+    const { exp } = exporter(`http://127.0.0.1:${srv.port}`);
+    await exp.start(host);
+    const t0 = performance.now();
+    await exp.consume(logsBatch(1));
+    await until(() => srv.calls.length === 2);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390); // the backoff alone would be ~20ms
   });
 
   it('drops INVALID_ARGUMENT at once, counted with its reason', async () => {
