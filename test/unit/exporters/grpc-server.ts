@@ -19,7 +19,7 @@ export class FakeOtlpGrpcServer {
   #server: Server | undefined;
   port = 0;
 
-  async listen(port = 0): Promise<number> {
+  async listen(port = 0, creds: ServerCredentials = ServerCredentials.createInsecure()): Promise<number> {
     const server = new Server();
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
       const def = {
@@ -46,7 +46,7 @@ export class FakeOtlpGrpcServer {
       });
     }
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+      server.bindAsync(`127.0.0.1:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p))));
     this.#server = server;
     return this.port;
   }
