@@ -1,7 +1,27 @@
-// TEMPORARY placeholder so src/config and the CLI typecheck; the lead replaces this file with
-// the real registry of every factory.
+// The one place where component factories are registered. Adding a component: write its
+// folder (config, factory, implementation, README), add its factory here, then run
+// `npm run schema` so that schema/pipeline.schema.json follows.
 import { Registry } from './pipeline/registry.ts';
+import { otlpReceiverFactory } from './receivers/otlp/factory.ts';
+import { batchProcessorFactory } from './processors/batch/factory.ts';
+import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory.ts';
+import { fileExporterFactory } from './exporters/file/factory.ts';
+import { debugExporterFactory } from './exporters/debug/factory.ts';
+import { otlpExporterFactory } from './exporters/otlp/factory.ts';
+import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
+import { forwardConnectorFactory } from './connectors/forward/factory.ts';
+import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
 
 export function createRegistry(): Registry {
-  return new Registry();
+  return new Registry([
+    otlpReceiverFactory,
+    batchProcessorFactory,
+    memoryLimiterProcessorFactory,
+    fileExporterFactory,
+    debugExporterFactory,
+    otlpExporterFactory,
+    otlpHttpExporterFactory,
+    forwardConnectorFactory,
+    healthCheckExtensionFactory,
+  ]);
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Service } from '../../../src/pipeline/service.ts';
 import { SelfMetrics } from '../../../src/telemetry/metrics.ts';
 import { silentLogger } from '../../../src/telemetry/logger.ts';
+import type { LogsData } from '../../../src/pdata/types.ts';
 import { events, FakeReceiver, SinkExporter, fakeReceiver, forwardLike, logsBatch, makeConfig, passProcessor, sinkExporter, tagProcessor } from './helpers.ts';
 
 const opts = () => ({ logger: silentLogger(), metrics: new SelfMetrics() });
@@ -31,7 +32,7 @@ describe('graph', () => {
     expect(SinkExporter.all.get('sink/plain@logs')!.bodies).toEqual(['hello']);
     expect(SinkExporter.all.get('sink/tagged@logs')!.bodies).toEqual(['hello+a']);
     // the sender's batch was not changed under the read-only pipeline
-    expect(batch.data.resourceLogs[0].scopeLogs[0].logRecords[0].body?.stringValue).toBe('hello');
+    expect((batch.data as LogsData).resourceLogs[0].scopeLogs[0].logRecords[0].body?.stringValue).toBe('hello');
     await svc.shutdown();
   });
 

@@ -57,7 +57,8 @@ export class SinkExporter implements Consumer {
   static all = new Map<string, SinkExporter>();
   readonly mutates = false;
   bodies: string[] = [];
-  constructor(readonly key: string) { SinkExporter.all.set(key, this); }
+  readonly key: string;
+  constructor(key: string) { this.key = key; SinkExporter.all.set(key, this); }
   async consume(batch: Batch) {
     for (const rl of (batch.data as LogsData).resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.bodies.push(r.body?.stringValue ?? '');
   }

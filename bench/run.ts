@@ -1,0 +1,17 @@
+// `npm run bench`: every benchmark, one after the other, printed as a table.
+// Benchmarks are not tests: they measure, and the README quotes what they printed.
+import os from 'node:os';
+import { runE2eBench, type Figure } from './e2e.bench.ts';
+
+const suites: Array<[string, () => Promise<Figure[]>]> = [
+  ['pdata', async () => (await import('./pdata.bench.ts')).runPdataBench()],
+  ['e2e', () => runE2eBench()],
+];
+
+const only = process.argv.slice(2);
+console.log(`# genrf-collector benchmarks — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+for (const [name, run] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  for (const f of await run()) console.log(`${f.name.padEnd(60)} ${String(f.value).padStart(12)} ${f.unit}`);
+}
