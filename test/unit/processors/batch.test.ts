@@ -88,6 +88,19 @@ describe('batch processor', () => {
     await p.shutdown();
   });
 
+  it('merges decoded and protobuf batches into one decoded batch, keeping every item in order', async () => {
+    const { p, next } = make({ send_batch_size: 5, timeout: '10s' });
+    const decoded = spans(2, 'a');
+    void decoded.data; // a processor upstream looked inside
+    await Promise.all([p.consume(decoded), p.consume(spans(3, 'b'))]);
+    const out = next.batches[0];
+    expect(out.items).toBe(5);
+    const data = out.data as TracesData;
+    expect(data.resourceSpans.map((rs) => rs.resource.attributes[0].value.stringValue)).toEqual(['a', 'b']);
+    expect(data.resourceSpans.flatMap((rs) => rs.scopeSpans[0].spans.map((s) => s.name))).toEqual(['span-0', 'span-1', 'span-0', 'span-1', 'span-2']);
+    await p.shutdown();
+  });
+
   it('never sends more than send_batch_max_size: requests go into separate batches', async () => {
     const { p, next } = make({ send_batch_size: 10, send_batch_max_size: 10, timeout: '10s' });
     await Promise.all([p.consume(spans(6)), p.consume(spans(6))]);
