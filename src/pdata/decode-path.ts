@@ -39,6 +39,7 @@ export function toDecodeError(e: unknown, root: string): DecodeError {
   let path = root;
   for (let i = e.segments.length - 1; i >= 0; i--) {
     const s = e.segments[i];
+    if (s === '') continue;
     path = path === '' ? s : s.charCodeAt(0) === 91 /* [ */ ? path + s : `${path}.${s}`;
   }
   return new DecodeError(path === '' ? e.reason : `${path}: ${e.reason}`);
