@@ -145,4 +145,37 @@ describe('file exporter', () => {
     expect(total).toBe(60);
     expect(files.length).toBeGreaterThan(1);
   });
+
+  it('stopping during a steady stream: every acknowledged batch is in the file, once', async () => {
+    const path = join(dir, 'stream.jsonl');
+    const config = fileExporterFactory.config.parse({ path, flush_interval: '5s', rotation: { max_megabytes: 0.05, max_backups: 100 } });
+    const exp = fileExporterFactory.create(testSettings('file/stream'), config, 'logs');
+    await exp.start(host);
+    const acked: number[] = [];
+    let refused = 0;
+    const reasons = new Set<string>();
+    let stop = false;
+    const producer = (async () => {
+      for (let i = 0; !stop; i++) {
+        await exp.consume(logsBatch(1, `seq${i}`)).then(() => acked.push(i), (e) => { refused++; reasons.add(e.reason); });
+        if (i % 20 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await exp.shutdown();
+    stop = true;
+    await producer;
+    const seen: number[] = [];
+    for (const f of await readdir(dir)) {
+      for (const l of (await readFile(join(dir, f), 'utf8')).trimEnd().split('\n')) {
+        const body = decodeJson('logs', l).resourceLogs[0].scopeLogs[0].logRecords[0].body!.stringValue!;
+        seen.push(Number(/seq(\d+)/.exec(body)![1]));
+      }
+    }
+    expect(acked.length).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(0);
+    expect(reasons.has('shutting_down')).toBe(true);
+    for (const r of reasons) expect(['shutting_down', 'queue_full']).toContain(r);
+    expect(seen.sort((a, b) => a - b)).toEqual(acked.sort((a, b) => a - b));
+  });
 });
