@@ -207,7 +207,7 @@ describe('malformed JSON', () => {
 
   it('gives the position of a syntax error', () => {
     expect(fails('traces', '{"resourceSpans":[}')).toMatch(/^invalid JSON at position 18 \(line 1 column 19\)/);
-    expect(fails('traces', '{\n"a":tru}')).toMatch(/^invalid JSON at position 9 \(line 2 column 9\)/);
+    expect(fails('traces', '{\n"a":tru}')).toMatch(/^invalid JSON at position 9 \(line 2 column 8\)/);
     expect(fails('traces', '')).toMatch(/^invalid JSON at position 0/);
   });
 
