@@ -53,6 +53,8 @@ export class OtlpHttpServer {
   readonly #routes: ReadonlyMap<string, Signal>;
   readonly #pathList: string;
   #server: http.Server | undefined;
+  /** Set on shutdown: answers then close their connection instead of keeping it alive. */
+  #closing = false;
   #address: AddressInfo | undefined;
   readonly #inFlight = new Set<Promise<void>>();
 
@@ -99,6 +101,7 @@ export class OtlpHttpServer {
     const server = this.#server;
     if (!server) return;
     this.#server = undefined;
+    this.#closing = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
@@ -191,6 +194,7 @@ export class OtlpHttpServer {
     if (res.headersSent || res.destroyed) return;
     if (message !== undefined && this.#logger.isLevelEnabled('debug')) this.#logger.debug({ status, message }, 'OTLP/HTTP request refused');
     res.statusCode = status;
+    if (this.#closing) res.setHeader('Connection', 'close');
     res.setHeader('Content-Type', type);
     res.setHeader('Content-Length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     res.end(payload);

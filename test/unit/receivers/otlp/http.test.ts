@@ -298,6 +298,32 @@ describe('otlp receiver over HTTP: bounds', () => {
     await r.shutdown();
   });
 
+  it('finishes a keep-alive request in flight and closes its connection on shutdown', async () => {
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const config = otlpReceiverConfig.parse({ protocols: { http: { endpoint: '127.0.0.1:0' } } });
+    const r = otlpReceiverFactory.create(testSettings(), config, { traces: { mutates: false, consume: () => gate } }) as OtlpReceiver;
+    await r.start({ components: () => [] });
+    const status = new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: r.addresses.http!.port, path: '/v1/traces', method: 'POST', headers: PROTO, agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end(traceRequest(1));
+    });
+    await new Promise((res) => setTimeout(res, 50));
+    const started = Date.now();
+    const stopped = r.shutdown();
+    setTimeout(release, 20);
+    expect(await status).toBe(200);
+    await stopped;
+    expect(Date.now() - started).toBeLessThan(1000); // not the 2s shutdown timeout nor the 60s idle timeout
+    agent.destroy();
+  });
+
   it('shuts down at once with idle keep-alive connections open', async () => {
     const http = await import('node:http');
     const agent = new http.Agent({ keepAlive: true });
