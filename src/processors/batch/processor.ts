@@ -9,7 +9,6 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
-import type { ProcessorMetrics } from '../../telemetry/metrics.ts';
 import type { BatchProcessorConfig } from './config.ts';
 import { mergeBatches, splitBatch } from './merge.ts';
 
@@ -25,7 +24,6 @@ export class BatchProcessor implements Processor {
   readonly #id: string;
   readonly #signal: Signal;
   readonly #next: Consumer;
-  readonly #metrics: ProcessorMetrics;
   readonly #sendSize: number;
   readonly #maxSize: number;
   readonly #timeoutMs: number;
@@ -42,7 +40,6 @@ export class BatchProcessor implements Processor {
     this.#id = settings.id.text;
     this.#signal = signal;
     this.#next = next;
-    this.#metrics = settings.metrics.processor(settings.id.text, signal);
     this.#sendSize = config.send_batch_size;
     this.#maxSize = config.send_batch_max_size;
     this.#timeoutMs = config.timeout;
@@ -79,7 +76,6 @@ export class BatchProcessor implements Processor {
         this.#timeoutMs,
       ));
     }
-    this.#metrics.incoming(items);
     return new Promise<void>((resolve, reject) => {
       this.#pending.push({ batch, items, resolve, reject });
       this.#pendingItems += items;
@@ -132,7 +128,6 @@ export class BatchProcessor implements Processor {
       }
       try {
         await this.#next.consume(outgoing);
-        this.#metrics.outgoing(items);
         settle(group, undefined);
       } catch (e) {
         settle(group, ConsumerError.from(e));
@@ -156,7 +151,6 @@ export class BatchProcessor implements Processor {
       const n = piece.items;
       try {
         await this.#next.consume(piece);
-        this.#metrics.outgoing(n);
       } catch (e) {
         const err = ConsumerError.from(e);
         // Retryable: stop here; the sender retries the whole request (at-least-once).

@@ -7,7 +7,6 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
-import type { ProcessorMetrics } from '../../telemetry/metrics.ts';
 import { computeLimits, type MemoryLimiterConfig } from './config.ts';
 
 const MIB = 1024 * 1024;
@@ -34,7 +33,6 @@ export class MemoryLimiterProcessor implements Processor {
   readonly #signal: Signal;
   readonly #next: Consumer;
   readonly #logger: Logger;
-  readonly #metrics: ProcessorMetrics;
   readonly #interval: number;
   readonly #hard: number;
   readonly #soft: number;
@@ -50,7 +48,6 @@ export class MemoryLimiterProcessor implements Processor {
     this.#signal = signal;
     this.#next = next;
     this.#logger = settings.logger;
-    this.#metrics = settings.metrics.processor(settings.id.text, signal);
     this.#interval = config.check_interval;
     const limits = computeLimits(config, opts.availableMemory ?? availableMemory());
     this.#hard = limits.hard;
@@ -97,9 +94,7 @@ export class MemoryLimiterProcessor implements Processor {
         Math.max(1000, this.#interval),
       ));
     }
-    const items = batch.items;
-    this.#metrics.incoming(items);
-    return this.#next.consume(batch).then(() => this.#metrics.outgoing(items));
+    return this.#next.consume(batch);
   }
 
   #collect(): void {

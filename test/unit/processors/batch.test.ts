@@ -177,13 +177,4 @@ describe('batch processor', () => {
     await a;
     expect(next.batches.map((b) => b.items)).toEqual([3]);
   });
-
-  it('counts incoming and outgoing items', async () => {
-    const { p, settings } = make({ send_batch_size: 3, timeout: '10s' });
-    await p.consume(spans(3));
-    const text = await settings.metrics.render();
-    expect(text).toMatch(/otelcol_processor_incoming_items_total\{processor="batch",otel_signal="traces"\} 3/);
-    expect(text).toMatch(/otelcol_processor_outgoing_items_total\{processor="batch",otel_signal="traces"\} 3/);
-    await p.shutdown();
-  });
 });
