@@ -1,0 +1,63 @@
+// pdata hot paths: protobuf decode/encode, OTLP/JSON decode/encode, clone, countProtoItems.
+// Batches of 512 spans with 10 attributes each (mixed string/int/double/bool), like an SDK's
+// BatchSpanProcessor sends. Each figure is the best of several short windows, because the
+// benchmark machines are shared and a slow window measures the neighbours, not the code.
+// Run: `node bench/pdata.bench.ts` (or `npm run bench pdata`).
+import { decodeProto, encodeProto } from '../src/pdata/proto/index.ts';
+import { decodeJson, encodeJson } from '../src/pdata/json/index.ts';
+import { cloneData, countProtoItems, splitData } from '../src/pdata/ops.ts';
+import { benchTraces } from '../test/unit/pdata/fixtures.ts';
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const SPANS = 512;
+const WINDOW_MS = 250;
+const WINDOWS = 8;
+
+/** Items per second of `fn` (which handles `items` items per call), best window. */
+function measure(items: number, fn: () => unknown): number {
+  for (let i = 0; i < 50; i++) fn(); // warm up: let the optimizing compiler see the code
+  let best = 0;
+  for (let w = 0; w < WINDOWS; w++) {
+    const start = process.hrtime.bigint();
+    const stop = start + BigInt(WINDOW_MS) * 1_000_000n;
+    let calls = 0;
+    let now = start;
+    while (now < stop) {
+      fn();
+      calls++;
+      now = process.hrtime.bigint();
+    }
+    const rate = (calls * items) / (Number(now - start) / 1e9);
+    if (rate > best) best = rate;
+  }
+  return Math.round(best);
+}
+
+export async function runPdataBench(): Promise<Figure[]> {
+  const data = benchTraces(SPANS);
+  const proto = encodeProto('traces', data);
+  const json = encodeJson('traces', data);
+  const figures: Figure[] = [];
+  const add = (name: string, value: number, unit = 'spans/s') => figures.push({ name, value, unit });
+
+  add(`proto decode (${SPANS} spans x 10 attrs, ${Math.round(proto.length / SPANS)} B/span)`, measure(SPANS, () => decodeProto('traces', proto)));
+  add('proto encode', measure(SPANS, () => encodeProto('traces', data)));
+  add('countProtoItems', measure(SPANS, () => countProtoItems('traces', proto)));
+  add(`json decode (${Math.round(json.length / SPANS)} B/span)`, measure(SPANS, () => decodeJson('traces', json)));
+  add('json encode', measure(SPANS, () => encodeJson('traces', data)));
+  add('cloneData', measure(SPANS, () => cloneData('traces', data)));
+  add('structuredClone (for comparison)', measure(SPANS, () => structuredClone(data)));
+  add('splitData into pieces of 100', measure(SPANS, () => splitData('traces', cloneData('traces', data), 100)));
+  const mb = (proto.length * measure(SPANS, () => decodeProto('traces', proto))) / SPANS / 1e6;
+  add('proto decode throughput', Math.round(mb), 'MB/s');
+  return figures;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const f of await runPdataBench()) console.log(`${f.name.padEnd(60)} ${String(f.value).padStart(12)} ${f.unit}`);
+}
