@@ -1,5 +1,6 @@
-// The official OTLP/JSON examples go in over OTLP/HTTP (JSON, gzip'd JSON and protobuf) and
-// must come out of the file exporter with every field intact.
+// The official OTLP/JSON examples, and our own edge cases (every field set, extreme 64-bit
+// values, unset proto3-optional fields, empty values, unicode), go in over OTLP/HTTP (JSON,
+// gzip'd JSON and protobuf) and must come out of the file exporter with every field intact.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,12 +13,16 @@ import { normalize, postOtlp, waitForLines, HTTP_PATH, type Signal } from './hel
 import { decodeJson } from '../../src/pdata/json/index.ts';
 import { encodeProto } from '../../src/pdata/proto/index.ts';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
-const CASES: Array<{ file: string; signal: Signal }> = [
-  { file: 'trace.json', signal: 'traces' },
-  { file: 'metrics.json', signal: 'metrics' },
-  { file: 'logs.json', signal: 'logs' },
-  { file: 'events.json', signal: 'logs' },
+const OFFICIAL = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
+const EDGE = resolve(import.meta.dirname, '../fixtures/e2e/otlp');
+const CASES: Array<{ dir: string; file: string; signal: Signal }> = [
+  { dir: OFFICIAL, file: 'trace.json', signal: 'traces' },
+  { dir: OFFICIAL, file: 'metrics.json', signal: 'metrics' },
+  { dir: OFFICIAL, file: 'logs.json', signal: 'logs' },
+  { dir: OFFICIAL, file: 'events.json', signal: 'logs' },
+  { dir: EDGE, file: 'edge-traces.json', signal: 'traces' },
+  { dir: EDGE, file: 'edge-metrics.json', signal: 'metrics' },
+  { dir: EDGE, file: 'edge-logs.json', signal: 'logs' },
 ];
 
 let daemon: Daemon | undefined;
@@ -62,8 +67,8 @@ async function roundTrip(signal: Signal, body: string | Uint8Array, headers: Rec
   return { res, line: lines[written[signal] - 1] };
 }
 
-describe.each(CASES)('$file', ({ file, signal }) => {
-  const text = readFileSync(join(FIXTURES, file), 'utf8');
+describe.each(CASES)('$file', ({ dir: fixtures, file, signal }) => {
+  const text = readFileSync(join(fixtures, file), 'utf8');
   const expected = normalize(JSON.parse(text));
 
   it('goes in as OTLP/JSON and comes out of the file exporter unchanged', async () => {
