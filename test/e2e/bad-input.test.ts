@@ -8,6 +8,7 @@ import { grpcExport, logBodies, logsProto, logsRequest, postOtlp, readJsonLines,
 
 const MAX_BODY = 64 * 1024;
 const INVALID_ARGUMENT = 3;
+const RESOURCE_EXHAUSTED = 8;
 
 let daemon: Daemon | undefined;
 let dir = '';
@@ -25,7 +26,7 @@ beforeAll(async () => {
 receivers:
   otlp:
     protocols:
-      grpc: { endpoint: 127.0.0.1:${grpcPort} }
+      grpc: { endpoint: 127.0.0.1:${grpcPort}, max_recv_msg_size_mib: 1 }
       http: { endpoint: 127.0.0.1:${httpPort}, max_request_body_size: ${MAX_BODY} }
 exporters:
   file: { path: ${file()}, flush_interval: 20ms }
@@ -112,6 +113,39 @@ describe('bad input', () => {
     const res = await postOtlp(httpPort, '/v1/logs', bomb, { contentType: 'application/x-protobuf', headers: { 'content-encoding': 'gzip' } });
     expect(res.status).toBe(413);
     await sendGood('gzip-bomb');
+  });
+
+  it('truncated gzip -> 400; unsupported Content-Encoding -> 415', async () => {
+    const gz = gzipSync(JSON.stringify(logsRequest('never', 5)));
+    const truncated = await postOtlp(httpPort, '/v1/logs', gz.subarray(0, gz.length - 12), { contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
+    expect(truncated.status).toBe(400);
+    const br = await postOtlp(httpPort, '/v1/logs', JSON.stringify(logsRequest('never', 5)), { headers: { 'content-encoding': 'br' } });
+    expect(br.status).toBe(415);
+    expect(br.text).toMatch(/gzip/);
+    await sendGood('encoding');
+  });
+
+  it('OTLP/JSON with an invalid trace id or a non-numeric 64-bit int -> 400, nothing of it kept', async () => {
+    const badId = logsRequest('never-id', 2);
+    badId.resourceLogs[0].scopeLogs[0].logRecords[1].traceId = 'not-hex-at-all';
+    const id = await postOtlp(httpPort, '/v1/logs', JSON.stringify(badId));
+    expect(id.status, id.text).toBe(400);
+    expect(jsonStatus(id.text).message).toMatch(/traceId/);
+    const shortId = logsRequest('never-short', 1);
+    shortId.resourceLogs[0].scopeLogs[0].logRecords[0].spanId = 'abcd';
+    expect((await postOtlp(httpPort, '/v1/logs', JSON.stringify(shortId))).status).toBe(400);
+    const badInt = logsRequest('never-int', 1);
+    badInt.resourceLogs[0].scopeLogs[0].logRecords[0].attributes[0].value.intValue = '12abc';
+    expect((await postOtlp(httpPort, '/v1/logs', JSON.stringify(badInt))).status).toBe(400);
+    await sendGood('bad-values');
+  });
+
+  it('a gRPC message over max_recv_msg_size -> RESOURCE_EXHAUSTED', async () => {
+    const big = logsProto('x'.repeat(1000), 1200);
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    const res = await grpcExport(grpcPort, 'logs', big);
+    expect(res.code).toBe(RESOURCE_EXHAUSTED);
+    await sendGood('grpc-too-big');
   });
 
   it('unknown path -> 404; GET on an OTLP path -> 405', async () => {
