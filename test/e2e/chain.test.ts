@@ -5,14 +5,22 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
 import { normalize, postOtlp, readJsonLines, HTTP_PATH, TOP_KEY, type Signal } from './helpers/otlp.ts';
+// Only to build protobuf bodies for A (the pass-through path: A forwards the bytes it got).
+// The check stays independent: B's output is compared to the JSON fixture by the normalizer.
+import { decodeJson } from '../../src/pdata/json/index.ts';
+import { encodeProto } from '../../src/pdata/proto/index.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-const FIXTURES = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
-const CASES: Array<{ file: string; signal: Signal }> = [
-  { file: 'trace.json', signal: 'traces' },
-  { file: 'metrics.json', signal: 'metrics' },
-  { file: 'logs.json', signal: 'logs' },
-  { file: 'events.json', signal: 'logs' },
+const OFFICIAL = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
+const EDGE = resolve(import.meta.dirname, '../fixtures/e2e/otlp');
+const CASES: Array<{ dir: string; file: string; signal: Signal }> = [
+  { dir: OFFICIAL, file: 'trace.json', signal: 'traces' },
+  { dir: OFFICIAL, file: 'metrics.json', signal: 'metrics' },
+  { dir: OFFICIAL, file: 'logs.json', signal: 'logs' },
+  { dir: OFFICIAL, file: 'events.json', signal: 'logs' },
+  { dir: EDGE, file: 'edge-traces.json', signal: 'traces' },
+  { dir: EDGE, file: 'edge-metrics.json', signal: 'metrics' },
+  { dir: EDGE, file: 'edge-logs.json', signal: 'logs' },
 ];
 const PATHS = ['grpc', 'proto', 'json'] as const;
 type Path = (typeof PATHS)[number];
@@ -95,11 +103,15 @@ function tagOf(line: Json, signal: Signal): string | undefined {
   return attrs.find((kv: Json) => kv.key === 'e2e.request')?.value?.stringValue;
 }
 
+const INPUTS = CASES.flatMap((c) => (['json', 'protobuf'] as const).map((input) => ({ ...c, input })));
+
 describe.each(PATHS)('A -> B over %s', (path) => {
-  it.each(CASES)('$file arrives in B unchanged', async ({ file, signal }) => {
-    const tag = `${path}:${file}`;
-    const request = tagged(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')), signal, tag);
-    const res = await postOtlp(aPort[path], HTTP_PATH[signal], JSON.stringify(request));
+  it.each(INPUTS)('$file sent to A as $input arrives in B unchanged', async ({ dir: fixtures, file, signal, input }) => {
+    const tag = `${path}:${input}:${file}`;
+    const request = tagged(JSON.parse(readFileSync(join(fixtures, file), 'utf8')), signal, tag);
+    const text = JSON.stringify(request);
+    const body = input === 'json' ? text : encodeProto(signal, decodeJson(signal, text));
+    const res = await postOtlp(aPort[path], HTTP_PATH[signal], body);
     expect(res.status, res.text).toBe(200);
     let found: Json[] = [];
     await waitFor(async () => (found = (await readJsonLines(out(signal))).filter((l) => tagOf(l, signal) === tag)).length > 0, 10_000)
