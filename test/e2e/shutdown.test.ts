@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor } from './helpers/daemon.ts';
-import { logBodies, logsRequest, metricValue, readJsonLines, scrape } from './helpers/otlp.ts';
+import { grpcExport, logBodies, logsProto, logsRequest, metricValue, readJsonLines, scrape } from './helpers/otlp.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,11 +21,14 @@ async function postLogs(port: number, body: string): Promise<string> {
 
 it('keeps everything it acknowledged when stopped mid-stream', async () => {
   const dir = await tempDir();
-  const port = await freePort();
+  const [port, grpcPort] = [await freePort(), await freePort()];
   const file = join(dir, 'logs.jsonl');
   const daemon = await startDaemon(`
 receivers:
-  otlp: { protocols: { http: { endpoint: 127.0.0.1:${port} } } }
+  otlp:
+    protocols:
+      http: { endpoint: 127.0.0.1:${port} }
+      grpc: { endpoint: 127.0.0.1:${grpcPort} }
 processors:
   batch: { send_batch_size: 100, timeout: 5s }
 exporters:
@@ -48,8 +51,11 @@ service:
   const worker = async () => {
     while (next < REQUESTS) {
       const r = next++;
-      const outcome = await postLogs(port, JSON.stringify(logsRequest(`req${r}`, PER_REQUEST)));
-      if (outcome.startsWith('2')) {
+      // Every fourth request goes over gRPC.
+      const outcome = r % 4 === 3
+        ? await grpcExport(grpcPort, 'logs', logsProto(`req${r}`, PER_REQUEST)).then((g) => (g.code === 0 ? '200' : `grpc ${g.code}`))
+        : await postLogs(port, JSON.stringify(logsRequest(`req${r}`, PER_REQUEST)));
+      if (outcome === '200') {
         acked++;
         for (let i = 0; i < PER_REQUEST; i++) acknowledged.push(`req${r}-${i}`);
       }
@@ -74,11 +80,14 @@ service:
 
 it('flushes what the batch processor holds at SIGTERM at once and acknowledges it', async () => {
   const dir = await tempDir();
-  const [port, metrics] = [await freePort(), await freePort()];
+  const [port, grpcPort, metrics] = [await freePort(), await freePort(), await freePort()];
   const file = join(dir, 'logs.jsonl');
   const daemon = await startDaemon(`
 receivers:
-  otlp: { protocols: { http: { endpoint: 127.0.0.1:${port} } } }
+  otlp:
+    protocols:
+      http: { endpoint: 127.0.0.1:${port} }
+      grpc: { endpoint: 127.0.0.1:${grpcPort} }
 processors:
   batch: { send_batch_size: 100, timeout: 30s }
 exporters:
@@ -90,8 +99,13 @@ service:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
 `, { dir });
 
-  // 3 x 25 records: under send_batch_size, so the batch processor holds them for its timeout.
-  const requests = [0, 1, 2].map((r) => postLogs(port, JSON.stringify(logsRequest(`held${r}`, 25))));
+  // 3 x 25 records (two over HTTP, one over gRPC): under send_batch_size, so the batch
+  // processor holds them for its timeout.
+  const requests = [
+    postLogs(port, JSON.stringify(logsRequest('held0', 25))),
+    postLogs(port, JSON.stringify(logsRequest('held1', 25))),
+    grpcExport(grpcPort, 'logs', logsProto('held2', 25), 60_000).then((g) => (g.code === 0 ? '200' : `grpc ${g.code} ${g.details}`)),
+  ];
   await waitFor(async () => metricValue(await scrape(metrics), 'otelcol_processor_incoming_items_total', { processor: 'batch' }) === 75, 5_000);
   const t0 = Date.now();
   const code = await daemon.stop('SIGTERM');
