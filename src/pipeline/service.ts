@@ -57,33 +57,45 @@ export class Service implements Host {
   }
 
   /**
-   * Stops receivers first, then drains the rest in pipeline order. Each component gets the
-   * shutdown timeout to finish; one that overruns is left behind with an error logged, so a
-   * stuck component cannot hold the process forever.
+   * Stops receivers first, then drains the rest in pipeline order. Receivers stop taking
+   * new requests at once, but the requests they are answering wait on the pipeline (a batch
+   * processor answers only once its batch is accepted), so receivers finish *while* the
+   * processors flush, not before. Each component gets the shutdown timeout; one that
+   * overruns is left behind with an error logged, so it cannot hold the process forever.
    */
   async shutdown(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
     const deadline = Date.now() + this.#shutdownTimeoutMs + 1000;
+    const receivers = this.graph.receivers.filter((n) => this.#started.has(n));
+    const receiversDone = receivers.map((node) => this.#stop(node, deadline));
     for (const node of this.graph.stopOrder()) {
-      if (!this.#started.has(node)) continue;
-      const remaining = Math.max(0, deadline - Date.now());
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          node.instance.shutdown(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`did not stop within ${remaining} ms`)), remaining);
-          }),
-        ]);
-      } catch (err) {
-        this.#logger.error({ component: node.key, err }, 'component did not stop cleanly');
-      } finally {
-        clearTimeout(timer);
-        this.#started.delete(node);
-      }
+      if (node.kind === 'receiver' || node.kind === 'exporter' || node.kind === 'extension') continue;
+      if (this.#started.has(node)) await this.#stop(node, deadline);
+    }
+    await Promise.all(receiversDone);
+    for (const node of [...this.graph.exporters, ...this.graph.extensions]) {
+      if (this.#started.has(node)) await this.#stop(node, deadline);
     }
     this.#state = 'stopped';
     this.#logger.info('stopped');
+  }
+
+  async #stop(node: Node, deadline: number): Promise<void> {
+    const remaining = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        node.instance.shutdown(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`did not stop within ${remaining} ms`)), remaining);
+        }),
+      ]);
+    } catch (err) {
+      this.#logger.error({ component: node.key, err }, 'component did not stop cleanly');
+    } finally {
+      clearTimeout(timer);
+      this.#started.delete(node);
+    }
   }
 }
