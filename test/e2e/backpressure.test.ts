@@ -148,5 +148,11 @@ service:
     expect(metricValue(text, 'otelcol_receiver_refused_log_records_total', { receiver: 'otlp', transport: 'grpc' })).toBe(N);
     expect(metricValue(text, 'otelcol_receiver_accepted_log_records_total', { receiver: 'otlp', transport: 'http' })).toBe((8 - refusedHttp) * N);
     expect(metricValue(text, 'otelcol_exporter_queue_size', { exporter: 'otlphttp' })).toBeGreaterThanOrEqual(1);
+
+    // Stopping with the peer still down: bounded by shutdown_timeout, and what is dropped is said.
+    const t0 = Date.now();
+    expect(await a.stop()).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    expect(a.stderr()).toMatch(/shutdown_timeout/);
   });
 });
