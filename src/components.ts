@@ -5,6 +5,8 @@ import { Registry } from './pipeline/registry.ts';
 import { otlpReceiverFactory } from './receivers/otlp/factory.ts';
 import { batchProcessorFactory } from './processors/batch/factory.ts';
 import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory.ts';
+import { attributesProcessorFactory } from './processors/attributes/factory.ts';
+import { resourceProcessorFactory } from './processors/resource/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
@@ -17,6 +19,8 @@ export function createRegistry(): Registry {
     otlpReceiverFactory,
     batchProcessorFactory,
     memoryLimiterProcessorFactory,
+    attributesProcessorFactory,
+    resourceProcessorFactory,
     fileExporterFactory,
     debugExporterFactory,
     otlpExporterFactory,

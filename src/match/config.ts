@@ -38,7 +38,7 @@ export interface ConditionConfig {
 }
 
 /** A JavaScript regular expression, checked to compile so the error names the option. */
-const regexSource = z.string().superRefine((src, ctx) => {
+export const regexSource = z.string().superRefine((src, ctx) => {
   try {
     new RegExp(src);
   } catch (err) {
@@ -109,4 +109,4 @@ export const conditionSchema: z.ZodType<ConditionConfig> = z
       ctx.addIssue({ code: 'custom', message: `a condition needs at least one key (it would match everything); known keys: ${CONDITION_KEYS.join(', ')}` });
     }
   })
-  .meta({ description: 'A condition on telemetry: every key given must hold; a list means any of its entries.' }) as z.ZodType<ConditionConfig>;
+  .meta({ id: 'match.condition', description: 'A condition on telemetry: every key given must hold; a list means any of its entries.' }) as z.ZodType<ConditionConfig>;
