@@ -24,6 +24,8 @@ export async function runCommand(paths: string[]): Promise<number> {
   const service = new Service(config, { logger, metrics });
 
   let stopping: Promise<void> | undefined;
+  let signalled!: () => void;
+  const untilSignal = new Promise<void>((resolve) => (signalled = resolve));
   const stop = (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without draining');
@@ -34,6 +36,7 @@ export async function runCommand(paths: string[]): Promise<number> {
       await service.shutdown();
       await metricsServer?.shutdown();
     })();
+    signalled();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -48,15 +51,8 @@ export async function runCommand(paths: string[]): Promise<number> {
   }
   logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined }, 'pipelines started');
 
-  // Wait for a signal; the servers keep the event loop alive until then.
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (stopping) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 50);
-  });
+  // The servers keep the event loop alive until a signal stops them.
+  await untilSignal;
   await stopping;
   logger.flush?.();
   return 0;
