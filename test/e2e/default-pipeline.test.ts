@@ -26,6 +26,7 @@ describe.skipIf(taken.length > 0)(`pipelines/default.yaml${taken.length > 0 ? ` 
   it('runs as is and writes an OTLP/HTTP log record to $GENRF_DATA_DIR/genrf.jsonl', async () => {
     const data = await tempDir();
     const daemon = runCli(['run', '--config', 'pipelines/default.yaml'], { GENRF_DATA_DIR: data });
+    let ok = false;
     try {
       await waitFor(() => daemon.stderr().includes('the daemon is running'), 15_000, async () => {
         if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
@@ -38,8 +39,11 @@ describe.skipIf(taken.length > 0)(`pipelines/default.yaml${taken.length > 0 ? ` 
       expect(health.status).toBe(200);
       const metrics = await (await fetch('http://127.0.0.1:8888/metrics')).text();
       expect(metrics).toMatch(/otelcol_receiver_accepted_log_records_total\{receiver="otlp",transport="http"\} 1/);
+      ok = true;
     } finally {
-      expect(await daemon.stop()).toBe(0);
+      const code = await daemon.stop();
+      // Only when the test got this far: an earlier failure's message must not be masked.
+      if (ok) expect(code, daemon.stderr()).toBe(0);
     }
   });
 });
