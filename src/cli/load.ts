@@ -5,6 +5,8 @@ import { createRegistry } from '../components.ts';
 import { buildGraph } from '../pipeline/graph.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { silentLogger } from '../telemetry/logger.ts';
+import { analyse } from '../security/analyse.ts';
+import { readPolicy } from '../security/policy.ts';
 
 export interface Loaded {
   config: CollectorConfig | undefined;
@@ -19,7 +21,14 @@ export interface Loaded {
 export function loadAndBuild(paths: string[]): Loaded {
   const { config, diagnostics } = loadConfig(paths, createRegistry());
   let errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (config && errors === 0) {
+  const loaded = config !== undefined && errors === 0;
+  // service.security: prove that security records reach only their sinks, scrubbed.
+  if (loaded && readPolicy(config)?.enforce) {
+    const found = analyse(config);
+    diagnostics.push(...found);
+    errors += found.filter((d) => d.severity === 'error').length;
+  }
+  if (loaded) {
     try {
       buildGraph(config, { logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: config.service.shutdownTimeoutMs });
     } catch (err) {

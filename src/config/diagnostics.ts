@@ -30,6 +30,9 @@ export const DIAGNOSTIC_CODES = {
   CFG_CYCLE: 'pipelines form a cycle through connectors',
   CFG_UNUSED: 'component defined but used by no pipeline',
   CFG_BUILD_FAILED: 'a component could not be built from its config',
+  SEC_UNDEFINED_REF: 'service.security names a sink or scrubber that is not configured',
+  SEC_LEAK: 'security records can reach an exporter that is not a security sink',
+  SEC_UNSCRUBBED: 'security records can reach a security sink without passing a scrubber',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -2,6 +2,7 @@
 // entry here; the engine reads such blocks from CollectorConfig.raw.
 import { z } from 'zod';
 import { duration } from './schema-helpers.ts';
+import { securityPolicySchema } from '../security/policy.ts';
 
 const idList = z.array(z.string()).default([]);
 
@@ -31,6 +32,8 @@ export const serviceSchema = z.strictObject({
   extensions: idList.meta({ description: 'Extensions to start, by id.' }),
   telemetry: telemetrySchema,
   shutdown_timeout: duration('10s').meta({ description: 'Time given to components to drain on shutdown (default 10s).' }),
+  /** Security policy: checked by src/security at validate/run, enforced in front of exporters. */
+  security: securityPolicySchema.optional().meta({ description: 'Where security records may go: classify, sinks, scrubbers (see src/security/README.md).' }),
 });
 
 export type ServiceInput = z.input<typeof serviceSchema>;

@@ -8,6 +8,7 @@ import type {
   Connector, CreateSettings, Exporter, Extension, Factory, Health, Kind, Lifecycle, Processor, Receiver, ReceiverConsumers,
 } from './component.ts';
 import { fanout } from './fanout.ts';
+import { securityGuard, type ExporterWrapper } from '../security/guard.ts';
 
 /** One built component, with the name it is known by in logs, health and metrics. */
 export interface Node {
@@ -22,6 +23,11 @@ export interface GraphOptions {
   logger: Logger;
   metrics: SelfMetrics;
   shutdownTimeoutMs: number;
+  /**
+   * Wraps each exporter before pipelines are wired to it. Default: the service.security
+   * runtime guard when the config has a policy with runtime_guard on.
+   */
+  wrapExporter?: ExporterWrapper;
 }
 
 /**
@@ -123,7 +129,8 @@ export function buildGraph(config: CollectorConfig, opts: GraphOptions): Graph {
   }
 
   // Exporters: one per id and signal.
-  const exporters = new Map<string, Exporter>();
+  const exporters = new Map<string, Consumer>();
+  const wrap = opts.wrapExporter ?? securityGuard(config, opts.logger, opts.metrics);
   for (const p of pipelines.values()) {
     for (const id of p.exporters) {
       const c = config.exporters.get(id);
@@ -132,7 +139,7 @@ export function buildGraph(config: CollectorConfig, opts: GraphOptions): Graph {
       if (exporters.has(k)) continue;
       const key = `exporter/${k}`;
       const instance = c.factory.create(settings('exporter', c, key), c.config, p.signal);
-      exporters.set(k, instance);
+      exporters.set(k, wrap ? wrap(id, p.signal, instance) : instance);
       graph.exporters.push({ key, kind: 'exporter', id, instance });
     }
   }

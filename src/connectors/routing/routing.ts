@@ -1,0 +1,103 @@
+import type { Connector, ConnectorConsumers, CreateSettings } from '../../pipeline/component.ts';
+import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import { Batch } from '../../pdata/batch.ts';
+import type { Signal } from '../../pdata/types.ts';
+import { compileCondition } from '../../match/condition.ts';
+import type { RoutingConfig } from './config.ts';
+import { Partitioner, type PartitionRoute } from './partition.ts';
+
+/**
+ * Sends each record to the pipelines of the first route that matches it (or of every route
+ * that matches, with match_once: false), the rest to default_pipelines, and drops and counts
+ * what has nowhere to go. A batch is accepted when every pipeline that got a part of it
+ * accepted its part.
+ */
+export class RoutingConnector<S extends Signal> implements Connector {
+  readonly mutates: boolean;
+  readonly #signal: S;
+  readonly #targets: readonly Consumer[];
+  readonly #partitioner: Partitioner<S>;
+  readonly #component: string;
+  readonly #metrics: CreateSettings['metrics'];
+
+  constructor(settings: CreateSettings, config: RoutingConfig, signal: S, next: ConnectorConsumers) {
+    this.#signal = signal;
+    this.#component = `connector/${settings.id.text}`;
+    this.#metrics = settings.metrics;
+    // Targets in order of first mention; bit i of a route's mask is target i.
+    const ids: string[] = [];
+    const bit = (pipeline: string): number => {
+      let i = ids.indexOf(pipeline);
+      if (i < 0) i = ids.push(pipeline) - 1;
+      return 1 << i;
+    };
+    const routes: PartitionRoute[] = config.table.map((route, i) => {
+      const cond = compileCondition(route.match);
+      const foreign = cond.keysNotFor(signal);
+      if (foreign.length > 0) {
+        throw new Error(`table[${i}].match: ${foreign.join(', ')} can never hold for ${signal}; remove it or route ${signal} with keys that apply to them`);
+      }
+      return { cond, mask: route.pipelines.reduce((m, p) => m | bit(p), 0) };
+    });
+    const defaultMask = config.default_pipelines.reduce((m, p) => m | bit(p), 0);
+    this.#targets = ids.map((id) => {
+      const c = next.byPipeline.get(id);
+      if (!c) throw new Error(`routes to pipeline "${id}", which does not list ${settings.id.text} under receivers`);
+      return c;
+    });
+    this.mutates = this.#targets.some((t) => t.mutates);
+    this.#partitioner = new Partitioner(signal, routes, defaultMask, config.match_once, ids.length);
+  }
+
+  async consume(batch: Batch): Promise<void> {
+    const p = this.#partitioner.split(batch.data as never);
+    if (p.unrouted > 0) this.#metrics.dropped(this.#component, this.#signal, 'no_route', p.unrouted);
+    const consumers: Consumer[] = [];
+    const batches: Batch[] = [];
+    for (let t = 0; t < this.#targets.length; t++) {
+      if (p.uniform > 0) {
+        // Every record goes the same way: hand on the batch itself (keeps its encoding).
+        if ((p.uniform & (1 << t)) === 0) continue;
+        consumers.push(this.#targets[t]);
+        batches.push(batch);
+      } else if (p.parts[t] !== undefined) {
+        consumers.push(this.#targets[t]);
+        batches.push(Batch.of(this.#signal, p.parts[t]!, p.items[t]));
+      }
+    }
+    return dispatch(consumers, batches);
+  }
+
+  async start(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+/**
+ * Hands each consumer its batch. Parts share records, resources and scopes with each other
+ * (a record routed twice, a resource split across routes), so a consumer that mutates gets a
+ * copy unless it is the only one, or the last of consumers that all mutate (as Fanout does).
+ */
+async function dispatch(consumers: Consumer[], batches: Batch[]): Promise<void> {
+  const n = consumers.length;
+  if (n === 0) return;
+  if (n === 1) return consumers[0].consume(batches[0]);
+  const allMutate = consumers.every((c) => c.mutates);
+  const pending: Promise<void>[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = consumers[i];
+    const b = c.mutates && !(allMutate && i === n - 1) ? batches[i].clone() : batches[i];
+    try {
+      pending[i] = c.consume(b);
+    } catch (err) {
+      pending[i] = Promise.reject(err);
+    }
+  }
+  const results = await Promise.allSettled(pending);
+  let failure: ConsumerError | undefined;
+  for (const r of results) {
+    if (r.status === 'fulfilled') continue;
+    const err = ConsumerError.from(r.reason);
+    if (failure === undefined || (err.retryable && !failure.retryable)) failure = err;
+  }
+  if (failure !== undefined) throw failure;
+}
