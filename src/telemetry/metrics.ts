@@ -25,6 +25,11 @@ export interface ProcessorMetrics {
   outgoing(items: number): void;
 }
 
+export interface RedactionMetrics {
+  /** Adds `n` redactions by the detector at `index` in the list given to `redaction()`. */
+  redacted(index: number, n: number): void;
+}
+
 export class SelfMetrics {
   readonly registry = new Registry();
   readonly #accepted: Record<Signal, Counter>;
@@ -37,6 +42,7 @@ export class SelfMetrics {
   readonly #incoming: Counter;
   readonly #outgoing: Counter;
   readonly #dropped: Counter;
+  readonly #redactions: Counter;
 
   constructor() {
     const registers = [this.registry];
@@ -65,6 +71,12 @@ export class SelfMetrics {
       name: 'genrf_collector_dropped_items_total',
       help: 'Items dropped for good, by component and reason',
       labelNames: ['component', 'otel_signal', 'reason'],
+      registers,
+    });
+    this.#redactions = new Counter({
+      name: 'genrf_collector_redactions_total',
+      help: 'Values redacted by the redaction processor, by detector (never the values themselves)',
+      labelNames: ['processor', 'detector'],
       registers,
     });
   }
@@ -102,6 +114,13 @@ export class SelfMetrics {
     const outgoing = this.#outgoing.labels({ processor: id, otel_signal: signal });
     incoming.inc(0); outgoing.inc(0);
     return { incoming: (n) => incoming.inc(n), outgoing: (n) => outgoing.inc(n) };
+  }
+
+  /** One handle per detector name, bound once when a redaction processor is built. */
+  redaction(processor: string, detectors: readonly string[]): RedactionMetrics {
+    const handles = detectors.map((detector) => this.#redactions.labels({ processor, detector }));
+    for (const h of handles) h.inc(0);
+    return { redacted: (index, n) => handles[index].inc(n) };
   }
 
   /** Counts items dropped for good. `component` is `kind/id`, e.g. `exporter/file`. */

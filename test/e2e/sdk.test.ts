@@ -1,5 +1,6 @@
 // Real clients: the OpenTelemetry JS SDK sends traces, metrics and logs over http/json,
-// http/protobuf and gRPC; everything must arrive in the file exporter as the SDK sent it.
+// http/protobuf and gRPC (plain and gzip-compressed); everything must arrive in the file
+// exporter as the SDK sent it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, SeverityNumber, SpanKind, SpanStatusCode, trace, ValueType } from '@opentelemetry/api';
@@ -19,7 +20,7 @@ import { OTLPLogExporter as LogGrpc } from '@opentelemetry/exporter-logs-otlp-gr
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
 import { allRecords, normalize, readJsonLines, type Signal } from './helpers/otlp.ts';
 
-type Protocol = 'http/json' | 'http/protobuf' | 'grpc';
+type Protocol = 'http/json' | 'http/protobuf' | 'grpc' | 'http/protobuf+gzip' | 'grpc+gzip';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let daemon: Daemon | undefined;
@@ -54,10 +55,15 @@ afterAll(async () => {
   expect(await daemon?.stop()).toBe(0);
 });
 
+// The SDK's CompressionAlgorithm enum lives in a package we do not import directly.
+const GZIP = 'gzip' as unknown as NonNullable<NonNullable<ConstructorParameters<typeof TraceHttp>[0]>['compression']>;
+
 function exporters(protocol: Protocol): { spans: SpanExporter; metrics: PushMetricExporter; logs: LogRecordExporter } {
-  const http = (path: string) => ({ url: `http://127.0.0.1:${httpPort}${path}` });
-  const grpc = { url: `http://127.0.0.1:${grpcPort}` };
-  switch (protocol) {
+  const gzip = protocol.endsWith('+gzip');
+  const compression = gzip ? { compression: GZIP } : {};
+  const http = (path: string) => ({ url: `http://127.0.0.1:${httpPort}${path}`, ...compression });
+  const grpc = { url: `http://127.0.0.1:${grpcPort}`, ...compression };
+  switch (protocol.replace('+gzip', '') as 'http/json' | 'http/protobuf' | 'grpc') {
     case 'http/json':
       return { spans: new TraceHttp(http('/v1/traces')), metrics: new MetricHttp(http('/v1/metrics')), logs: new LogHttp(http('/v1/logs')) };
     case 'http/protobuf':
@@ -86,7 +92,7 @@ function attrs(kvs: Json[] | undefined): Record<string, Json> {
   return out;
 }
 
-describe.each<Protocol>(['http/json', 'http/protobuf', 'grpc'])('SDK over %s', (protocol) => {
+describe.each<Protocol>(['http/json', 'http/protobuf', 'grpc', 'http/protobuf+gzip', 'grpc+gzip'])('SDK over %s', (protocol) => {
   const resource = resourceFromAttributes({ 'service.name': 'genrf-worker', 'test.protocol': protocol });
 
   it('traces: the genRF circuit trace arrives with its tree, attributes of every type, events and status', async () => {

@@ -1,0 +1,161 @@
+// The built-in detectors: one global regex each (compiled once, at module load), and a range
+// function that validates the candidate and says which part of it to redact. A regex finds
+// what could be a secret; the range function (checksums, octet ranges, card schemes, shape
+// rules) decides, so that look-alikes survive.
+import { isIPv6 } from 'node:net';
+import type { DetectorName } from './config.ts';
+import {
+  awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk,
+} from './validators.ts';
+
+/** The part of the string a match redacts: [start, end). Reused, never allocated per match. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export interface BuiltinDetector {
+  readonly name: DetectorName;
+  readonly regex: RegExp;
+  /** Sets `out` and returns true when the candidate is real; false for a look-alike. */
+  range(m: RegExpExecArray, s: string, out: Range): boolean;
+}
+
+function whole(m: RegExpExecArray, out: Range): true {
+  out.start = m.index;
+  out.end = m.index + m[0].length;
+  return true;
+}
+
+/** The range of capture group 1 when it ends `tail` characters before the end of the match. */
+function group1(m: RegExpExecArray, out: Range, tail: number): true {
+  out.end = m.index + m[0].length - tail;
+  out.start = out.end - m[1].length;
+  return true;
+}
+
+const DIGIT_RE_LOOKALIKE_END = String.raw`(?![\w]|[.-]\d)`;
+
+export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
+  {
+    name: 'pem_private_key',
+    // A truncated block (no END line) is redacted to the end of the string.
+    regex: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'jwt',
+    regex: /(?<![\w-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'url_password',
+    // scheme://user:password@ — only the password goes; the last '@' before the path ends it,
+    // so a password holding an unencoded '@' is still covered.
+    regex: /\b[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/[^\s:@/?#]{0,256}:([^\s/?#]{1,256})@/g,
+    range: (m, _s, out) => group1(m, out, 1),
+  },
+  {
+    name: 'auth_header',
+    // The scheme word stays ("Bearer [REDACTED:auth_header]"): it tells a reader what was there.
+    regex: /\b(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+([A-Za-z0-9._~+/-]{8,}=*)/g,
+    range: (m, _s, out) => {
+      const token = m[1];
+      const basic = m[0].charCodeAt(1) === 97 || m[0].charCodeAt(1) === 65; // 'a' / 'A'
+      if (basic ? !basicCredentialsOk(token) : !bearerTokenOk(token)) return false;
+      return group1(m, out, 0);
+    },
+  },
+  {
+    name: 'aws_access_key_id',
+    regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'aws_secret_key',
+    regex: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    range: (m, s, out) => awsSecretOk(s, m.index, m.index + 40) && whole(m, out),
+  },
+  {
+    name: 'github_token',
+    regex: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'slack_token',
+    regex: /(?<![A-Za-z0-9-])(?:xox[abposre]-[A-Za-z0-9-]{10,250}|xapp-\d-[A-Za-z0-9-]{10,250})|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,200}/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'stripe_key',
+    regex: /(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{20,250})(?![A-Za-z0-9_])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'email',
+    regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
+    range: (m, s, out) => !isUrlUserinfo(s, m.index) && whole(m, out),
+  },
+  {
+    name: 'iban',
+    regex: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}(?![A-Za-z0-9])/g,
+    range: (m, s, out) => {
+      const end = ibanEnd(s, m.index, m.index + m[0].length);
+      if (end < 0) return false;
+      out.start = m.index;
+      out.end = end;
+      return true;
+    },
+  },
+  {
+    name: 'credit_card',
+    // Plain 13-19 digits, or groups with one separator used throughout (4-4-4-4[-3], 4-6-5, 4-6-4).
+    regex: new RegExp(String.raw`(?<![\w-])(?:\d{13,19}|\d{4}(?<cs>[ -])\d{4}\k<cs>\d{4}\k<cs>\d{4}(?:\k<cs>\d{3})?|\d{4}(?<ca>[ -])\d{6}\k<ca>\d{4,5})` + DIGIT_RE_LOOKALIKE_END, 'g'),
+    range: (m, s, out) => {
+      const digits = m[0].length <= 19 && m.groups!.cs === undefined && m.groups!.ca === undefined ? m[0] : m[0].replace(/[ -]/g, '');
+      return cardSchemeFits(digits) && luhn(s, m.index, m.index + m[0].length) && whole(m, out);
+    },
+  },
+  {
+    name: 'us_ssn',
+    regex: new RegExp(String.raw`(?<![\w-])(\d{3})(?<ss>[- ])(\d{2})\k<ss>(\d{4})` + DIGIT_RE_LOOKALIKE_END, 'g'),
+    range: (m, _s, out) => ssnOk(m[1], m[3], m[4]) && whole(m, out),
+  },
+  {
+    name: 'ipv6',
+    regex: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])/g,
+    range: (m, _s, out) => m[0].length >= 3 && /[0-9A-Fa-f]/.test(m[0]) && isIPv6(m[0]) && whole(m, out),
+  },
+  {
+    name: 'ipv4',
+    // Any dotted quad with octets <= 255 is an address, version-like ones included (1.2.3.4);
+    // three-part versions (1.2.3) are not quads and stay.
+    regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g,
+    range: (m, s, out) => ipv4Ok(s, m.index, m.index + m[0].length) && whole(m, out),
+  },
+  {
+    name: 'phone',
+    // International (+CC ...), North American ((415) 555-0132, 415-555-0132, 415.555.0132) and
+    // national trunk-prefix formats (020 7946 0958, 01 23 45 67 89) with one separator kind.
+    regex: new RegExp(
+      String.raw`(?<![\w+.-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}(?<ps>[.-])\d{3}\k<ps>\d{4}|0\d{1,4}(?<ts>[ -])\d{2,4}(?:\k<ts>\d{2,4}){1,3}|0\d(?:[ .]\d{2}){4})` + DIGIT_RE_LOOKALIKE_END,
+      'g',
+    ),
+    range: (m, s, out) => {
+      const n = countDigits(s, m.index, m.index + m[0].length);
+      const min = m[0].charCodeAt(0) === 43 ? 8 : 9; // '+': E.164 numbers are 8..15 digits
+      return n >= min && n <= 15 && whole(m, out);
+    },
+  },
+];
+
+/** An '@' inside `scheme://user:password@`: the url_password detector's, not an e-mail. */
+function isUrlUserinfo(s: string, start: number): boolean {
+  if (start === 0 || s.charCodeAt(start - 1) !== 58) return false; // ':'
+  for (let i = start - 2; i >= 2 && i > start - 300; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9) return false;
+    if (c === 47 && s.charCodeAt(i - 1) === 47 && s.charCodeAt(i - 2) === 58) return true;
+  }
+  return false;
+}

@@ -1,0 +1,308 @@
+// The compiled form of a redaction config: finds what to redact in strings, values and
+// attribute lists, and rewrites them in place. Everything (regexes, tokens, the HMAC key,
+// key rules) is prepared in the constructor; the per-string path allocates only when it
+// finds something to redact.
+import { createHmac } from 'node:crypto';
+import type { AnyValue, KeyValue } from '../../pdata/types.ts';
+import {
+  BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern,
+  type Action, type RedactionProcessorConfig,
+} from './config.ts';
+import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
+import { candidates } from './prefilter.ts';
+import { Tally } from './tally.ts';
+
+const ACTION_MASK = 0, ACTION_HASH = 1, ACTION_DROP_ATTRIBUTE = 2, ACTION_DROP_RECORD = 3;
+const ACTION_CODE: Record<Action, number> = { mask: ACTION_MASK, hash: ACTION_HASH, drop_attribute: ACTION_DROP_ATTRIBUTE, drop_record: ACTION_DROP_RECORD };
+
+// Key rules, cached per key: what to do with an attribute whatever its value says.
+const KEY_SCAN = 0, KEY_IGNORED = 1, KEY_SENSITIVE = 2, KEY_BLOCKED = 3;
+/** Distinct keys remembered; past it the cache starts over (keys are a small vocabulary in practice). */
+const KEY_CACHE_MAX = 4096;
+/** Hex characters of the HMAC kept in a hash token: 64 bits, enough to group users without collisions in practice. */
+const HASH_HEX = 16;
+const MIN_KEY_LENGTH = 16;
+const EMAIL = DETECTOR_NAMES.indexOf('email');
+
+/** A pattern-based rule that is not built in: a custom detector or a blocked_values entry. */
+interface PatternRule {
+  regex: RegExp;
+  label: number;
+}
+
+export class Scrubber {
+  /** Every name a redaction can be reported under, indexed by label. */
+  readonly labels: string[];
+  readonly #builtinMask: number;
+  readonly #patterns: PatternRule[];
+  readonly #actions: Int8Array;
+  readonly #tokens: string[];
+  readonly #hashKey: Buffer | undefined;
+  readonly #allowedValues: RegExp[];
+  readonly #sensitive: Set<string>;
+  readonly #blockedKeys: RegExp[];
+  readonly #ignored: Set<string>;
+  readonly #allowAll: boolean;
+  readonly #allowed: Set<string>;
+  readonly #keyCache = new Map<string, number>();
+  readonly #sensitiveLabel: number;
+  readonly #blockedKeyLabel: number;
+  readonly #notAllowedLabel: number;
+  // Reused per string: candidate ranges and their labels.
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  readonly #labelOf: number[] = [];
+  readonly #range: Range = { start: 0, end: 0 };
+  /** Set by scrubString when a match's action is drop_attribute; the caller resets it. */
+  dropAttribute = false;
+  /** The label that asked for drop_attribute (for the token of a value that cannot be dropped). */
+  dropLabel = 0;
+
+  /** `env` is where the HMAC key is read from (process.env in the daemon). Throws when hash is used without a key. */
+  constructor(config: RedactionProcessorConfig, env: NodeJS.ProcessEnv, id = 'redaction') {
+    this.labels = [...DETECTOR_NAMES, SENSITIVE_KEY, BLOCKED_KEY, BLOCKED_VALUE, NOT_ALLOWED_KEY, ...config.custom.map((c) => c.name)];
+    const n = this.labels.length;
+    this.#actions = new Int8Array(n);
+    let builtinMask = 0;
+    DETECTOR_NAMES.forEach((name, i) => {
+      const d = config.detectors[name];
+      this.#actions[i] = ACTION_CODE[d.action];
+      if (d.enabled) builtinMask |= 1 << i;
+    });
+    this.#builtinMask = builtinMask;
+    this.#sensitiveLabel = DETECTOR_NAMES.length;
+    this.#blockedKeyLabel = this.#sensitiveLabel + 1;
+    const blockedValueLabel = this.#sensitiveLabel + 2;
+    this.#notAllowedLabel = this.#sensitiveLabel + 3;
+    this.#actions[this.#sensitiveLabel] = ACTION_CODE[config.sensitive_key_action];
+    this.#actions[this.#blockedKeyLabel] = ACTION_CODE[config.sensitive_key_action];
+    this.#actions[blockedValueLabel] = ACTION_CODE[config.blocked_values_action];
+    this.#actions[this.#notAllowedLabel] = ACTION_DROP_ATTRIBUTE;
+    this.#patterns = [];
+    config.custom.forEach((c, i) => {
+      const label = this.#notAllowedLabel + 1 + i;
+      this.#actions[label] = ACTION_CODE[c.action];
+      this.#patterns.push({ regex: compilePattern(c.pattern, 'g'), label });
+    });
+    for (const p of config.blocked_values) this.#patterns.push({ regex: compilePattern(p, 'g'), label: blockedValueLabel });
+    this.#tokens = this.labels.map((l) => `[REDACTED:${l}]`);
+    // A whole-match test: the allowed regex must cover the candidate, not just touch it.
+    this.#allowedValues = config.allowed_values.map((p) => {
+      const ci = p.startsWith('(?i)');
+      return compilePattern(`${ci ? '(?i)' : ''}^(?:${ci ? p.slice(4) : p})$`, '');
+    });
+    this.#sensitive = new Set(config.sensitive_keys.map((k) => k.toLowerCase()));
+    this.#blockedKeys = config.blocked_key_patterns.map((p) => compilePattern(p, ''));
+    this.#ignored = new Set(config.ignored_keys);
+    this.#allowAll = config.allow_all_keys;
+    this.#allowed = new Set(config.allowed_keys);
+
+    const hashing = [...this.#actions].some((a) => a === ACTION_HASH);
+    const key = env[config.hash_key_env];
+    if (hashing) {
+      if (key === undefined || key === '') {
+        throw new Error(`processor ${id}: an action is "hash" but the environment variable ${config.hash_key_env} (hash_key_env) is not set; set it to a secret of at least ${MIN_KEY_LENGTH} characters, the same on every restart, or use action "mask"`);
+      }
+      if (key.length < MIN_KEY_LENGTH) {
+        throw new Error(`processor ${id}: the hash key in ${config.hash_key_env} has ${key.length} characters; use at least ${MIN_KEY_LENGTH} (a short key lets hashed values be guessed)`);
+      }
+      this.#hashKey = Buffer.from(key, 'utf8');
+    }
+  }
+
+  /** The string with every detected secret replaced, or `s` itself when nothing was found. */
+  scrubString(s: string, tally: Tally): string {
+    if (s.length < 3 && this.#patterns.length === 0) return s; // shorter than anything a detector takes
+    const mask = candidates(s) & this.#builtinMask;
+    if (mask === 0 && this.#patterns.length === 0) return s;
+    let found = 0;
+    const range = this.#range;
+    for (let i = 0; mask >>> i !== 0; i++) {
+      if ((mask & (1 << i)) === 0) continue;
+      const d = BUILTIN_DETECTORS[i];
+      const re = d.regex;
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(s)) !== null) {
+        if (d.range(m, s, range)) found = this.#add(s, range.start, range.end, i, found);
+        else re.lastIndex = m.index + 1; // a look-alike may hide a real match that starts inside it
+      }
+    }
+    for (const p of this.#patterns) {
+      const re = p.regex;
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(s)) !== null) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        found = this.#add(s, m.index, m.index + m[0].length, p.label, found);
+      }
+    }
+    return found === 0 ? s : this.#rewrite(s, found, tally);
+  }
+
+  /** Records a candidate unless an allowed_values pattern covers it. */
+  #add(s: string, start: number, end: number, label: number, found: number): number {
+    if (this.#allowedValues.length > 0 && this.#isAllowed(s.slice(start, end))) return found;
+    this.#starts[found] = start;
+    this.#ends[found] = end;
+    this.#labelOf[found] = label;
+    return found + 1;
+  }
+
+  #isAllowed(value: string): boolean {
+    for (const re of this.#allowedValues) if (re.test(value)) return true;
+    return false;
+  }
+
+  /**
+   * Builds the output. Overlapping candidates merge into one range (so no part of any match
+   * survives), labelled by the highest-priority detector among them.
+   */
+  #rewrite(s: string, found: number, tally: Tally): string {
+    const starts = this.#starts, ends = this.#ends, labels = this.#labelOf;
+    // Insertion sort by start: `found` is small.
+    for (let i = 1; i < found; i++) {
+      const st = starts[i], en = ends[i], lb = labels[i];
+      let j = i - 1;
+      while (j >= 0 && starts[j] > st) {
+        starts[j + 1] = starts[j]; ends[j + 1] = ends[j]; labels[j + 1] = labels[j];
+        j--;
+      }
+      starts[j + 1] = st; ends[j + 1] = en; labels[j + 1] = lb;
+    }
+    let out = '';
+    let pos = 0;
+    let i = 0;
+    while (i < found) {
+      const start = starts[i];
+      let end = ends[i];
+      let label = labels[i];
+      this.#act(label, tally);
+      for (i++; i < found && starts[i] < end; i++) {
+        if (ends[i] > end) end = ends[i];
+        if (labels[i] < label) label = labels[i];
+        this.#act(labels[i], tally);
+      }
+      tally.count(label);
+      out += s.slice(pos, start) + this.#replacement(label, s.slice(start, end));
+      pos = end;
+    }
+    return out + s.slice(pos);
+  }
+
+  #act(label: number, tally: Tally): void {
+    const a = this.#actions[label];
+    if (a === ACTION_DROP_RECORD) tally.dropRecord = true;
+    else if (a === ACTION_DROP_ATTRIBUTE) {
+      this.dropAttribute = true;
+      this.dropLabel = label;
+    }
+  }
+
+  /** The mask token of a label: `[REDACTED:<name>]`. */
+  token(label: number): string {
+    return this.#tokens[label];
+  }
+
+  /** The replacement for a redacted value: the mask, or a keyed hash that groups equal values. */
+  #replacement(label: number, value: string): string {
+    if (this.#actions[label] !== ACTION_HASH) return this.#tokens[label];
+    // E-mail addresses are case-insensitive in practice: Alice@X.com and alice@x.com are one user.
+    const v = label === EMAIL ? value.toLowerCase() : value;
+    const h = createHmac('sha256', this.#hashKey!).update(v).digest('hex').slice(0, HASH_HEX);
+    return `[HASHED:${this.labels[label]}:${h}]`;
+  }
+
+  /** Scrubs a value in place. Sets `dropAttribute` when the enclosing attribute must go. */
+  scrubValue(v: AnyValue, tally: Tally): void {
+    if (v.stringValue !== undefined) {
+      const s = this.scrubString(v.stringValue, tally);
+      if (s !== v.stringValue) v.stringValue = s;
+    } else if (v.kvlistValue !== undefined) {
+      this.scrubAttributes(v.kvlistValue.values, tally, false);
+    } else if (v.arrayValue !== undefined) {
+      for (const e of v.arrayValue.values) this.scrubValue(e, tally);
+    } else if (v.intValue !== undefined && (v.intValue >= 1_000_000_000_000n || v.intValue <= -1_000_000_000_000n)) {
+      // Card numbers sent as integers.
+      const text = v.intValue.toString();
+      const s = this.scrubString(text, tally);
+      if (s !== text) {
+        v.intValue = undefined;
+        v.stringValue = s;
+      }
+    }
+  }
+
+  /**
+   * Scrubs an attribute list (or a map value's entries) in place, removing entries whose
+   * action is drop_attribute. `top`: a record's own attribute list, where allowed_keys applies.
+   */
+  scrubAttributes(attrs: KeyValue[], tally: Tally, top: boolean): void {
+    let w = 0;
+    for (let r = 0; r < attrs.length; r++) {
+      const kv = attrs[r];
+      const rule = this.#keyRule(kv.key);
+      let keep = true;
+      if (rule === KEY_IGNORED) {
+        // passes untouched
+      } else if (top && !this.#allowAll && !this.#allowed.has(kv.key)) {
+        tally.count(this.#notAllowedLabel);
+        tally.key(kv.key);
+        keep = false;
+      } else if (rule !== KEY_SCAN) {
+        keep = this.#redactWhole(kv, rule === KEY_SENSITIVE ? this.#sensitiveLabel : this.#blockedKeyLabel, tally);
+      } else {
+        const before = tally.total;
+        this.dropAttribute = false;
+        this.scrubValue(kv.value, tally);
+        if (this.dropAttribute) keep = false;
+        this.dropAttribute = false;
+        if (tally.total !== before) tally.key(kv.key);
+      }
+      if (keep) attrs[w++] = kv;
+    }
+    attrs.length = w;
+  }
+
+  /** A sensitive key's value, whatever it holds. Returns false when the attribute must go. */
+  #redactWhole(kv: KeyValue, label: number, tally: Tally): boolean {
+    const v = kv.value;
+    const text = v.stringValue ?? valueText(v);
+    if (text === '' || (this.#allowedValues.length > 0 && this.#isAllowed(text))) return true;
+    tally.count(label);
+    tally.key(kv.key);
+    const a = this.#actions[label];
+    if (a === ACTION_DROP_RECORD) tally.dropRecord = true;
+    if (a === ACTION_DROP_ATTRIBUTE) return false;
+    kv.value = { stringValue: this.#replacement(label, text) };
+    return true;
+  }
+
+  #keyRule(key: string): number {
+    let rule = this.#keyCache.get(key);
+    if (rule !== undefined) return rule;
+    if (this.#ignored.has(key)) rule = KEY_IGNORED;
+    else {
+      const lower = key.toLowerCase();
+      const dot = lower.lastIndexOf('.');
+      if (this.#sensitive.has(lower) || (dot >= 0 && this.#sensitive.has(lower.slice(dot + 1)))) rule = KEY_SENSITIVE;
+      else if (this.#blockedKeys.some((re) => re.test(key))) rule = KEY_BLOCKED;
+      else rule = KEY_SCAN;
+    }
+    if (this.#keyCache.size >= KEY_CACHE_MAX) this.#keyCache.clear();
+    this.#keyCache.set(key, rule);
+    return rule;
+  }
+}
+
+/** A non-string value as text, for hashing and allowed_values (bytes as base64). */
+function valueText(v: AnyValue): string {
+  if (v.intValue !== undefined) return v.intValue.toString();
+  if (v.doubleValue !== undefined) return String(v.doubleValue);
+  if (v.boolValue !== undefined) return String(v.boolValue);
+  if (v.bytesValue !== undefined) return Buffer.from(v.bytesValue).toString('base64');
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
