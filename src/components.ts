@@ -7,6 +7,7 @@ import { batchProcessorFactory } from './processors/batch/factory.ts';
 import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory.ts';
 import { attributesProcessorFactory } from './processors/attributes/factory.ts';
 import { resourceProcessorFactory } from './processors/resource/factory.ts';
+import { filterProcessorFactory } from './processors/filter/factory.ts';
 import { redactionProcessorFactory } from './processors/redaction/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
@@ -22,6 +23,7 @@ export function createRegistry(): Registry {
     memoryLimiterProcessorFactory,
     attributesProcessorFactory,
     resourceProcessorFactory,
+    filterProcessorFactory,
     redactionProcessorFactory,
     fileExporterFactory,
     debugExporterFactory,
