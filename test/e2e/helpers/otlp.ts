@@ -1,6 +1,6 @@
 // Client-side helpers for the end-to-end tests: OTLP/HTTP and raw OTLP/gRPC requests, the file
-// exporter's output, the daemon's own metrics, and an OTLP/JSON normalizer written here (not
-// taken from src/) so that "what went in equals what came out" is checked independently.
+// exporter's output, the daemon's own metrics, and test data. The normalizer is in
+// normalize.ts, the protobuf request writer in proto.ts; both are re-exported here.
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { waitFor } from './daemon.ts';
@@ -185,105 +185,5 @@ export function logBodies(lines: Json[]): string[] {
   return allRecords('logs', lines).map((r) => r.body?.stringValue as string);
 }
 
-// ---- normalizer --------------------------------------------------------------------------
-
-/**
- * Fields whose presence carries meaning even at their default value: proto3 `optional`
- * fields (histogram sum/min/max) and members of a `oneof` (an AnyValue's value, a data
- * point's asInt/asDouble, a metric's data). They stay when 0 / "" / false / empty.
- */
-const KEEP: ReadonlySet<string> = new Set([
-  'sum', 'min', 'max',
-  'stringValue', 'boolValue', 'intValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue',
-  'asInt', 'asDouble',
-  'gauge', 'histogram', 'exponentialHistogram', 'summary',
-]);
-
-/** 64-bit integer fields: OTLP/JSON writes them as strings, but numbers are accepted too. */
-const INT64 = /UnixNano$|^(intValue|asInt|count|zeroCount|bucketCounts)$/;
-const HEX_ID = /^(traceId|spanId|parentSpanId)$/;
-
-/**
- * Canonical form of an OTLP/JSON document for comparison: default-valued fields dropped
- * (except KEEP), ids lowercase, 64-bit integers as decimal strings, keys sorted.
- */
-export function normalize(value: Json, key = ''): Json {
-  if (Array.isArray(value)) {
-    const out = value.map((v) => normalize(v, key));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = normalize(value[k], k);
-      if (isDefault(v) && !(KEEP.has(k) && v !== undefined && v !== null)) continue;
-      out[k] = v;
-    }
-    return out;
-  }
-  if (HEX_ID.test(key) && typeof value === 'string') return value.toLowerCase();
-  if (INT64.test(key) && (typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value)))) {
-    return BigInt(value).toString();
-  }
-  return value;
-}
-
-function isDefault(v: Json): boolean {
-  if (v === undefined || v === null || v === 0 || v === '' || v === false || v === '0') return true;
-  if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v).length === 0;
-  return false;
-}
-
-// ---- a tiny protobuf writer for test requests ----------------------------------------------
-// Written here from the field numbers in opentelemetry-proto's logs.proto, so that tests can
-// send protobuf (gRPC, or HTTP) without going through the daemon's own codec.
-
-function varint(out: number[], v: number | bigint): void {
-  let n = BigInt(v);
-  while (n > 0x7fn) {
-    out.push(Number(n & 0x7fn) | 0x80);
-    n >>= 7n;
-  }
-  out.push(Number(n));
-}
-
-function field(out: number[], num: number, bytes: number[] | Uint8Array): void {
-  varint(out, (num << 3) | 2);
-  varint(out, bytes.length);
-  for (const b of bytes) out.push(b);
-}
-
-const utf8 = new TextEncoder();
-
-/** ExportLogsServiceRequest with one record per body `${tag}-${i}`, i in [from, from+n). */
-export function logsProto(tag: string, n: number, from = 0): Uint8Array {
-  const scopeLogs: number[] = [];
-  field(scopeLogs, 1, (() => { const s: number[] = []; field(s, 1, utf8.encode('genrf.e2e')); return s; })());
-  for (let i = from; i < from + n; i++) {
-    const rec: number[] = [];
-    // time_unix_nano: fixed64, field 1
-    rec.push((1 << 3) | 1);
-    const t = 1_700_000_000_000_000_000n + BigInt(i);
-    for (let k = 0n; k < 8n; k++) rec.push(Number((t >> (8n * k)) & 0xffn));
-    varint(rec, (2 << 3) | 0); // severity_number
-    varint(rec, 9);
-    const body: number[] = [];
-    field(body, 1, utf8.encode(`${tag}-${i}`)); // AnyValue.string_value
-    field(rec, 5, body);
-    field(scopeLogs, 2, rec); // ScopeLogs.log_records
-  }
-  const resourceLogs: number[] = [];
-  const resource: number[] = [];
-  const kv: number[] = [];
-  field(kv, 1, utf8.encode('service.name'));
-  const v: number[] = [];
-  field(v, 1, utf8.encode('genrf-e2e'));
-  field(kv, 2, v);
-  field(resource, 1, kv);
-  field(resourceLogs, 1, resource);
-  field(resourceLogs, 2, scopeLogs);
-  const req: number[] = [];
-  field(req, 1, resourceLogs);
-  return Uint8Array.from(req);
-}
+export { normalize } from './normalize.ts';
+export { logsProto } from './proto.ts';
