@@ -8,6 +8,7 @@ import { memoryLimiterProcessorFactory } from './processors/memory_limiter/facto
 import { attributesProcessorFactory } from './processors/attributes/factory.ts';
 import { resourceProcessorFactory } from './processors/resource/factory.ts';
 import { filterProcessorFactory } from './processors/filter/factory.ts';
+import { resourceDetectionProcessorFactory } from './processors/resourcedetection/factory.ts';
 import { redactionProcessorFactory } from './processors/redaction/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
@@ -24,6 +25,7 @@ export function createRegistry(): Registry {
     attributesProcessorFactory,
     resourceProcessorFactory,
     filterProcessorFactory,
+    resourceDetectionProcessorFactory,
     redactionProcessorFactory,
     fileExporterFactory,
     debugExporterFactory,
