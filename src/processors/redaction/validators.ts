@@ -126,7 +126,7 @@ export function countDigits(s: string, start: number, end: number): number {
 /**
  * A 40-character run of [A-Za-z0-9/+] looks like an AWS secret key when it is mixed case with
  * digits (random base64 nearly always is) and not a path: git SHAs (lowercase hex) and
- * words joined by slashes stay.
+ * words joined by slashes (more than three slashes, or '//') stay. A key may start with '/'.
  */
 export function awsSecretOk(s: string, start: number, end: number): boolean {
   let upper = 0, lower = 0, digit = 0, slash = 0;
@@ -137,10 +137,10 @@ export function awsSecretOk(s: string, start: number, end: number): boolean {
     else if (c >= 48 && c <= 57) digit++;
     else if (c === 47) {
       slash++;
-      if (i === start || s.charCodeAt(i - 1) === 47) return false;
+      if (i > start && s.charCodeAt(i - 1) === 47) return false;
     }
   }
-  return upper >= 4 && lower >= 4 && digit >= 1 && slash <= 4;
+  return upper >= 4 && lower >= 4 && digit >= 1 && slash <= 3;
 }
 
 /** `Basic` credentials are base64 of `user:password`. */
