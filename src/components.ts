@@ -15,6 +15,7 @@ import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
+import { routingConnectorFactory } from './connectors/routing/factory.ts';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
 
 export function createRegistry(): Registry {
@@ -32,6 +33,7 @@ export function createRegistry(): Registry {
     otlpExporterFactory,
     otlpHttpExporterFactory,
     forwardConnectorFactory,
+    routingConnectorFactory,
     healthCheckExtensionFactory,
   ]);
 }
