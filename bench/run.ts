@@ -5,6 +5,7 @@ import { runE2eBench, type Figure } from './e2e.bench.ts';
 
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['pdata', async () => (await import('./pdata.bench.ts')).runPdataBench()],
+  ['attributes', async () => (await import('./attributes.bench.ts')).runAttributesBench()],
   ['e2e', () => runE2eBench()],
 ];
 
