@@ -103,8 +103,8 @@ describe('validate: leaking configurations are refused with the path; the defaul
     });
   }
 
-  it('accepts pipelines/default.yaml and the correctly ordered routes', async () => {
-    for (const file of ['pipelines/default.yaml', `${FIX}/ordered-routes.yaml`]) {
+  it('accepts pipelines/default.yaml, pipelines/genrf.yaml and the correctly ordered routes', async () => {
+    for (const file of ['pipelines/default.yaml', 'pipelines/genrf.yaml', `${FIX}/ordered-routes.yaml`]) {
       const { code, stdout, stderr } = await cli(['validate', '--config', file]);
       expect(code, stdout + stderr).toBe(0);
     }
