@@ -14,6 +14,8 @@ import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
+import { prometheusExporterFactory } from './exporters/prometheus/factory.ts';
+import { elasticsearchExporterFactory } from './exporters/elasticsearch/factory.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { routingConnectorFactory } from './connectors/routing/factory.ts';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
@@ -32,6 +34,8 @@ export function createRegistry(): Registry {
     debugExporterFactory,
     otlpExporterFactory,
     otlpHttpExporterFactory,
+    prometheusExporterFactory,
+    elasticsearchExporterFactory,
     forwardConnectorFactory,
     routingConnectorFactory,
     healthCheckExtensionFactory,
