@@ -68,7 +68,9 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   },
   {
     name: 'aws_access_key_id',
-    regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    // Access key ids proper: AKIA (long-term) and ASIA (temporary). Other AWS unique-id prefixes
+    // (AIDA users, AROA roles...) name principals and are not credentials.
+    regex: /(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     range: (m, _s, out) => whole(m, out),
   },
   {

@@ -7,93 +7,89 @@ import { DETECTOR_NAMES, type DetectorName } from './config.ts';
 const bit = (name: DetectorName): number => 1 << DETECTOR_NAMES.indexOf(name);
 export const BIT = Object.fromEntries(DETECTOR_NAMES.map((n) => [n, bit(n)])) as Record<DetectorName, number>;
 
-// Character classes of ASCII codes; anything else is 0 and ends every run.
-const DIGIT = 1, UPPER = 2, LOWER = 4, B64 = 8, SEP = 16, WORD = 32;
-const CLASS = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64 | WORD;
-for (let c = 65; c <= 90; c++) CLASS[c] = UPPER | B64 | WORD;
-for (let c = 97; c <= 122; c++) CLASS[c] = LOWER | B64 | WORD;
+// Character classes of ASCII codes (anything else is 0 and ends every run), and marks for the
+// characters that literal markers need, so that a substring search runs only when it can hit.
+const DIGIT = 1, B64 = 2, SEP = 4;
+const AT = 8, UNDERSCORE = 16, COLON = 32, J = 64, B_UP = 128, B_LOW = 256, X = 512, A_UP = 1024, I_UP = 2048, DASH = 4096, E_UP = 8192;
+const CLASS = new Uint16Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64;
+for (let c = 65; c <= 90; c++) CLASS[c] = B64;
+for (let c = 97; c <= 122; c++) CLASS[c] = B64;
 CLASS[47] = B64; // '/'
 CLASS[43] = B64 | SEP; // '+'
-CLASS[95] = WORD; // '_'
-for (const c of ' -.()') CLASS[c.charCodeAt(0)] = SEP;
+for (const c of ' .()') CLASS[c.charCodeAt(0)] = SEP;
+const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
+mark('-', SEP | DASH); mark('@', AT); mark('_', UNDERSCORE); mark(':', COLON); mark('J', J); mark('B', B_UP); mark('b', B_LOW);
+mark('x', X); mark('A', A_UP); mark('I', I_UP); mark('E', E_UP);
 
 /** Bitmask of the built-in detectors whose regex could match `s`. */
 export function candidates(s: string): number {
   const n = s.length;
-  let sepDigits = 0, maxSepDigits = 0; // digits in a run of digits and separators (cards, SSNs, phones)
-  let dotDigits = 0; // "digit . digit" transitions (IPv4 needs three)
-  let colons = 0, at = false, underscore = false, plusDigit = false, eyJ = false, dashes = 0, pemDashes = false;
+  // Runs of digits and separators (cards, SSNs, phones, IPv4): digits and dots in the run.
+  let num = 0, maxNum = 0, dots = 0, maxDots = 0, plus = false, intl = false;
   let b64 = 0, b64Is40 = false; // runs of [A-Za-z0-9/+] of exactly 40 (AWS secret keys)
-  let upDigit = 0, maxUpDigit = 0; // runs of [A-Z0-9] (AWS key ids are 20)
-  let word = 0, maxWord = 0; // runs of [A-Za-z0-9_] (GitHub, Stripe tokens)
+  let colons = 0, seen = 0;
   let ibanStart = false; // two capitals then two digits
-  let p1 = 0, p2 = 0, p3 = 0; // the previous three character codes
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
-    if (k & DIGIT) {
-      sepDigits++;
-      if (p1 === 46 && p2 >= 48 && p2 <= 57) dotDigits++;
-      else if (p1 === 43) plusDigit = true;
-      if (p1 >= 48 && p1 <= 57 && p2 >= 65 && p2 <= 90 && p3 >= 65 && p3 <= 90) ibanStart = true;
-    } else if (k & SEP) {
-      if (c === 45) {
-        if (++dashes >= 5 && s.startsWith('BEGIN', i + 1)) pemDashes = true;
+    seen |= k;
+    if (k & (DIGIT | SEP)) {
+      if (k & DIGIT) {
+        num++;
+        // (charCodeAt out of range gives NaN, which would deoptimize the loop: guard i.)
+        const p1 = i > 0 ? s.charCodeAt(i - 1) : 0;
+        if (p1 === 46) dots++;
+        else if (p1 === 43) plus = true;
+        else if (i >= 3 && p1 >= 48 && p1 <= 57 && isUpper(s.charCodeAt(i - 2)) && isUpper(s.charCodeAt(i - 3))) ibanStart = true;
       }
     } else {
-      if (sepDigits > maxSepDigits) maxSepDigits = sepDigits;
-      sepDigits = 0;
-      if (c === 64) at = true;
-      else if (c === 58) colons++;
-      else if (c === 95) underscore = true;
-      else if (c === 74 && p1 === 121 && p2 === 101) eyJ = true; // 'J' after 'ey'
+      if (num !== 0) {
+        if (num > maxNum) maxNum = num;
+        if (dots > maxDots) maxDots = dots;
+        if (plus && num >= 8) intl = true;
+        num = 0;
+        dots = 0;
+        plus = false;
+      }
+      if (c === 58) colons++;
     }
-    if (c !== 45) dashes = 0;
     if (k & B64) b64++;
-    else {
+    else if (b64 !== 0) {
       if (b64 === 40) b64Is40 = true;
       b64 = 0;
     }
-    if (k & (DIGIT | UPPER)) upDigit++;
-    else {
-      if (upDigit > maxUpDigit) maxUpDigit = upDigit;
-      upDigit = 0;
-    }
-    if (k & WORD) word++;
-    else {
-      if (word > maxWord) maxWord = word;
-      word = 0;
-    }
-    p3 = p2;
-    p2 = p1;
-    p1 = c;
   }
-  if (sepDigits > maxSepDigits) maxSepDigits = sepDigits;
+  if (num > maxNum) maxNum = num;
+  if (dots > maxDots) maxDots = dots;
+  if (plus && num >= 8) intl = true;
   if (b64 === 40) b64Is40 = true;
-  if (upDigit > maxUpDigit) maxUpDigit = upDigit;
-  if (word > maxWord) maxWord = word;
 
   let mask = 0;
-  if (pemDashes) mask |= BIT.pem_private_key;
-  if (eyJ) mask |= BIT.jwt;
-  if (at) {
+  if (seen & AT) {
     mask |= BIT.email;
-    if (colons > 0 && s.includes('://')) mask |= BIT.url_password;
+    if (seen & COLON && s.includes('://')) mask |= BIT.url_password;
   }
-  if (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC')) mask |= BIT.auth_header;
-  if (maxUpDigit >= 20) mask |= BIT.aws_access_key_id;
+  if (seen & J && s.includes('eyJ')) mask |= BIT.jwt;
+  if (seen & DASH && seen & B_UP && s.includes('-----BEGIN')) mask |= BIT.pem_private_key;
+  if (seen & (B_UP | B_LOW) && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
+  if ((seen & (A_UP | I_UP)) === (A_UP | I_UP) && (s.includes('AKIA') || s.includes('ASIA'))) mask |= BIT.aws_access_key_id;
   if (b64Is40) mask |= BIT.aws_secret_key;
-  if (underscore) {
-    if (maxWord >= 33) mask |= BIT.github_token;
-    if (maxWord >= 18) mask |= BIT.stripe_key;
+  if (seen & UNDERSCORE) {
+    if (s.includes('gh') || s.includes('github_pat_')) mask |= BIT.github_token;
+    if (s.includes('_live_') || s.includes('_test_') || s.includes('whsec_')) mask |= BIT.stripe_key;
   }
-  if (s.includes('xox') || s.includes('xapp-') || s.includes('hooks.slack.com')) mask |= BIT.slack_token;
+  if (seen & (X | DASH) && (s.includes('xox') || s.includes('xapp-') || s.includes('hooks.slack.com'))) mask |= BIT.slack_token;
   if (ibanStart) mask |= BIT.iban;
-  if (maxSepDigits >= 12) mask |= BIT.credit_card;
-  if (maxSepDigits >= 9) mask |= BIT.us_ssn | BIT.phone;
-  if (plusDigit) mask |= BIT.phone;
-  if (colons >= 2) mask |= BIT.ipv6;
-  if (dotDigits >= 3) mask |= BIT.ipv4;
+  if (maxNum >= 12) mask |= BIT.credit_card;
+  if (maxNum >= 9) mask |= BIT.us_ssn | BIT.phone;
+  if (intl) mask |= BIT.phone; // +CC numbers have 8 digits or more
+  // An IPv6 address has '::', or seven colons (six before an embedded IPv4).
+  if (colons >= 2 && (colons >= 6 || s.includes('::'))) mask |= BIT.ipv6;
+  if (maxDots >= 3) mask |= BIT.ipv4;
   return mask;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
