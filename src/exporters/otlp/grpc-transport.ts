@@ -1,4 +1,4 @@
-import { Client, Metadata, credentials, status as GrpcStatus, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, status as GrpcStatus, type ChannelCredentials, type ServiceError, type connectivityState } from '@grpc/grpc-js';
 import type { PartialSuccess, Signal } from '../../pdata/types.ts';
 import { decodeProtoResponse } from '../../pdata/proto/index.ts';
 import { loadTls, type TlsConfig } from '../helper/client-config.ts';
@@ -110,6 +110,14 @@ export class OtlpGrpcTransport {
     const rpc = details instanceof Buffer ? decodeRpcStatus(details) : undefined;
     const where = `${this.target}`;
     return grpcStatusError(err.code, `${err.details || err.message} (${where})`, rpc?.retryDelayMs);
+  }
+
+  /**
+   * The channel's state (IDLE, CONNECTING, READY, TRANSIENT_FAILURE, SHUTDOWN), for health
+   * checks; `tryToConnect` makes an idle channel start connecting. Undefined before start.
+   */
+  connectivity(tryToConnect: boolean): connectivityState | undefined {
+    return this.#client?.getChannel().getConnectivityState(tryToConnect);
   }
 
   close(): void {
