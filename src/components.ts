@@ -14,6 +14,7 @@ import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
+import { prometheusExporterFactory } from './exporters/prometheus/factory.ts';
 import { elasticsearchExporterFactory } from './exporters/elasticsearch/factory.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { routingConnectorFactory } from './connectors/routing/factory.ts';
@@ -33,6 +34,7 @@ export function createRegistry(): Registry {
     debugExporterFactory,
     otlpExporterFactory,
     otlpHttpExporterFactory,
+    prometheusExporterFactory,
     elasticsearchExporterFactory,
     forwardConnectorFactory,
     routingConnectorFactory,
