@@ -14,10 +14,11 @@ import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
-import { prometheusExporterFactory } from './exporters/prometheus/factory.ts';
+import { jaegerExporterFactory } from './exporters/jaeger/factory.ts';
 import { elasticsearchExporterFactory } from './exporters/elasticsearch/factory.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { routingConnectorFactory } from './connectors/routing/factory.ts';
+import { spanMetricsConnectorFactory } from './connectors/spanmetrics/factory.ts';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
 
 export function createRegistry(): Registry {
@@ -34,10 +35,11 @@ export function createRegistry(): Registry {
     debugExporterFactory,
     otlpExporterFactory,
     otlpHttpExporterFactory,
-    prometheusExporterFactory,
+    jaegerExporterFactory,
     elasticsearchExporterFactory,
     forwardConnectorFactory,
     routingConnectorFactory,
+    spanMetricsConnectorFactory,
     healthCheckExtensionFactory,
   ]);
 }
