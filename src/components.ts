@@ -15,6 +15,7 @@ import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
 import { jaegerExporterFactory } from './exporters/jaeger/factory.ts';
+import { prometheusExporterFactory } from './exporters/prometheus/factory.ts';
 import { elasticsearchExporterFactory } from './exporters/elasticsearch/factory.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { routingConnectorFactory } from './connectors/routing/factory.ts';
@@ -36,6 +37,7 @@ export function createRegistry(): Registry {
     otlpExporterFactory,
     otlpHttpExporterFactory,
     jaegerExporterFactory,
+    prometheusExporterFactory,
     elasticsearchExporterFactory,
     forwardConnectorFactory,
     routingConnectorFactory,
