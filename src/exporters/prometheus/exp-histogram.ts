@@ -52,11 +52,12 @@ export class ExpBuckets {
   classic(): { bounds: number[]; counts: number[] } {
     const bounds: number[] = [];
     const counts: number[] = [];
-    const base = 2 ** (2 ** -this.scale);
+    // 2^(i·2^-s) rather than base^i: exact at whole powers of two (le="2", not 2.0000000000000004).
+    const step = 2 ** -this.scale;
     if (this.negative.size > 0) {
       const [lo, hi] = range(this.negative);
       for (let j = hi; j >= lo; j--) {
-        bounds.push(-(base ** j));
+        bounds.push(-(2 ** (j * step)));
         counts.push(this.negative.get(j) ?? 0);
       }
     }
@@ -67,7 +68,7 @@ export class ExpBuckets {
     if (this.positive.size > 0) {
       const [lo, hi] = range(this.positive);
       for (let i = lo; i <= hi; i++) {
-        bounds.push(base ** (i + 1));
+        bounds.push(2 ** ((i + 1) * step));
         counts.push(this.positive.get(i) ?? 0);
       }
     }

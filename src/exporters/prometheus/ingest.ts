@@ -98,7 +98,7 @@ export class Ingester {
     }
     if (this.#targetInfo && info.length > 2) {
       const f = this.#store.family(TARGET_INFO, 'gauge', '', 'Target metadata');
-      if (f.kind === 'gauge') {
+      if (f.kind === 'gauge' && f.name === TARGET_INFO) {
         const s = this.#store.series(f, block(info), this.#now);
         if (s !== undefined) {
           s.value = 1;
@@ -144,9 +144,10 @@ export class Ingester {
     }
     const unit = unitWords(m.unit, nameKind);
     const f = this.#store.family(name, kind, unit, m.description);
-    if (f.kind !== kind) {
+    if (f.kind !== kind || f.name !== name) {
       this.#report.conflict('type', name, points.length, '');
-      this.#report.drop('type_conflict', name, points.length, `sent as ${kind} while the name is a ${f.kind} (from "${m.name}")`);
+      const owner = f.name === name ? 'the name' : `"${f.name}"`;
+      this.#report.drop('type_conflict', name, points.length, `sent as ${kind} (from "${m.name}") while ${owner} is a ${f.kind}`);
       return 0;
     }
     if (f.unit !== unit) {
@@ -171,7 +172,6 @@ export class Ingester {
       const s = this.#store.series(f, labels, this.#now);
       if (s === undefined) {
         this.#report.drop('series_limit', name, 1, 'the exporter holds max_series series already');
-        if (f.series.size === 0) this.#store.remove(f, labels);
         continue;
       }
       let ok: boolean;

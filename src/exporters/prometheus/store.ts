@@ -64,6 +64,8 @@ export class Family {
 
 export class SeriesStore {
   readonly families = new Map<string, Family>();
+  /** Every name a family writes (family and sample names), so that two families never share one. */
+  readonly #claims = new Map<string, Family>();
   readonly #maxSeries: number;
   readonly #expirationMs: number;
   #size = 0;
@@ -78,13 +80,23 @@ export class SeriesStore {
     return this.#size;
   }
 
+  /**
+   * The family of this name, created when new. When the name, or one of the sample names it
+   * would write (`x_total`, `x_bucket`...), belongs to another family, that family is
+   * returned: the caller sees a different name or kind and reports a type conflict.
+   */
   family(name: string, kind: PointKind, unit: string, help: string): Family {
-    let f = this.families.get(name);
-    if (f === undefined) {
-      f = new Family(name, kind, unit, help);
-      this.families.set(name, f);
+    const f = this.families.get(name);
+    if (f !== undefined) return f;
+    const claims = claimedNames(name, kind);
+    for (const c of claims) {
+      const owner = this.#claims.get(c);
+      if (owner !== undefined) return owner;
     }
-    return f;
+    const created = new Family(name, kind, unit, help);
+    this.families.set(name, created);
+    for (const c of claims) this.#claims.set(c, created);
+    return created;
   }
 
   /** The series, created when new; undefined when it is new and the store is full. */
@@ -99,9 +111,9 @@ export class SeriesStore {
     return s;
   }
 
+  /** Removes a series; an emptied family stays until the next expiry (it may be in use). */
   remove(family: Family, labels: string): void {
     if (family.series.delete(labels)) this.#size--;
-    if (family.series.size === 0) this.families.delete(family.name);
   }
 
   /** Removes series older than the expiration, and families left empty (their type is free again). */
@@ -116,9 +128,26 @@ export class SeriesStore {
           removed++;
         }
       }
-      if (f.series.size === 0) this.families.delete(name);
+      if (f.series.size === 0) {
+        this.families.delete(name);
+        for (const c of claimedNames(name, f.kind)) if (this.#claims.get(c) === f) this.#claims.delete(c);
+      }
     }
     this.#size -= removed;
     return removed;
+  }
+}
+
+/** The names a family writes: its own, its OpenMetrics family name and its sample names. */
+function claimedNames(name: string, kind: PointKind): string[] {
+  switch (kind) {
+    case 'counter':
+      return name.endsWith('_total') ? [name, name.slice(0, -6)] : [name];
+    case 'gauge':
+      return [name];
+    case 'summary':
+      return [name, `${name}_sum`, `${name}_count`];
+    default:
+      return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`];
   }
 }

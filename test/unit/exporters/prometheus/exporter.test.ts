@@ -4,7 +4,6 @@ import { get, type IncomingHttpHeaders } from 'node:http';
 import { prometheusExporterConfig } from '../../../../src/exporters/prometheus/config.ts';
 import { PrometheusExporter } from '../../../../src/exporters/prometheus/prometheus-exporter.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
-import type { Host } from '../../../../src/pipeline/component.ts';
 import { testSettings, type TestSettings } from '../fixtures.ts';
 import { find, parseExposition } from './parse.ts';
 import { guideInstruments, testSdk } from './sdk.ts';
@@ -20,7 +19,6 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ headers
   });
 }
 
-const host: Host = { components: () => [] };
 const running: PrometheusExporter[] = [];
 
 function exporter(options: Record<string, unknown> = {}, settings: TestSettings = testSettings('prometheus')): PrometheusExporter {
@@ -30,7 +28,7 @@ function exporter(options: Record<string, unknown> = {}, settings: TestSettings 
 
 async function started(options: Record<string, unknown> = {}): Promise<PrometheusExporter> {
   const e = exporter(options);
-  await e.start(host);
+  await e.start();
   running.push(e);
   return e;
 }
@@ -147,5 +145,31 @@ describe('prometheus exporter: HTTP', () => {
     const s = find(parseExposition(e.scrape('text')).samples, 'g')[0];
     expect(s.labels.job).toBe('svc');
     expect(s.labels.exported_job).toBe('mine');
+  });
+});
+
+describe('prometheus exporter: exponential histograms and summaries', () => {
+  it('an exponential histogram becomes classic buckets that hold every observation', async () => {
+    const e = exporter();
+    const point = {
+      attributes: [], startTimeUnixNano: 1n, timeUnixNano: 2n, count: 6, sum: 10.5, scale: 1, zeroCount: 1, zeroThreshold: 0,
+      // scale 1: base √2; positive index 0 = (1, 1.414], 1 = (1.414, 2], 2 = (2, 2.83]; negative index 0 = [-1.414, -1)
+      positive: { offset: 0, bucketCounts: [1, 2, 1] }, negative: { offset: 0, bucketCounts: [1] }, flags: 0, exemplars: [],
+    };
+    await e.consume(Batch.of('metrics', metrics([{ name: 'lat', description: '', unit: 's', metadata: [], exponentialHistogram: { dataPoints: [point], aggregationTemporality: 2 } }])));
+    const { samples } = parseExposition(e.scrape('text'));
+    const buckets = find(samples, 'lat_seconds_bucket').map((s) => [Number(s.labels.le === '+Inf' ? Infinity : s.labels.le), s.value]);
+    expect(buckets).toEqual([[-1, 1], [0, 2], [Math.SQRT2, 3], [2, 5], [2 * Math.SQRT2, 6], [Infinity, 6]].map(([le, v]) => [le, v]));
+    expect(find(samples, 'lat_seconds_count')[0].value).toBe(6);
+  });
+
+  it('summaries keep their quantiles', async () => {
+    const e = exporter();
+    const point = { attributes: [], startTimeUnixNano: 1n, timeUnixNano: 2n, count: 10, sum: 55, quantileValues: [{ quantile: 0.5, value: 5 }, { quantile: 0.99, value: 9.9 }], flags: 0 };
+    await e.consume(Batch.of('metrics', metrics([{ name: 'rpc.latency', description: '', unit: 'ms', metadata: [], summary: { dataPoints: [point] } }])));
+    const text = e.scrape('text');
+    expect(text).toContain('# TYPE rpc_latency_milliseconds summary\n');
+    expect(text).toContain('rpc_latency_milliseconds{otel_scope_name="genrf.test",quantile="0.99"} 9.9\n');
+    expect(text).toContain('rpc_latency_milliseconds_count{otel_scope_name="genrf.test"} 10\n');
   });
 });
