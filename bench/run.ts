@@ -6,6 +6,7 @@ import { runE2eBench, type Figure } from './e2e.bench.ts';
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['pdata', async () => (await import('./pdata.bench.ts')).runPdataBench()],
   ['attributes', async () => (await import('./attributes.bench.ts')).runAttributesBench()],
+  ['redaction', async () => (await import('./redaction.bench.ts')).runRedactionBench()],
   ['e2e', () => runE2eBench()],
 ];
 
