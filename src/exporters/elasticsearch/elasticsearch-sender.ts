@@ -114,20 +114,22 @@ export class ElasticsearchSender implements Sender {
     const client = this.#client;
     if (client === undefined) return;
     try {
-      const info = await client.transport.request<{ version?: { number?: string }; cluster_name?: string }>(
-        { method: 'GET', path: '/' },
+      // _cluster/health rather than GET /: every distribution answers it (the minimal
+      // integ-test build has no `GET /`), and a cluster that answers it takes bulk requests.
+      const info = await client.transport.request<{ status?: string; cluster_name?: string }>(
+        { method: 'GET', path: '/_cluster/health', querystring: { filter_path: 'status,cluster_name' } },
         { headers: JSON_HEADERS, maxRetries: 0, requestTimeout: 5000 },
       );
       this.#reach = { healthy: true };
       if (!this.#versionLogged) {
         this.#versionLogged = true;
         this.#settings.logger.info(
-          { exporter: this.#settings.id.text, version: info.version?.number, cluster: info.cluster_name },
-          `${this.#who}: connected to Elasticsearch ${info.version?.number ?? '(unknown version)'} (cluster ${info.cluster_name ?? '?'})`,
+          { exporter: this.#settings.id.text, cluster: info.cluster_name, status: info.status },
+          `${this.#who}: connected to Elasticsearch cluster ${info.cluster_name ?? '?'} (status ${info.status ?? '?'})`,
         );
       }
     } catch (err) {
-      this.#unreachable(clientError(err, 'GET /').message);
+      this.#unreachable(clientError(err, 'GET /_cluster/health').message);
     }
   }
 

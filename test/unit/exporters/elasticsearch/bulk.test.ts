@@ -30,7 +30,7 @@ async function fakeBulk(answer: (doc: Doc, call: number) => { status: number; er
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
       res.setHeader('x-elastic-product', 'Elasticsearch');
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/') return res.end(JSON.stringify({ version: { number: '9.0.0' }, cluster_name: 'fake' }));
+      if (req.url?.startsWith('/_cluster/health')) return res.end(JSON.stringify({ status: 'green', cluster_name: 'fake' }));
       if (!req.url?.startsWith('/_bulk')) return res.end('{"acknowledged":true}'); // the index template
       const lines = text.split('\n').filter(Boolean);
       const docs = lines.filter((_, i) => i % 2 === 1);
