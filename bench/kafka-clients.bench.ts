@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { kafkaBrokers } from './kafka-env.ts';
 
+
 export interface Figure { name: string; value: number | string; unit: string }
 
 const MESSAGES = 100_000;
@@ -51,7 +52,7 @@ async function platformatic(brokers: string[]): Promise<ClientUnderTest> {
     async consume(topic, group, count) {
       const consumer = new k.Consumer({ clientId: 'bench-c', groupId: group, bootstrapBrokers: brokers, ...groupOpts, maxWaitTime: 200 });
       const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
-      const last = new Map<number, k.Message<Buffer, Buffer, Buffer, Buffer>>();
+      const last = new Map<number, { commit(): Promise<void> | void }>();
       let n = 0;
       await new Promise<void>((resolve) => {
         stream.on('data', (m) => {

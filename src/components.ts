@@ -3,6 +3,7 @@
 // `npm run schema` so that schema/pipeline.schema.json follows.
 import { Registry } from './pipeline/registry.ts';
 import { otlpReceiverFactory } from './receivers/otlp/factory.ts';
+import { kafkaReceiverFactory } from './receivers/kafka/factory.ts';
 import { batchProcessorFactory } from './processors/batch/factory.ts';
 import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory.ts';
 import { attributesProcessorFactory } from './processors/attributes/factory.ts';
@@ -14,6 +15,7 @@ import { fileExporterFactory } from './exporters/file/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { otlpExporterFactory } from './exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory.ts';
+import { kafkaExporterFactory } from './exporters/kafka/factory.ts';
 import { jaegerExporterFactory } from './exporters/jaeger/factory.ts';
 import { prometheusExporterFactory } from './exporters/prometheus/factory.ts';
 import { elasticsearchExporterFactory } from './exporters/elasticsearch/factory.ts';
@@ -25,6 +27,7 @@ import { healthCheckExtensionFactory } from './extensions/health_check/factory.t
 export function createRegistry(): Registry {
   return new Registry([
     otlpReceiverFactory,
+    kafkaReceiverFactory,
     batchProcessorFactory,
     memoryLimiterProcessorFactory,
     attributesProcessorFactory,
@@ -36,6 +39,7 @@ export function createRegistry(): Registry {
     debugExporterFactory,
     otlpExporterFactory,
     otlpHttpExporterFactory,
+    kafkaExporterFactory,
     jaegerExporterFactory,
     prometheusExporterFactory,
     elasticsearchExporterFactory,

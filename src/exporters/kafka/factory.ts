@@ -1,0 +1,12 @@
+import type { ExporterFactory } from '../../pipeline/component.ts';
+import { kafkaExporterConfig, type KafkaExporterConfig } from './config.ts';
+import { createKafkaExporter } from './kafka-exporter.ts';
+
+export const kafkaExporterFactory: ExporterFactory<KafkaExporterConfig> = {
+  kind: 'exporter',
+  type: 'kafka',
+  description: 'Writes traces, metrics and logs to Kafka topics (OTLP protobuf/JSON; structlog JSON or raw for logs)',
+  config: kafkaExporterConfig,
+  signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
+  create: (settings, config, signal) => createKafkaExporter(settings, config, signal),
+};
