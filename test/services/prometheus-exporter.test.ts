@@ -19,11 +19,11 @@ const run = promisify(execFile);
 
 const RUN = randomBytes(4).toString('hex');
 const JOB = `genrf-prom-exporter-${RUN}`;
-export const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
+const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
 
 interface PromSeries { metric: Record<string, string>; value: [number, string] }
 
-export async function promQuery(url: string, query: string): Promise<PromSeries[]> {
+async function promQuery(url: string, query: string): Promise<PromSeries[]> {
   const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
   const body = (await res.json()) as { status: string; data: { result: PromSeries[] }; error?: string };
   if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
