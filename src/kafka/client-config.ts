@@ -33,8 +33,8 @@ export function kafkaClientFields() {
     // An entry may hold several, comma-separated, so that one env variable can list them all.
     brokers: z.preprocess(
       (v) => (Array.isArray(v) ? v.flatMap((b) => (typeof b === 'string' ? b.split(',').map((x) => x.trim()).filter(Boolean) : [b])) : v),
-      z.array(z.string().regex(BROKER_RE, 'expected host:port, e.g. 127.0.0.1:9092')).min(1),
-    ).default(['127.0.0.1:9092']),
+      z.array(z.string().regex(BROKER_RE, 'expected host:port, e.g. 127.0.0.1:9092')).min(1).default(['127.0.0.1:9092']),
+    ),
     /** Default genrf-collector: the client id the brokers see (quotas, logs). */
     client_id: z.string().min(1).default('genrf-collector'),
     /** SASL authentication; absent = none. */

@@ -3,6 +3,7 @@ import { kafkaReceiverConfig } from '../../../../src/receivers/kafka/config.ts';
 import { decodeMessage } from '../../../../src/kafka/encoding.ts';
 import { decodeStructlog, encodeStructlog } from '../../../../src/kafka/structlog.ts';
 import { DecodeError } from '../../../../src/pdata/errors.ts';
+import type { LogsData } from '../../../../src/pdata/types.ts';
 import { PartitionQueue } from '../../../../src/receivers/kafka/partition-queue.ts';
 import type { KafkaMessage } from '../../../../src/receivers/kafka/partition-queue.ts';
 
@@ -66,7 +67,7 @@ describe('structlog json encoding', () => {
 
   it('raw: the bytes are the body', () => {
     const b = decodeMessage('logs', 'raw', Uint8Array.from([1, 2, 3]));
-    expect(b.data.resourceLogs[0].scopeLogs[0].logRecords[0].body).toEqual({ bytesValue: Uint8Array.from([1, 2, 3]) });
+    expect((b.data as LogsData).resourceLogs[0].scopeLogs[0].logRecords[0].body).toEqual({ bytesValue: Uint8Array.from([1, 2, 3]) });
   });
 });
 
