@@ -7,6 +7,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['pdata', async () => (await import('./pdata.bench.ts')).runPdataBench()],
   ['attributes', async () => (await import('./attributes.bench.ts')).runAttributesBench()],
   ['redaction', async () => (await import('./redaction.bench.ts')).runRedactionBench()],
+  ['jaeger', async () => (await import('./jaeger.bench.ts')).runJaegerBench()],
   ['e2e', () => runE2eBench()],
 ];
 

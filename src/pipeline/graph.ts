@@ -173,8 +173,10 @@ export function buildGraph(config: CollectorConfig, opts: GraphOptions): Graph {
           const all = fanout([...byPipeline.values()]);
           const key = `connector/${k}`;
           const created = c.factory.create(settings('connector', c, key), c.config, p.signal, to, { all, byPipeline });
-          // A connector hands its batches on; it mutates when anything it feeds does.
-          conn = created.mutates || all.mutates || [...byPipeline.values()].some((x) => x.mutates)
+          // A connector of one signal may hand its input on as it is: then it mutates when
+          // anything it feeds does. One that turns traces into metrics never passes its input on.
+          const passesOn = p.signal === to;
+          conn = created.mutates || (passesOn && (all.mutates || [...byPipeline.values()].some((x) => x.mutates)))
             ? withMutates(created, true)
             : created;
           connectorInstances.set(k, conn);
