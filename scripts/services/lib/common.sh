@@ -8,8 +8,13 @@
 
 SERVICES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$SERVICES_DIR/../.." && pwd)"
+# Ports can be overridden from the environment (e.g. KAFKA_PORT=19092) to run a second,
+# separate set beside the usual one (with its own GENRF_SERVICES_CACHE); versions cannot.
+_port_overrides="$(env | grep -E '^[A-Z_]+_PORT=[0-9]+$' || true)"
 # shellcheck source=../versions.env
 . "$SERVICES_DIR/versions.env"
+while IFS= read -r _o; do [ -n "$_o" ] && export "${_o?}"; done <<<"$_port_overrides"
+unset _o _port_overrides
 
 CACHE="${GENRF_SERVICES_CACHE:-${GENRF_CACHE_DIR:-$HOME/.cache/genrf-collector}/services}"
 RUN_DIR="$CACHE/run"     # <name>.pid, <name>.log

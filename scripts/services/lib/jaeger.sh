@@ -14,7 +14,7 @@ jaeger_install() {
   mkdir -p "$JAEGER_HOME"
   local t0=$SECONDS
   ( cd "$SERVICES_DIR/jaeger" &&
-    export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOFLAGS="-modcacherw" GOTOOLCHAIN=local CGO_ENABLED=0 &&
+    export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0 &&
     run_quiet "$JAEGER_HOME/build.log" go build -trimpath -ldflags="-s -w" -o "$JAEGER_BIN.tmp" \
       github.com/jaegertracing/jaeger/cmd/jaeger ) || return 1
   mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
@@ -22,13 +22,14 @@ jaeger_install() {
 }
 
 jaeger_start() {
-  svc_spawn jaeger env JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" \
+  svc_spawn jaeger env JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
     JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" \
+    JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
     "$JAEGER_BIN" --config "$SERVICES_DIR/jaeger/config.yaml"
 }
 
 jaeger_healthy() {
-  http_ok "http://127.0.0.1:14133/status" && port_open "$JAEGER_OTLP_GRPC_PORT" &&
+  http_ok "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" && port_open "$JAEGER_OTLP_GRPC_PORT" &&
     port_open "$JAEGER_OTLP_HTTP_PORT" && http_ok "http://127.0.0.1:$JAEGER_QUERY_PORT/api/services"
 }
 
