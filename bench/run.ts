@@ -8,6 +8,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['attributes', async () => (await import('./attributes.bench.ts')).runAttributesBench()],
   ['redaction', async () => (await import('./redaction.bench.ts')).runRedactionBench()],
   ['jaeger', async () => (await import('./jaeger.bench.ts')).runJaegerBench()],
+  ['elasticsearch', async () => (await import('./elasticsearch.bench.ts')).runElasticsearchBench()],
   ['e2e', () => runE2eBench()],
 ];
 
