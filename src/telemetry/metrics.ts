@@ -1,10 +1,16 @@
-import { Counter, Gauge, Registry } from 'prom-client';
 import type { Signal } from '../pdata/types.ts';
+import { render, CONTENT_TYPE, type Format } from '../exporters/prometheus/exposition.ts';
+import { pair } from '../exporters/prometheus/labels.ts';
+import { type PointKind, type Series, SeriesStore } from '../exporters/prometheus/store.ts';
 
 // The daemon's own metrics, under the OpenTelemetry Collector's names so that existing
 // collector dashboards and alerts work. Every metric is declared here and nowhere else;
 // components get bound handles once, when they are built, and never build names or label
 // sets on the hot path.
+//
+// They live in the prometheus exporter's series store and are written by its exposition code,
+// so the daemon's endpoint speaks the same text 0.0.4 / OpenMetrics (and gzip) as the
+// exporter. A bound handle is the series object itself: counting is `series.value += n`.
 
 const ITEM: Record<Signal, string> = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' };
 
@@ -30,66 +36,86 @@ export interface RedactionMetrics {
   redacted(index: number, n: number): void;
 }
 
+/** A metric family: its name, type and help, and a function from label values to a series. */
+class Declared {
+  readonly #store: SeriesStore;
+  readonly #name: string;
+  readonly #kind: PointKind;
+  readonly #help: string;
+
+  constructor(store: SeriesStore, name: string, kind: PointKind, help: string) {
+    this.#store = store;
+    this.#name = name;
+    this.#kind = kind;
+    this.#help = help;
+    store.family(name, kind, '', help);
+  }
+
+  /** The series of these labels (written in the order given, as before), created at zero on first use. */
+  labels(labels: Record<string, string>): Series {
+    const f = this.#store.family(this.#name, this.#kind, '', this.#help);
+    let text = '';
+    for (const k in labels) text += (text === '' ? '' : ',') + pair(k, labels[k]);
+    return this.#store.series(f, text, 0)!;
+  }
+}
+
 export class SelfMetrics {
-  readonly registry = new Registry();
-  readonly #accepted: Record<Signal, Counter>;
-  readonly #refused: Record<Signal, Counter>;
-  readonly #sent: Record<Signal, Counter>;
-  readonly #sendFailed: Record<Signal, Counter>;
-  readonly #enqueueFailed: Record<Signal, Counter>;
-  readonly #queueSize: Gauge;
-  readonly #queueCapacity: Gauge;
-  readonly #incoming: Counter;
-  readonly #outgoing: Counter;
-  readonly #dropped: Counter;
-  readonly #redactions: Counter;
+  /** Unbounded (the label values are component ids and fixed reasons) and never expiring. */
+  readonly #store = new SeriesStore(Number.MAX_SAFE_INTEGER, 0);
+  readonly #accepted: Record<Signal, Declared>;
+  readonly #refused: Record<Signal, Declared>;
+  readonly #sent: Record<Signal, Declared>;
+  readonly #sendFailed: Record<Signal, Declared>;
+  readonly #enqueueFailed: Record<Signal, Declared>;
+  readonly #queueSize: Declared;
+  readonly #queueCapacity: Declared;
+  readonly #incoming: Declared;
+  readonly #outgoing: Declared;
+  readonly #dropped: Declared;
+  readonly #redactions: Declared;
+  readonly #conflicts: Declared;
 
   constructor() {
-    const registers = [this.registry];
-    const counters = (prefix: string, help: string, labelNames: string[]) => {
-      const out = {} as Record<Signal, Counter>;
+    const store = this.#store;
+    const counters = (prefix: string, help: string) => {
+      const out = {} as Record<Signal, Declared>;
       for (const signal of ['traces', 'metrics', 'logs'] as const) {
-        out[signal] = new Counter({
-          name: `${prefix}_${ITEM[signal]}_total`,
-          help: `${help} (${ITEM[signal].replace('_', ' ')})`,
-          labelNames,
-          registers,
-        });
+        out[signal] = new Declared(store, `${prefix}_${ITEM[signal]}_total`, 'counter', `${help} (${ITEM[signal].replace('_', ' ')})`);
       }
       return out;
     };
-    this.#accepted = counters('otelcol_receiver_accepted', 'Items successfully pushed into the pipeline', ['receiver', 'transport']);
-    this.#refused = counters('otelcol_receiver_refused', 'Items that could not be pushed into the pipeline', ['receiver', 'transport']);
-    this.#sent = counters('otelcol_exporter_sent', 'Items successfully sent to the destination', ['exporter']);
-    this.#sendFailed = counters('otelcol_exporter_send_failed', 'Items the exporter failed to send', ['exporter']);
-    this.#enqueueFailed = counters('otelcol_exporter_enqueue_failed', 'Items refused because the sending queue was full', ['exporter']);
-    this.#queueSize = new Gauge({ name: 'otelcol_exporter_queue_size', help: 'Batches in the sending queue', labelNames: ['exporter', 'data_type'], registers });
-    this.#queueCapacity = new Gauge({ name: 'otelcol_exporter_queue_capacity', help: 'Capacity of the sending queue, in batches', labelNames: ['exporter', 'data_type'], registers });
-    this.#incoming = new Counter({ name: 'otelcol_processor_incoming_items_total', help: 'Items passed to the processor', labelNames: ['processor', 'otel_signal'], registers });
-    this.#outgoing = new Counter({ name: 'otelcol_processor_outgoing_items_total', help: 'Items emitted by the processor', labelNames: ['processor', 'otel_signal'], registers });
-    this.#dropped = new Counter({
-      name: 'genrf_collector_dropped_items_total',
-      help: 'Items dropped for good, by component and reason',
-      labelNames: ['component', 'otel_signal', 'reason'],
-      registers,
-    });
-    this.#redactions = new Counter({
-      name: 'genrf_collector_redactions_total',
-      help: 'Values redacted by the redaction processor, by detector (never the values themselves)',
-      labelNames: ['processor', 'detector'],
-      registers,
-    });
+    this.#accepted = counters('otelcol_receiver_accepted', 'Items successfully pushed into the pipeline');
+    this.#refused = counters('otelcol_receiver_refused', 'Items that could not be pushed into the pipeline');
+    this.#sent = counters('otelcol_exporter_sent', 'Items successfully sent to the destination');
+    this.#sendFailed = counters('otelcol_exporter_send_failed', 'Items the exporter failed to send');
+    this.#enqueueFailed = counters('otelcol_exporter_enqueue_failed', 'Items refused because the sending queue was full');
+    this.#queueSize = new Declared(store, 'otelcol_exporter_queue_size', 'gauge', 'Batches in the sending queue');
+    this.#queueCapacity = new Declared(store, 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the sending queue, in batches');
+    this.#incoming = new Declared(store, 'otelcol_processor_incoming_items_total', 'counter', 'Items passed to the processor');
+    this.#outgoing = new Declared(store, 'otelcol_processor_outgoing_items_total', 'counter', 'Items emitted by the processor');
+    this.#dropped = new Declared(store, 'genrf_collector_dropped_items_total', 'counter', 'Items dropped for good, by component and reason');
+    this.#redactions = new Declared(
+      store,
+      'genrf_collector_redactions_total',
+      'counter',
+      'Values redacted by the redaction processor, by detector (never the values themselves)',
+    );
+    this.#conflicts = new Declared(
+      store,
+      'genrf_collector_prometheus_conflicts_total',
+      'counter',
+      'Points whose Prometheus name clashed with another type, unit or help (prometheus exporter)',
+    );
   }
 
   receiver(id: string, transport: string): ReceiverMetrics {
     const labels = { receiver: id, transport };
     const acc = { traces: this.#accepted.traces.labels(labels), metrics: this.#accepted.metrics.labels(labels), logs: this.#accepted.logs.labels(labels) };
     const ref = { traces: this.#refused.traces.labels(labels), metrics: this.#refused.metrics.labels(labels), logs: this.#refused.logs.labels(labels) };
-    // Touch both so the series exist at zero from the start.
-    for (const s of ['traces', 'metrics', 'logs'] as const) { acc[s].inc(0); ref[s].inc(0); }
     return {
-      accepted: (signal, n) => acc[signal].inc(n),
-      refused: (signal, n) => ref[signal].inc(n),
+      accepted: (signal, n) => { acc[signal].value += n; },
+      refused: (signal, n) => { ref[signal].value += n; },
     };
   }
 
@@ -98,42 +124,48 @@ export class SelfMetrics {
     const sent = this.#sent[signal].labels(labels);
     const failed = this.#sendFailed[signal].labels(labels);
     const enqueue = this.#enqueueFailed[signal].labels(labels);
-    sent.inc(0); failed.inc(0); enqueue.inc(0);
     const size = this.#queueSize.labels({ exporter: id, data_type: signal });
     const capacity = this.#queueCapacity.labels({ exporter: id, data_type: signal });
     return {
-      sent: (n) => sent.inc(n),
-      sendFailed: (n) => failed.inc(n),
-      enqueueFailed: (n) => enqueue.inc(n),
-      queue: (s, c) => { size.set(s); capacity.set(c); },
+      sent: (n) => { sent.value += n; },
+      sendFailed: (n) => { failed.value += n; },
+      enqueueFailed: (n) => { enqueue.value += n; },
+      queue: (s, c) => { size.value = s; capacity.value = c; },
     };
   }
 
   processor(id: string, signal: Signal): ProcessorMetrics {
     const incoming = this.#incoming.labels({ processor: id, otel_signal: signal });
     const outgoing = this.#outgoing.labels({ processor: id, otel_signal: signal });
-    incoming.inc(0); outgoing.inc(0);
-    return { incoming: (n) => incoming.inc(n), outgoing: (n) => outgoing.inc(n) };
+    return { incoming: (n) => { incoming.value += n; }, outgoing: (n) => { outgoing.value += n; } };
   }
 
   /** One handle per detector name, bound once when a redaction processor is built. */
   redaction(processor: string, detectors: readonly string[]): RedactionMetrics {
     const handles = detectors.map((detector) => this.#redactions.labels({ processor, detector }));
-    for (const h of handles) h.inc(0);
-    return { redacted: (index, n) => handles[index].inc(n) };
+    return { redacted: (index, n) => { handles[index].value += n; } };
   }
 
   /** Counts items dropped for good. `component` is `kind/id`, e.g. `exporter/file`. */
   dropped(component: string, signal: Signal, reason: string, items: number): void {
-    this.#dropped.labels({ component, otel_signal: signal, reason }).inc(items);
+    this.#dropped.labels({ component, otel_signal: signal, reason }).value += items;
   }
 
-  /** The Prometheus text exposition of every metric. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /** Points whose name clashed in the prometheus exporter; `kind` is type, unit or help. */
+  prometheusConflict(component: string, kind: 'type' | 'unit' | 'help', points: number): void {
+    this.#conflicts.labels({ component, kind }).value += points;
+  }
+
+  /** The exposition of every metric: text format 0.0.4 unless OpenMetrics is asked for. */
+  async render(format: Format = 'text'): Promise<string> {
+    return render(this.#store, { format, timestamps: false });
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return CONTENT_TYPE.text;
+  }
+
+  contentTypeOf(format: Format): string {
+    return CONTENT_TYPE[format];
   }
 }

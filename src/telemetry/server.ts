@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { splitEndpoint } from '../config/schema-helpers.ts';
 import type { SelfMetrics } from './metrics.ts';
+import { gzip } from 'node:zlib';
+import { negotiate } from '../exporters/prometheus/exposition.ts';
 
-/** Serves the daemon's own metrics at `GET /metrics` (default 127.0.0.1:8888). */
+/** Serves the daemon's own metrics at `GET /metrics` (default 127.0.0.1:8888), text 0.0.4 or OpenMetrics. */
 export class MetricsServer {
   readonly #metrics: SelfMetrics;
   readonly #endpoint: string;
@@ -28,8 +30,15 @@ export class MetricsServer {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
-      this.#metrics.render().then(
-        (text) => res.writeHead(200, { 'content-type': this.#metrics.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      // The prometheus exporter's negotiation: OpenMetrics when asked for, gzip when accepted.
+      const format = negotiate(req.headers.accept);
+      this.#metrics.render(format).then(
+        (text) => {
+          const headers = { 'content-type': this.#metrics.contentTypeOf(format) };
+          if (req.method === 'HEAD') res.writeHead(200, headers).end();
+          else if (!/\bgzip\b/i.test(req.headers['accept-encoding'] ?? '')) res.writeHead(200, headers).end(text);
+          else gzip(text, (err, zipped) => (err ? res.writeHead(200, headers).end(text) : res.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(zipped)));
+        },
         (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
       );
     });

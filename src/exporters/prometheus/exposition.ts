@@ -25,6 +25,26 @@ export function formatValue(v: number): string {
   return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
+/** OpenMetrics when the Accept header prefers it over the text format (by q value), else text. */
+export function negotiate(accept: string | undefined): Format {
+  if (accept === undefined) return 'text';
+  let om = -1;
+  let text = -1;
+  for (const part of accept.split(',')) {
+    const params = part.split(';');
+    const type = params[0].trim().toLowerCase();
+    let q = 1;
+    for (let i = 1; i < params.length; i++) {
+      const [k, v] = params[i].split('=');
+      if (k.trim() === 'q') q = Number(v);
+    }
+    if (!(q > 0)) continue;
+    if (type === 'application/openmetrics-text') om = Math.max(om, q);
+    else if (type === 'text/plain' || type === '*/*' || type === 'text/*') text = Math.max(text, q);
+  }
+  return om > 0 && om >= text ? 'openmetrics' : 'text';
+}
+
 export interface RenderOptions {
   format: Format;
   timestamps: boolean;

@@ -8,7 +8,7 @@ import { splitEndpoint } from '../../config/schema-helpers.ts';
 import { listen } from '../../telemetry/server.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { PrometheusExporterConfig } from './config.ts';
-import { CONTENT_TYPE, render, type Format } from './exposition.ts';
+import { CONTENT_TYPE, negotiate, render, type Format } from './exposition.ts';
 import { Ingester } from './ingest.ts';
 import { Namer } from './naming.ts';
 import { Reporter } from './report.ts';
@@ -128,26 +128,6 @@ export class PrometheusExporter implements Exporter {
   #contentType(format: Format): string {
     return this.#utf8 ? `${CONTENT_TYPE[format]}; escaping=allow-utf-8` : CONTENT_TYPE[format];
   }
-}
-
-/** OpenMetrics when the Accept header prefers it over the text format (by q value), else text. */
-export function negotiate(accept: string | undefined): Format {
-  if (accept === undefined) return 'text';
-  let om = -1;
-  let text = -1;
-  for (const part of accept.split(',')) {
-    const params = part.split(';');
-    const type = params[0].trim().toLowerCase();
-    let q = 1;
-    for (let i = 1; i < params.length; i++) {
-      const [k, v] = params[i].split('=');
-      if (k.trim() === 'q') q = Number(v);
-    }
-    if (!(q > 0)) continue;
-    if (type === 'application/openmetrics-text') om = Math.max(om, q);
-    else if (type === 'text/plain' || type === '*/*' || type === 'text/*') text = Math.max(text, q);
-  }
-  return om > 0 && om >= text ? 'openmetrics' : 'text';
 }
 
 function acceptsGzip(header: string | undefined): boolean {

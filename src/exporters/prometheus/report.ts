@@ -42,6 +42,7 @@ export class Reporter {
 
   conflict(kind: ConflictKind, metric: string, points: number, detail: string): void {
     this.conflicts[kind] += points;
+    this.#metrics.prometheusConflict(this.#component, kind, points);
     if (kind === 'help') this.#once('help_conflict', metric, detail, 'the first help text is kept');
   }
 
