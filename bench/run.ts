@@ -9,6 +9,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['redaction', async () => (await import('./redaction.bench.ts')).runRedactionBench()],
   ['jaeger', async () => (await import('./jaeger.bench.ts')).runJaegerBench()],
   ['elasticsearch', async () => (await import('./elasticsearch.bench.ts')).runElasticsearchBench()],
+  ['kafka', async () => (await import('./kafka.bench.ts')).runKafkaBench()],
   ['e2e', () => runE2eBench()],
 ];
 
