@@ -10,6 +10,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['jaeger', async () => (await import('./jaeger.bench.ts')).runJaegerBench()],
   ['elasticsearch', async () => (await import('./elasticsearch.bench.ts')).runElasticsearchBench()],
   ['kafka', async () => (await import('./kafka.bench.ts')).runKafkaBench()],
+  ['prometheus', async () => (await import('./prometheus.bench.ts')).runPrometheusBench()],
   ['e2e', () => runE2eBench()],
 ];
 

@@ -1,12 +1,13 @@
-// pipelines/default.yaml runs as shipped. It binds the fixed default ports, so the test is
-// skipped (with the reason printed) when one of them is already taken on this machine.
+// pipelines/default.yaml runs as shipped. It binds the fixed default ports, so on a
+// developer's machine the test is skipped (with the reason printed) when one of them is
+// already taken; in CI (CI=true or REQUIRE_SERVICES=1) a taken port is a failure instead.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, waitFor } from './helpers/daemon.ts';
 import { logBodies, logsRequest, postOtlp, waitForRecords } from './helpers/otlp.ts';
 
-const PORTS = [4317, 4318, 8888, 13133];
+const PORTS = [4317, 4318, 8888, 8889, 13133];
 
 async function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -18,6 +19,10 @@ async function isFree(port: number): Promise<boolean> {
 
 const taken: number[] = [];
 for (const p of PORTS) if (!(await isFree(p))) taken.push(p);
+const strict = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
+if (taken.length > 0 && strict) {
+  throw new Error(`pipelines/default.yaml binds ${PORTS.join(', ')}, but port(s) ${taken.join(', ')} are already taken on this machine`);
+}
 if (taken.length > 0) {
   console.warn(`default-pipeline.test.ts skipped: port(s) ${taken.join(', ')} already taken on this machine; pipelines/default.yaml binds ${PORTS.join(', ')}`);
 }
