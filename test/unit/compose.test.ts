@@ -117,7 +117,9 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
     expect(targets).toEqual(expect.arrayContaining(['127.0.0.1:8888', '127.0.0.1:8889']));
   });
 
-  it.skipIf(!existsSync('/usr/bin/promtool'))('promtool accepts deploy/prometheus/prometheus.yml', () => {
+  // promtool comes with the prometheus service (scripts/services/up); CI always has it.
+  const strict = process.env.REQUIRE_SERVICES === '1' || process.env.CI === 'true';
+  it.skipIf(!existsSync('/usr/bin/promtool') && !strict)('promtool accepts deploy/prometheus/prometheus.yml', () => {
     execFileSync('/usr/bin/promtool', ['check', 'config', resolve(root, 'deploy/prometheus/prometheus.yml')], {
       stdio: 'pipe',
     });

@@ -62,10 +62,12 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('OpenTelemetry J
     const rs = (traces.batches[0].data as TracesData).resourceSpans[0];
     expect(rs.resource.attributes.find((a) => a.key === 'test.protocol')?.value.stringValue).toBe(protocol);
   });
+});
 
-  // The JS SDK's gRPC transport does not retry failed calls at all (its HTTP transports honor
-  // 429 + Retry-After), so this runs over HTTP only; grpc.test.ts checks the gRPC status and RetryInfo.
-  it.skipIf(protocol === 'grpc')('retries after a queue_full refusal, and the span arrives', async () => {
+// The JS SDK's gRPC transport does not retry failed calls at all (its HTTP transports honor
+// 429 + Retry-After), so this runs over HTTP only; grpc.test.ts checks the gRPC status and RetryInfo.
+describe.each<Protocol>(['http/protobuf', 'http/json'])('OpenTelemetry JS SDK over %s, refused once', (protocol) => {
+  it('retries after a queue_full refusal, and the span arrives', async () => {
     let refusals = 0;
     traces.refuse = () => (refusals++ === 0 ? ConsumerError.retryable('queue_full', 'sending queue is full', 100) : undefined);
     await sendSpans(protocol, ['retried']);
