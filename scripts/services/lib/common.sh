@@ -30,12 +30,17 @@ pid_file() { echo "$RUN_DIR/$1.pid"; }
 
 is_daemon() { local v; v="$(fn_name "$1")_daemon"; [ "${!v:-true}" = true ]; }
 
+# The pid file holds "PID START" (START: the process's start time, /proc/PID/stat field
+# 22), so a PID the kernel has since reused for another process is not taken for ours.
+proc_start() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+recorded_pid() { local f; f="$(pid_file "$1")"; [ -s "$f" ] && cut -d' ' -f1 "$f"; }
+
 # pid_alive NAME: the recorded process (a process-group leader) still runs.
 pid_alive() {
-  local f pid; f="$(pid_file "$1")"
+  local f pid start; f="$(pid_file "$1")"
   [ -s "$f" ] || return 1
-  pid="$(cat "$f")"
-  kill -0 "$pid" 2>/dev/null
+  read -r pid start <"$f"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { [ -z "$start" ] || [ "$(proc_start "$pid")" = "$start" ]; }
 }
 
 # svc_spawn NAME [env...] -- cmd...: start cmd detached in its own session
@@ -45,7 +50,7 @@ svc_spawn() {
   local log; log="$(log_file "$name")"
   : >"$log"
   setsid "$@" >>"$log" 2>&1 </dev/null 8>&- &
-  echo $! >"$(pid_file "$name")"
+  echo "$! $(proc_start $!)" >"$(pid_file "$name")"
 }
 
 # port_open PORT: something listens on 127.0.0.1:PORT.
@@ -75,10 +80,9 @@ wait_healthy() {
 
 # svc_stop NAME: TERM the recorded process group, wait, KILL after 30 s.
 svc_stop() {
-  local name="$1" f pid i; f="$(pid_file "$name")"
-  [ -s "$f" ] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
+  local name="$1" pid i
+  if pid_alive "$name"; then
+    pid="$(recorded_pid "$name")"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     for ((i = 0; i < 60; i++)); do
       pgrp_alive "$pid" || break
@@ -90,7 +94,7 @@ svc_stop() {
       sleep 0.5
     fi
   fi
-  rm -f "$f"
+  rm -f "$(pid_file "$name")"
 }
 
 # pgrp_alive PGID: some process of that process group still exists.
