@@ -11,7 +11,11 @@ ES_JAVA="${ES_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ES_ZIP="$CACHE/m2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ELASTICSEARCH_VERSION/elasticsearch-$ELASTICSEARCH_VERSION.zip"
 
 elasticsearch_install() {
-  [ -x "$ES_JAVA/bin/java" ] || die "no JDK at $ES_JAVA (set ES_JAVA_HOME)"
+  if [ ! -x "$ES_JAVA/bin/java" ]; then   # Elasticsearch 8.19 also runs on 17
+    say "no JDK at $ES_JAVA: using JDK 17 (set ES_JAVA_HOME to choose)"
+    ES_JAVA=/usr/lib/jvm/java-17-openjdk-amd64
+    [ -x "$ES_JAVA/bin/java" ] || apt_install openjdk-17-jre-headless || return 1
+  fi
   id -u "$ES_USER" >/dev/null 2>&1 ||
     useradd --system --home-dir "$ES_ROOT" --shell /usr/sbin/nologin "$ES_USER" || return 1
   mkdir -p "$ES_ROOT"
