@@ -2,7 +2,9 @@
 # (the newest published there is 8.x: see docs/services.md), on the machine's Temurin 25 JDK,
 # as the non-root user $ES_USER (Elasticsearch refuses to run as root). Its files live in
 # that user's home (the root-only ~/.cache is not readable by it); the zip stays in the
-# services cache's Maven repository. Single node, security off, data wiped at each start.
+# services cache's Maven repository. Single node, security off. The data directory is kept
+# across restarts, as a real server's is: tests stop and restart the node mid-stream and
+# expect what was indexed before the outage to be there afterwards.
 
 ES_USER="${GENRF_SERVICES_USER:-genrf-svc}"
 ES_ROOT="${GENRF_SERVICES_USER_HOME:-/var/lib/genrf-svc}"
@@ -37,7 +39,7 @@ elasticsearch_install() {
 
 elasticsearch_start() {
   local run="$ES_ROOT/run"
-  rm -rf "$run"
+  rm -rf "$run/config" "$run/tmp"
   mkdir -p "$run/data" "$run/logs" "$run/tmp"
   cp -r "$ES_HOME/config" "$run/config"
   cat >"$run/config/elasticsearch.yml" <<YML
