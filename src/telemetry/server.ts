@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { splitEndpoint } from '../config/schema-helpers.ts';
 import type { SelfMetrics } from './metrics.ts';
+import { closeServer, listen, portOf } from './http.ts';
 import { gzip } from 'node:zlib';
 import { negotiate } from '../exporters/prometheus/exposition.ts';
 
@@ -17,7 +17,7 @@ export class MetricsServer {
   }
 
   get port(): number | undefined {
-    return (this.#server?.address() as AddressInfo | null)?.port;
+    return portOf(this.#server);
   }
 
   async start(): Promise<void> {
@@ -50,25 +50,6 @@ export class MetricsServer {
   async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
-}
-
-/** Listens, turning EADDRINUSE and friends into a message that names the endpoint. */
-export function listen(server: Server, host: string, port: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${why}`));
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }

@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzip } from 'node:zlib';
 import type { Batch } from '../../pdata/batch.ts';
 import type { MetricsData, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
 import { splitEndpoint } from '../../config/schema-helpers.ts';
-import { listen } from '../../telemetry/server.ts';
+import { closeServer, listen, portOf } from '../../telemetry/http.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { CONTENT_TYPE, negotiate, render, type Format } from './exposition.ts';
@@ -46,7 +45,7 @@ export class PrometheusExporter implements Exporter {
 
   /** The port listened on (after start), for tests that use port 0. */
   get port(): number | undefined {
-    return (this.#server?.address() as AddressInfo | null)?.port;
+    return portOf(this.#server);
   }
 
   async consume(batch: Batch): Promise<void> {
@@ -79,11 +78,7 @@ export class PrometheusExporter implements Exporter {
     clearInterval(this.#sweep);
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   health(): Health {

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Extension, Host } from '../../pipeline/component.ts';
 import { splitEndpoint } from '../../config/schema-helpers.ts';
-import { listen } from '../../telemetry/server.ts';
+import { closeServer, listen, portOf } from '../../telemetry/http.ts';
 import type { HealthCheckConfig } from './config.ts';
 
 /** The guide's health document: one entry per component, 200 when all are healthy, else 503. */
@@ -36,7 +35,7 @@ export class HealthCheckExtension implements Extension {
   }
 
   get port(): number | undefined {
-    return (this.#server?.address() as AddressInfo | null)?.port;
+    return portOf(this.#server);
   }
 
   async start(host: Host): Promise<void> {
@@ -58,10 +57,6 @@ export class HealthCheckExtension implements Extension {
   async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 }
