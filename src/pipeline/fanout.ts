@@ -30,20 +30,9 @@ export class Fanout implements Consumer {
     for (let i = 0; i < n; i++) {
       const c = consumers[i];
       const b = c.mutates && i !== this.#ownerIndex ? batch.clone() : batch;
-      try {
-        pending[i] = c.consume(b);
-      } catch (err) {
-        pending[i] = Promise.reject(err);
-      }
+      pending[i] = consumeAsync(c, b);
     }
-    const results = await Promise.allSettled(pending);
-    let failure: ConsumerError | undefined;
-    for (const r of results) {
-      if (r.status === 'fulfilled') continue;
-      const err = ConsumerError.from(r.reason);
-      if (failure === undefined || (err.retryable && !failure.retryable)) failure = err;
-    }
-    if (failure !== undefined) throw failure;
+    return settleAll(pending);
   }
 }
 
@@ -51,4 +40,29 @@ export class Fanout implements Consumer {
 export function fanout(consumers: readonly Consumer[]): Consumer {
   if (consumers.length === 1) return consumers[0];
   return new Fanout(consumers);
+}
+
+/** Starts `c.consume(b)`, turning a synchronous throw into a rejection, so that it is settled with the others. */
+export function consumeAsync(c: Consumer, b: Batch): Promise<void> {
+  try {
+    return c.consume(b);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * Waits for every consumer, then refuses when any refused: with the first retryable refusal
+ * if there is one (the sender retries; consumers that took the batch see it again), else
+ * with the first permanent one.
+ */
+export async function settleAll(pending: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(pending);
+  let failure: ConsumerError | undefined;
+  for (const r of results) {
+    if (r.status === 'fulfilled') continue;
+    const err = ConsumerError.from(r.reason);
+    if (failure === undefined || (err.retryable && !failure.retryable)) failure = err;
+  }
+  if (failure !== undefined) throw failure;
 }

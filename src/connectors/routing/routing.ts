@@ -1,5 +1,6 @@
 import type { Connector, ConnectorConsumers, CreateSettings } from '../../pipeline/component.ts';
-import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import type { Consumer } from '../../pipeline/consumer.ts';
+import { consumeAsync, settleAll } from '../../pipeline/fanout.ts';
 import { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import { compileCondition } from '../../match/condition.ts';
@@ -86,18 +87,7 @@ async function dispatch(consumers: Consumer[], batches: Batch[]): Promise<void> 
   for (let i = 0; i < n; i++) {
     const c = consumers[i];
     const b = c.mutates && !(allMutate && i === n - 1) ? batches[i].clone() : batches[i];
-    try {
-      pending[i] = c.consume(b);
-    } catch (err) {
-      pending[i] = Promise.reject(err);
-    }
+    pending[i] = consumeAsync(c, b);
   }
-  const results = await Promise.allSettled(pending);
-  let failure: ConsumerError | undefined;
-  for (const r of results) {
-    if (r.status === 'fulfilled') continue;
-    const err = ConsumerError.from(r.reason);
-    if (failure === undefined || (err.retryable && !failure.retryable)) failure = err;
-  }
-  if (failure !== undefined) throw failure;
+  return settleAll(pending);
 }
