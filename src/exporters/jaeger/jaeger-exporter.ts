@@ -1,85 +1,13 @@
 import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
-import { reportPartialSuccess } from '../helper/partial-success.ts';
+import { OtlpSender } from '../helper/otlp-sender.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
-import { OtlpGrpcTransport } from '../otlp/grpc-transport.ts';
-import { OtlpHttpTransport } from '../otlphttp/http-transport.ts';
+import { grpcTransport } from '../otlp/otlp-exporter.ts';
+import { httpTransport } from '../otlphttp/otlphttp-exporter.ts';
 import type { JaegerExporterConfig } from './config.ts';
 import { GrpcReachability, TcpReachability } from './reachability.ts';
 import { withServiceName } from './service-name.ts';
-
-/** OTLP/gRPC to Jaeger, through the otlp exporter's transport. */
-class JaegerGrpcSender implements Sender {
-  readonly #settings: CreateSettings;
-  readonly #transport: OtlpGrpcTransport;
-  readonly #reach: GrpcReachability;
-
-  constructor(settings: CreateSettings, config: JaegerExporterConfig) {
-    this.#settings = settings;
-    this.#transport = new OtlpGrpcTransport({
-      endpoint: config.endpoint,
-      tls: config.tls,
-      headers: config.headers,
-      compression: config.compression,
-      timeoutMs: config.timeout,
-      who: `exporter ${settings.id.text}`,
-    });
-    this.#reach = new GrpcReachability(this.#transport);
-  }
-
-  start(): Promise<void> {
-    return this.#transport.start();
-  }
-
-  async send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
-    reportPartialSuccess(this.#settings, signal, await this.#transport.export(signal, batch.toProto(), deadline));
-  }
-
-  health(): Health {
-    return this.#reach.health();
-  }
-
-  async shutdown(): Promise<void> {
-    this.#transport.close();
-  }
-}
-
-/** OTLP/HTTP (protobuf) to Jaeger, through the otlphttp exporter's transport. */
-class JaegerHttpSender implements Sender {
-  readonly #settings: CreateSettings;
-  readonly #transport: OtlpHttpTransport;
-  readonly #reach: TcpReachability;
-
-  constructor(settings: CreateSettings, config: JaegerExporterConfig) {
-    this.#settings = settings;
-    this.#transport = new OtlpHttpTransport({
-      url: `${config.endpoint.replace(/\/+$/, '')}/v1/traces`,
-      encoding: 'proto',
-      compression: config.compression,
-      headers: config.headers,
-      tls: config.tls,
-      who: `exporter ${settings.id.text}`,
-    });
-    this.#reach = new TcpReachability(this.#transport.url);
-  }
-
-  start(): Promise<void> {
-    return this.#transport.start();
-  }
-
-  async send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
-    reportPartialSuccess(this.#settings, signal, await this.#transport.export(signal, batch.toProto(), deadline));
-  }
-
-  health(): Health {
-    return this.#reach.health();
-  }
-
-  async shutdown(): Promise<void> {
-    this.#transport.close();
-  }
-}
 
 /**
  * The exporter helper's queued exporter, with `service.name` made sure of before a batch is
@@ -123,6 +51,15 @@ class JaegerExporter implements Exporter {
 }
 
 export function createJaegerExporter(settings: CreateSettings, config: JaegerExporterConfig, signal: Signal): Exporter {
-  const sender = config.protocol === 'http' ? new JaegerHttpSender(settings, config) : new JaegerGrpcSender(settings, config);
-  return new JaegerExporter(settings, config, createQueuedExporter(settings, signal, config, sender));
+  return new JaegerExporter(settings, config, createQueuedExporter(settings, signal, config, jaegerSender(settings, config)));
+}
+
+/** OTLP to Jaeger through the otlp (gRPC) or otlphttp (protobuf) exporter's transport, with a reachability check. */
+function jaegerSender(settings: CreateSettings, config: JaegerExporterConfig): Sender {
+  if (config.protocol === 'http') {
+    const transport = httpTransport(settings, config, `${config.endpoint.replace(/\/+$/, '')}/v1/traces`, 'proto');
+    return new OtlpSender(settings, transport, { reach: new TcpReachability(transport.url) });
+  }
+  const transport = grpcTransport(settings, config);
+  return new OtlpSender(settings, transport, { reach: new GrpcReachability(transport) });
 }

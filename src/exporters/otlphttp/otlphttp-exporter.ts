@@ -1,9 +1,7 @@
-import type { Batch } from '../../pdata/batch.ts';
-import { encodeJson } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter } from '../../pipeline/component.ts';
-import { reportPartialSuccess } from '../helper/partial-success.ts';
-import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
+import { OtlpSender } from '../helper/otlp-sender.ts';
+import { createQueuedExporter } from '../helper/queued-exporter.ts';
 import type { OtlpHttpExporterConfig } from './config.ts';
 import { OtlpHttpTransport } from './http-transport.ts';
 
@@ -19,38 +17,21 @@ export function signalUrl(config: OtlpHttpExporterConfig, signal: Signal, id: st
   return config.endpoint.replace(/\/+$/, '') + SIGNAL_PATH[signal];
 }
 
-class OtlpHttpSender implements Sender {
-  readonly #settings: CreateSettings;
-  readonly #json: boolean;
-  readonly #transport: OtlpHttpTransport;
-
-  constructor(settings: CreateSettings, config: OtlpHttpExporterConfig, signal: Signal) {
-    this.#settings = settings;
-    this.#json = config.encoding === 'json';
-    this.#transport = new OtlpHttpTransport({
-      url: signalUrl(config, signal, settings.id.text),
-      encoding: config.encoding,
-      compression: config.compression,
-      headers: config.headers,
-      tls: config.tls,
-      who: `exporter ${settings.id.text}`,
-    });
-  }
-
-  start(): Promise<void> {
-    return this.#transport.start();
-  }
-
-  async send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
-    const body = this.#json ? Buffer.from(encodeJson(signal, batch.data)) : batch.toProto();
-    reportPartialSuccess(this.#settings, signal, await this.#transport.export(signal, body, deadline));
-  }
-
-  async shutdown(): Promise<void> {
-    this.#transport.close();
-  }
+export function createOtlpHttpExporter(settings: CreateSettings, config: OtlpHttpExporterConfig, signal: Signal): Exporter {
+  const transport = httpTransport(settings, config, signalUrl(config, signal, settings.id.text), config.encoding);
+  return createQueuedExporter(settings, signal, config, new OtlpSender(settings, transport, { json: config.encoding === 'json' }));
 }
 
-export function createOtlpHttpExporter(settings: CreateSettings, config: OtlpHttpExporterConfig, signal: Signal): Exporter {
-  return createQueuedExporter(settings, signal, config, new OtlpHttpSender(settings, config, signal));
+/** The client settings an HTTP transport is built from, besides its URL (the jaeger exporter has them too). */
+export type HttpClientConfig = Pick<OtlpHttpExporterConfig, 'compression' | 'headers' | 'tls'>;
+
+export function httpTransport(settings: CreateSettings, config: HttpClientConfig, url: string, encoding: 'proto' | 'json'): OtlpHttpTransport {
+  return new OtlpHttpTransport({
+    url,
+    encoding,
+    compression: config.compression,
+    headers: config.headers,
+    tls: config.tls,
+    who: `exporter ${settings.id.text}`,
+  });
 }
