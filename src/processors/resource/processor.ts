@@ -1,12 +1,14 @@
 // The resource processor: attribute actions on resource attributes, once per resource (a
 // resource stands for every record under it, so this is the cheap way to tag a whole batch).
 import type { Batch } from '../../pdata/batch.ts';
-import type { LogsData, MetricsData, Resource, Signal, TracesData } from '../../pdata/types.ts';
+import type { Resource, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
-import { compileCondition, type Condition } from '../../match/condition.ts';
+import type { Condition } from '../../match/condition.ts';
 import { applyActions, compileActions, type CompiledAction } from '../attributes/actions.ts';
+import { compileSelection } from '../attributes/processor.ts';
 import type { ResourceProcessorConfig } from './config.ts';
+import { forEachResource } from './each-resource.ts';
 
 export class ResourceProcessor implements Processor {
   readonly mutates = true;
@@ -16,12 +18,14 @@ export class ResourceProcessor implements Processor {
   readonly #include: Condition | undefined;
   readonly #exclude: Condition | undefined;
 
-  constructor(_settings: CreateSettings, config: ResourceProcessorConfig, signal: Signal, next: Consumer) {
+  constructor(settings: CreateSettings, config: ResourceProcessorConfig, signal: Signal, next: Consumer) {
     this.#signal = signal;
     this.#next = next;
     this.#actions = compileActions(config.attributes);
-    this.#include = config.include && compileCondition(config.include);
-    this.#exclude = config.exclude && compileCondition(config.exclude);
+    // The schema allows resource-level keys only, so this never refuses a key for the signal.
+    const sel = compileSelection(settings.id.text, signal, config);
+    this.#include = sel.include;
+    this.#exclude = sel.exclude;
   }
 
   async start(): Promise<void> {}
@@ -29,15 +33,13 @@ export class ResourceProcessor implements Processor {
 
   consume(batch: Batch): Promise<void> {
     const data = batch.mutableData();
-    if (this.#signal === 'traces') for (const r of (data as TracesData).resourceSpans) this.#apply(r.resource);
-    else if (this.#signal === 'logs') for (const r of (data as LogsData).resourceLogs) this.#apply(r.resource);
-    else for (const r of (data as MetricsData).resourceMetrics) this.#apply(r.resource);
+    forEachResource(this.#signal, data, this.#apply);
     return this.#next.consume(batch);
   }
 
-  #apply(resource: Resource): void {
+  readonly #apply = (resource: Resource): void => {
     if (this.#include !== undefined && !this.#include.matchResource(resource)) return;
     if (this.#exclude !== undefined && this.#exclude.matchResource(resource)) return;
     applyActions(this.#actions, resource.attributes);
-  }
+  };
 }

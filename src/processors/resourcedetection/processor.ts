@@ -2,11 +2,12 @@
 // process, Kubernetes pod) to every resource. Detection happens once, at construction;
 // per batch only the precomputed attributes are copied into each resource.
 import type { Batch } from '../../pdata/batch.ts';
-import type { KeyValue, LogsData, MetricsData, Resource, Signal, TracesData } from '../../pdata/types.ts';
+import type { KeyValue, Resource, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import { cloneAnyValue } from '../../pdata/clone.ts';
 import { attributeIndex } from '../../match/value.ts';
+import { forEachResource } from '../resource/each-resource.ts';
 import type { ResourceDetectionProcessorConfig } from './config.ts';
 import { detect, processSource, type DetectionSource } from './detect.ts';
 
@@ -37,13 +38,11 @@ export class ResourceDetectionProcessor implements Processor {
   consume(batch: Batch): Promise<void> {
     if (this.#detected.length === 0) return this.#next.consume(batch);
     const data = batch.mutableData();
-    if (this.#signal === 'traces') for (const r of (data as TracesData).resourceSpans) this.#apply(r.resource);
-    else if (this.#signal === 'logs') for (const r of (data as LogsData).resourceLogs) this.#apply(r.resource);
-    else for (const r of (data as MetricsData).resourceMetrics) this.#apply(r.resource);
+    forEachResource(this.#signal, data, this.#apply);
     return this.#next.consume(batch);
   }
 
-  #apply(resource: Resource): void {
+  readonly #apply = (resource: Resource): void => {
     const attrs = resource.attributes;
     const detected = this.#detected;
     for (let i = 0; i < detected.length; i++) {
@@ -53,5 +52,5 @@ export class ResourceDetectionProcessor implements Processor {
       if (at < 0) attrs.push({ key: d.key, value: cloneAnyValue(d.value) });
       else if (this.#override) attrs[at].value = cloneAnyValue(d.value);
     }
-  }
+  };
 }
