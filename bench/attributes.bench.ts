@@ -14,35 +14,9 @@ import { silentLogger } from '../src/telemetry/logger.ts';
 import { attributesProcessorFactory } from '../src/processors/attributes/factory.ts';
 import { filterProcessorFactory } from '../src/processors/filter/factory.ts';
 import { benchTraces } from './spans.ts';
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import { callsPerSecond, type Figure } from './util.ts';
 
 const SPANS = 512;
-const WINDOW_MS = 250;
-const WINDOWS = 8;
-
-/** Calls per second of `fn`, best window. */
-function rate(fn: () => unknown): number {
-  for (let i = 0; i < 50; i++) fn();
-  let best = 0;
-  for (let w = 0; w < WINDOWS; w++) {
-    const start = process.hrtime.bigint();
-    const stop = start + BigInt(WINDOW_MS) * 1_000_000n;
-    let calls = 0;
-    let now = start;
-    while (now < stop) {
-      fn();
-      calls++;
-      now = process.hrtime.bigint();
-    }
-    best = Math.max(best, calls / (Number(now - start) / 1e9));
-  }
-  return best;
-}
 
 const sink: Consumer = { mutates: false, consume: () => Promise.resolve() };
 
@@ -66,8 +40,8 @@ export async function runAttributesBench(): Promise<Figure[]> {
   });
   const filter = processor(filterProcessorFactory, { traces: { exclude: [{ span_name: 'health_check' }, { attributes: { 'http.status_code': 500 } }] } });
 
-  const copy = rate(() => cloneData('traces', data));
-  const withCopy = rate(() => void attributes.consume(Batch.of('traces', cloneData('traces', data), SPANS)));
+  const copy = callsPerSecond(() => cloneData('traces', data));
+  const withCopy = callsPerSecond(() => void attributes.consume(Batch.of('traces', cloneData('traces', data), SPANS)));
   // Per call: 1/withCopy = 1/copy + 1/alone.
   const alone = 1 / (1 / withCopy - 1 / copy);
   const figures: Figure[] = [];
@@ -75,9 +49,9 @@ export async function runAttributesBench(): Promise<Figure[]> {
   add(`attributes: upsert + hash + delete (${SPANS} spans x 10 attrs), incl. copy`, withCopy);
   add('attributes: the same, processor alone (copy subtracted)', alone);
   add('cloneData (the copy, for reference)', copy);
-  add('attributes: hash on 1/4 of spans (include span_name_prefix), incl. copy', rate(() => void bySpan.consume(Batch.of('traces', cloneData('traces', data), SPANS))));
+  add('attributes: hash on 1/4 of spans (include span_name_prefix), incl. copy', callsPerSecond(() => void bySpan.consume(Batch.of('traces', cloneData('traces', data), SPANS))));
   // The filter drops nothing here, so it can run on the same data every time.
-  add('filter: 2 exclude conditions, nothing dropped', rate(() => void filter.consume(Batch.of('traces', data, SPANS))));
+  add('filter: 2 exclude conditions, nothing dropped', callsPerSecond(() => void filter.consume(Batch.of('traces', data, SPANS))));
   return figures;
 }
 

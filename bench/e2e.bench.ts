@@ -1,30 +1,12 @@
 // End to end: OTLP/HTTP protobuf -> batch -> file, through the real daemon as a child process.
 // Reports accepted spans/s, the time until every span is in the file, and the daemon's RSS.
-import { spawn } from 'node:child_process';
-import { request, Agent } from 'node:http';
-import { mkdtemp, readFile, writeFile, stat } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { mkdtemp, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { encodeProto } from '../src/pdata/proto/index.ts';
 import { benchTraces } from './spans.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-export interface Figure { name: string; value: number; unit: string }
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(s)?.[1] ?? 0));
-}
+import { freePort, protobufPoster, rssKiB, spawnDaemon, stopDaemon, untilListening, type Figure } from './util.ts';
 
 export async function runE2eBench(opts: { seconds?: number; spansPerRequest?: number; concurrency?: number } = {}): Promise<Figure[]> {
   const seconds = opts.seconds ?? 10;
@@ -47,24 +29,11 @@ service:
   pipelines:
     traces: { receivers: [otlp], processors: [batch], exporters: [file] }
 `);
-  const daemon = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  daemon.stderr!.on('data', (d) => (stderr += d));
+  const { daemon, stderr } = spawnDaemon(config);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const bodies = Array.from({ length: 16 }, (_, k) => Buffer.from(encodeProto('traces', benchTraces(perRequest, k * perRequest))));
-  const post = (body: Buffer) =>
-    new Promise<number>((res, rej) => {
-      const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (r) => {
-        r.resume();
-        r.on('end', () => res(r.statusCode ?? 0));
-      });
-      req.on('error', rej);
-      req.end(body);
-    });
-  // wait for the port
-  for (let i = 0; ; i++) {
-    try { await post(bodies[0]); break; } catch { if (i > 200) throw new Error(`daemon did not start:\n${stderr}`); await new Promise((r) => setTimeout(r, 50)); }
-  }
+  const post = protobufPoster(port, '/v1/traces', agent);
+  await untilListening(post, () => bodies[0], stderr);
   let accepted = perRequest;
   let refused = 0;
   const started = performance.now();
@@ -80,8 +49,7 @@ service:
   }));
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  daemon.kill('SIGTERM');
-  await new Promise((r) => daemon.once('exit', r));
+  await stopDaemon(daemon);
   agent.destroy();
   const size = (await stat(join(dir, 'traces.jsonl'))).size;
   return [

@@ -3,18 +3,15 @@
 // Reports documents indexed per second (from the first request until Elasticsearch counts
 // them all) and the daemon's CPU time per 1,000 documents (user + system, from /proc).
 // Skips with a message when Elasticsearch is not up.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { encodeProto } from '../src/pdata/proto/index.ts';
 import type { KeyValue, LogsData } from '../src/pdata/types.ts';
-import type { Figure } from './e2e.bench.ts';
+import { freePort, protobufPoster, ROOT, spawnDaemon, stopDaemon, untilListening, type Figure } from './util.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const TICKS_PER_S = 100; // Linux USER_HZ
 
 function esUrl(): string {
@@ -22,15 +19,6 @@ function esUrl(): string {
   const file = join(ROOT, '.services.env');
   const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('ELASTICSEARCH_URL=')) : undefined;
   return line?.slice('ELASTICSEARCH_URL='.length).trim() ?? 'http://127.0.0.1:9200';
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }
 
 async function cpuTicks(pid: number): Promise<number> {
@@ -105,26 +93,12 @@ service:
   pipelines:
     logs: { receivers: [otlp], exporters: [elasticsearch] }
 `);
-  const daemon = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  daemon.stderr!.on('data', (d) => (stderr += d));
+  const { daemon, stderr } = spawnDaemon(config);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const bodies = Array.from({ length: 8 }, (_, k) => Buffer.from(encodeProto('logs', genrfLogs(perRequest, k * perRequest))));
-  const post = (body: Buffer) => new Promise<number>((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode ?? 0));
-    });
-    req.on('error', rej);
-    req.end(body);
-  });
+  const post = protobufPoster(port, '/v1/logs', agent);
   try {
-    for (let i = 0; ; i++) {
-      try { await post(Buffer.from(encodeProto('logs', genrfLogs(1, -1)))); break; } catch {
-        if (i > 200) throw new Error(`daemon did not start:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    await untilListening(post, () => Buffer.from(encodeProto('logs', genrfLogs(1, -1))), stderr);
     // The warm-up document creates the index (and its template) before timing starts.
     while ((await esCount(url, index)) < 1) await new Promise((r) => setTimeout(r, 200));
     const cpu0 = await cpuTicks(daemon.pid!);
@@ -141,7 +115,7 @@ service:
     const acceptedIn = (performance.now() - started) / 1000;
     const deadline = Date.now() + 300_000;
     while ((await esCount(url, index)) < accepted + 1) {
-      if (Date.now() > deadline) throw new Error(`only ${await esCount(url, index)} of ${accepted + 1} documents indexed after 300 s:\n${stderr.slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`only ${await esCount(url, index)} of ${accepted + 1} documents indexed after 300 s:\n${stderr().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const elapsed = (performance.now() - started) / 1000;
@@ -152,8 +126,7 @@ service:
       { name: 'elasticsearch daemon CPU per 1,000 documents', value: Math.round((cpu * 1000 * 1000) / accepted * 10) / 10, unit: 'ms' },
     ];
   } finally {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await stopDaemon(daemon);
     agent.destroy();
     await fetch(`${url}/_data_stream/${index}`, { method: 'DELETE' }).catch(() => {});
   }

@@ -6,7 +6,7 @@
 // - spanmetrics: nanoseconds per span to aggregate (4 default + 2 extra dimensions), and a flush.
 // Run: `node bench/jaeger.bench.ts` (or `npm run bench jaeger` once run.ts lists it).
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Server, ServerCredentials, type ServiceDefinition, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Aggregator } from '../src/connectors/spanmetrics/aggregator.ts';
 import { buildMetrics } from '../src/connectors/spanmetrics/build-metrics.ts';
@@ -21,10 +21,8 @@ import { parseComponentId, type ComponentId } from '../src/pipeline/component-id
 import { silentLogger } from '../src/telemetry/logger.ts';
 import { SelfMetrics } from '../src/telemetry/metrics.ts';
 import { benchTraces } from './spans.ts';
+import { callsPerSecond, ROOT, type Figure } from './util.ts';
 
-export interface Figure { name: string; value: number; unit: string }
-
-const ROOT = resolve(import.meta.dirname, '..');
 const SPANS_PER_BATCH = 500;
 
 /** A loopback OTLP/gRPC server that accepts every trace request and keeps nothing. */
@@ -63,21 +61,7 @@ async function exporterRate(endpoint: string, batches: number, named = true): Pr
 
 /** Best-of-windows nanoseconds per item of `fn` (which handles `items` items per call). */
 function nsPerItem(items: number, fn: () => unknown, windows = 8, windowMs = 250): number {
-  for (let i = 0; i < 50; i++) fn();
-  let best = Infinity;
-  for (let w = 0; w < windows; w++) {
-    const start = process.hrtime.bigint();
-    const stop = start + BigInt(windowMs) * 1_000_000n;
-    let calls = 0;
-    let now = start;
-    while (now < stop) {
-      fn();
-      calls++;
-      now = process.hrtime.bigint();
-    }
-    best = Math.min(best, Number(now - start) / (calls * items));
-  }
-  return Math.round(best * 10) / 10;
+  return Math.round(1e9 / (items * callsPerSecond(fn, windows, windowMs)) * 10) / 10;
 }
 
 function jaegerEndpoint(): string | undefined {

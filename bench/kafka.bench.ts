@@ -2,32 +2,17 @@
 // first, then the real daemon (child process) consumes it into a file. Reports log
 // records/s from the daemon's start to the last record written, and the daemon's RSS.
 //   node bench/kafka.bench.ts        (needs KAFKA_BROKERS or .services.env; skips otherwise)
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Admin, Producer } from '@platformatic/kafka';
 import { encodeProto } from '../src/pdata/proto/index.ts';
 import type { LogRecord, LogsData } from '../src/pdata/types.ts';
 import { kafkaBrokers } from './kafka-env.ts';
+import { freePort, rssKiB, spawnDaemon, stopDaemon, type Figure } from './util.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-
-export interface Figure { name: string; value: number; unit: string }
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-const rssMiB = (pid: number, field: 'VmRSS' | 'VmHWM') =>
-  readFile(`/proc/${pid}/status`, 'utf8').then((s) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) / 1024));
+const rssMiB = (pid: number, field: 'VmRSS' | 'VmHWM') => rssKiB(pid, field).then((kib) => Math.round(kib / 1024));
 
 /** A genRF-like log batch: structlog-shaped records with a few attributes. */
 function logs(n: number, from: number): Uint8Array {
@@ -104,23 +89,20 @@ service:
     logs: { receivers: [kafka], exporters: [file] }
 `);
   const started = performance.now();
-  const daemon = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  daemon.stderr!.on('data', (d) => (stderr += d));
+  const { daemon, stderr } = spawnDaemon(config);
   let rss = 0;
   const deadline = started + 300_000;
   while ((await sent(metricsPort)) < messages * perMessage) {
     if (daemon.exitCode !== null || performance.now() > deadline) {
       daemon.kill('SIGKILL');
-      throw new Error(`kafka bench: daemon did not write ${messages * perMessage} records in time:\n${stderr.slice(-2000)}`);
+      throw new Error(`kafka bench: daemon did not write ${messages * perMessage} records in time:\n${stderr().slice(-2000)}`);
     }
     rss = Math.max(rss, await rssMiB(daemon.pid!, 'VmRSS'));
     await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = (performance.now() - started) / 1000;
   const hwm = await rssMiB(daemon.pid!, 'VmHWM');
-  daemon.kill('SIGTERM');
-  await new Promise((r) => daemon.once('exit', r));
+  await stopDaemon(daemon);
   const total = messages * perMessage;
   return [
     { name: `kafka -> daemon -> file: ${total} log records (${perMessage}/message, otlp_proto, 4 partitions)`, value: Math.round(total / seconds), unit: 'records/s' },

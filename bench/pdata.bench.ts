@@ -7,35 +7,13 @@ import { decodeProto, encodeProto } from '../src/pdata/proto/index.ts';
 import { decodeJson, encodeJson } from '../src/pdata/json/index.ts';
 import { cloneData, countProtoItems, splitData } from '../src/pdata/ops.ts';
 import { benchTraces } from '../test/unit/pdata/fixtures.ts';
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import { callsPerSecond, type Figure } from './util.ts';
 
 const SPANS = 512;
-const WINDOW_MS = 250;
-const WINDOWS = 8;
 
 /** Items per second of `fn` (which handles `items` items per call), best window. */
 function measure(items: number, fn: () => unknown): number {
-  for (let i = 0; i < 50; i++) fn(); // warm up: let the optimizing compiler see the code
-  let best = 0;
-  for (let w = 0; w < WINDOWS; w++) {
-    const start = process.hrtime.bigint();
-    const stop = start + BigInt(WINDOW_MS) * 1_000_000n;
-    let calls = 0;
-    let now = start;
-    while (now < stop) {
-      fn();
-      calls++;
-      now = process.hrtime.bigint();
-    }
-    const rate = (calls * items) / (Number(now - start) / 1e9);
-    if (rate > best) best = rate;
-  }
-  return Math.round(best);
+  return Math.round(items * callsPerSecond(fn));
 }
 
 export async function runPdataBench(): Promise<Figure[]> {

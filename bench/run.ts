@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, one after the other, printed as a table.
 // Benchmarks are not tests: they measure, and the README quotes what they printed.
 import os from 'node:os';
-import { runE2eBench, type Figure } from './e2e.bench.ts';
+import { runE2eBench } from './e2e.bench.ts';
+import type { Figure } from './util.ts';
 
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['pdata', async () => (await import('./pdata.bench.ts')).runPdataBench()],
