@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
+import { startFileSink } from './helpers/file-sink.ts';
 import {
   allRecords, grpcExport, logBodies, logsProto, logsRequest, metricValue, postOtlp, readJsonLines, scrape, tracesRequest, waitForRecords,
 } from './helpers/otlp.ts';
@@ -66,21 +67,7 @@ service:
       throw new Error(`A's exporters never reported a failed send: ${JSON.stringify((await health(aHealth)).body)}`);
     });
 
-    const b = await startDaemon(`
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:${bGrpc} }
-      http: { endpoint: 127.0.0.1:${bHttp} }
-exporters:
-  file/logs: { path: ${join(dir, 'b-logs.jsonl')}, flush_interval: 20ms }
-  file/traces: { path: ${join(dir, 'b-traces.jsonl')}, flush_interval: 20ms }
-service:
-  telemetry: { metrics: { address: '' } }
-  pipelines:
-    logs: { receivers: [otlp], exporters: [file/logs] }
-    traces: { receivers: [otlp], exporters: [file/traces] }
-`, { dir });
+    const b = await startFileSink({ dir, grpc: bGrpc, http: bHttp, out: (s) => join(dir, `b-${s}.jsonl`), signals: ['logs', 'traces'] });
     daemons.push(b);
 
     // gRPC reconnects with its own backoff (1s, 1.6s, ...): allow for a few rounds.

@@ -1,9 +1,11 @@
 // Daemon A forwards to daemon B over the `otlp` (gRPC) and `otlphttp` (protobuf and JSON)
 // exporters; what goes into A comes out of B's file exporter unchanged.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
+import { OTLP_CASES } from './helpers/cases.ts';
+import { startFileSink } from './helpers/file-sink.ts';
 import { normalize, postOtlp, readJsonLines, HTTP_PATH, TOP_KEY, type Signal } from './helpers/otlp.ts';
 // Only to build protobuf bodies for A (the pass-through path: A forwards the bytes it got).
 // The check stays independent: B's output is compared to the JSON fixture by the normalizer.
@@ -11,17 +13,6 @@ import { decodeJson } from '../../src/pdata/json/index.ts';
 import { encodeProto } from '../../src/pdata/proto/index.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-const OFFICIAL = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
-const EDGE = resolve(import.meta.dirname, '../fixtures/e2e/otlp');
-const CASES: Array<{ dir: string; file: string; signal: Signal }> = [
-  { dir: OFFICIAL, file: 'trace.json', signal: 'traces' },
-  { dir: OFFICIAL, file: 'metrics.json', signal: 'metrics' },
-  { dir: OFFICIAL, file: 'logs.json', signal: 'logs' },
-  { dir: OFFICIAL, file: 'events.json', signal: 'logs' },
-  { dir: EDGE, file: 'edge-traces.json', signal: 'traces' },
-  { dir: EDGE, file: 'edge-metrics.json', signal: 'metrics' },
-  { dir: EDGE, file: 'edge-logs.json', signal: 'logs' },
-];
 const PATHS = ['grpc', 'proto', 'json'] as const;
 type Path = (typeof PATHS)[number];
 
@@ -35,23 +26,7 @@ beforeAll(async () => {
   dir = await tempDir();
   const [bGrpc, bHttp] = [await freePort(), await freePort()];
   for (const p of PATHS) aPort[p] = await freePort();
-  b = await startDaemon(`
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:${bGrpc} }
-      http: { endpoint: 127.0.0.1:${bHttp} }
-exporters:
-  file/traces: { path: ${out('traces')}, flush_interval: 20ms }
-  file/metrics: { path: ${out('metrics')}, flush_interval: 20ms }
-  file/logs: { path: ${out('logs')}, flush_interval: 20ms }
-service:
-  telemetry: { metrics: { address: '' } }
-  pipelines:
-    traces: { receivers: [otlp], exporters: [file/traces] }
-    metrics: { receivers: [otlp], exporters: [file/metrics] }
-    logs: { receivers: [otlp], exporters: [file/logs] }
-`, { dir });
+  b = await startFileSink({ dir, grpc: bGrpc, http: bHttp, out });
   // One receiver per path, so that each request leaves A through exactly one exporter.
   const retry = 'retry_on_failure: { initial_interval: 100ms, max_interval: 500ms }';
   const pipelines = PATHS.flatMap((p) => (['traces', 'metrics', 'logs'] as const).map((s) =>
@@ -103,7 +78,7 @@ function tagOf(line: Json, signal: Signal): string | undefined {
   return attrs.find((kv: Json) => kv.key === 'e2e.request')?.value?.stringValue;
 }
 
-const INPUTS = CASES.flatMap((c) => (['json', 'protobuf'] as const).map((input) => ({ ...c, input })));
+const INPUTS = OTLP_CASES.flatMap((c) => (['json', 'protobuf'] as const).map((input) => ({ ...c, input })));
 
 describe.each(PATHS)('A -> B over %s', (path) => {
   it.each(INPUTS)('$file sent to A as $input arrives in B unchanged', async ({ dir: fixtures, file, signal, input }) => {

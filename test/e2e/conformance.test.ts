@@ -2,10 +2,12 @@
 // values, unset proto3-optional fields, empty values, unicode), go in over OTLP/HTTP (JSON,
 // gzip'd JSON and protobuf) and must come out of the file exporter with every field intact.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startDaemon, tempDir, type Daemon } from './helpers/daemon.ts';
+import { freePort, tempDir, type Daemon } from './helpers/daemon.ts';
+import { OTLP_CASES } from './helpers/cases.ts';
+import { startFileSink } from './helpers/file-sink.ts';
 import { normalize, postOtlp, waitForLines, HTTP_PATH, type Signal } from './helpers/otlp.ts';
 // Used only to build the protobuf bodies. The independent check is the JSON path above it:
 // the fixture is compared to the output by a normalizer written in the test, so a codec bug
@@ -13,17 +15,6 @@ import { normalize, postOtlp, waitForLines, HTTP_PATH, type Signal } from './hel
 import { decodeJson } from '../../src/pdata/json/index.ts';
 import { encodeProto } from '../../src/pdata/proto/index.ts';
 
-const OFFICIAL = resolve(import.meta.dirname, '../../../shared/conformance/otlp');
-const EDGE = resolve(import.meta.dirname, '../fixtures/e2e/otlp');
-const CASES: Array<{ dir: string; file: string; signal: Signal }> = [
-  { dir: OFFICIAL, file: 'trace.json', signal: 'traces' },
-  { dir: OFFICIAL, file: 'metrics.json', signal: 'metrics' },
-  { dir: OFFICIAL, file: 'logs.json', signal: 'logs' },
-  { dir: OFFICIAL, file: 'events.json', signal: 'logs' },
-  { dir: EDGE, file: 'edge-traces.json', signal: 'traces' },
-  { dir: EDGE, file: 'edge-metrics.json', signal: 'metrics' },
-  { dir: EDGE, file: 'edge-logs.json', signal: 'logs' },
-];
 
 let daemon: Daemon | undefined;
 let port = 0;
@@ -35,22 +26,7 @@ const written: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
 beforeAll(async () => {
   dir = await tempDir();
   port = await freePort();
-  daemon = await startDaemon(`
-receivers:
-  otlp:
-    protocols:
-      http: { endpoint: 127.0.0.1:${port} }
-exporters:
-  file/traces: { path: ${out('traces')}, flush_interval: 20ms }
-  file/metrics: { path: ${out('metrics')}, flush_interval: 20ms }
-  file/logs: { path: ${out('logs')}, flush_interval: 20ms }
-service:
-  telemetry: { metrics: { address: '' } }
-  pipelines:
-    traces: { receivers: [otlp], exporters: [file/traces] }
-    metrics: { receivers: [otlp], exporters: [file/metrics] }
-    logs: { receivers: [otlp], exporters: [file/logs] }
-`, { dir });
+  daemon = await startFileSink({ dir, http: port, out });
 });
 
 afterAll(async () => {
@@ -67,7 +43,7 @@ async function roundTrip(signal: Signal, body: string | Uint8Array, headers: Rec
   return { res, line: lines[written[signal] - 1] };
 }
 
-describe.each(CASES)('$file', ({ dir: fixtures, file, signal }) => {
+describe.each(OTLP_CASES)('$file', ({ dir: fixtures, file, signal }) => {
   const text = readFileSync(join(fixtures, file), 'utf8');
   const expected = normalize(JSON.parse(text));
 

@@ -17,7 +17,8 @@ import { OTLPMetricExporter as MetricGrpc } from '@opentelemetry/exporter-metric
 import { OTLPLogExporter as LogHttp } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as LogProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as LogGrpc } from '@opentelemetry/exporter-logs-otlp-grpc';
-import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
+import { freePort, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
+import { startFileSink } from './helpers/file-sink.ts';
 import { allRecords, normalize, readJsonLines, type Signal } from './helpers/otlp.ts';
 
 type Protocol = 'http/json' | 'http/protobuf' | 'grpc' | 'http/protobuf+gzip' | 'grpc+gzip';
@@ -32,23 +33,7 @@ const out = (signal: Signal) => join(dir, `${signal}.jsonl`);
 beforeAll(async () => {
   dir = await tempDir();
   [httpPort, grpcPort] = [await freePort(), await freePort()];
-  daemon = await startDaemon(`
-receivers:
-  otlp:
-    protocols:
-      grpc: { endpoint: 127.0.0.1:${grpcPort} }
-      http: { endpoint: 127.0.0.1:${httpPort} }
-exporters:
-  file/traces: { path: ${out('traces')}, flush_interval: 20ms }
-  file/metrics: { path: ${out('metrics')}, flush_interval: 20ms }
-  file/logs: { path: ${out('logs')}, flush_interval: 20ms }
-service:
-  telemetry: { metrics: { address: '' } }
-  pipelines:
-    traces: { receivers: [otlp], exporters: [file/traces] }
-    metrics: { receivers: [otlp], exporters: [file/metrics] }
-    logs: { receivers: [otlp], exporters: [file/logs] }
-`, { dir });
+  daemon = await startFileSink({ dir, grpc: grpcPort, http: httpPort, out });
 });
 
 afterAll(async () => {

@@ -19,7 +19,8 @@ async function postLogs(port: number, body: string): Promise<string> {
   }
 }
 
-it('keeps everything it acknowledged when stopped mid-stream', async () => {
+/** OTLP over HTTP and gRPC -> batch (100 records or `timeout`) -> file, stopped with a 10 s shutdown_timeout. */
+async function startBatching(timeout: string, metricsAddress: string) {
   const dir = await tempDir();
   const [port, grpcPort] = [await freePort(), await freePort()];
   const file = join(dir, 'logs.jsonl');
@@ -30,15 +31,20 @@ receivers:
       http: { endpoint: 127.0.0.1:${port} }
       grpc: { endpoint: 127.0.0.1:${grpcPort} }
 processors:
-  batch: { send_batch_size: 100, timeout: 5s }
+  batch: { send_batch_size: 100, timeout: ${timeout} }
 exporters:
   file: { path: ${file}, flush_interval: 1s }
 service:
   shutdown_timeout: 10s
-  telemetry: { metrics: { address: '' } }
+  telemetry: { metrics: { address: ${metricsAddress} } }
   pipelines:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
 `, { dir });
+  return { daemon, port, grpcPort, file };
+}
+
+it('keeps everything it acknowledged when stopped mid-stream', async () => {
+  const { daemon, port, grpcPort, file } = await startBatching('5s', "''");
 
   const REQUESTS = 600;
   const PER_REQUEST = 25;
@@ -79,25 +85,8 @@ service:
 });
 
 it('flushes what the batch processor holds at SIGTERM at once and acknowledges it', async () => {
-  const dir = await tempDir();
-  const [port, grpcPort, metrics] = [await freePort(), await freePort(), await freePort()];
-  const file = join(dir, 'logs.jsonl');
-  const daemon = await startDaemon(`
-receivers:
-  otlp:
-    protocols:
-      http: { endpoint: 127.0.0.1:${port} }
-      grpc: { endpoint: 127.0.0.1:${grpcPort} }
-processors:
-  batch: { send_batch_size: 100, timeout: 30s }
-exporters:
-  file: { path: ${file}, flush_interval: 1s }
-service:
-  shutdown_timeout: 10s
-  telemetry: { metrics: { address: 127.0.0.1:${metrics} } }
-  pipelines:
-    logs: { receivers: [otlp], processors: [batch], exporters: [file] }
-`, { dir });
+  const metrics = await freePort();
+  const { daemon, port, grpcPort, file } = await startBatching('30s', `127.0.0.1:${metrics}`);
 
   // 3 x 25 records (two over HTTP, one over gRPC): under send_batch_size, so the batch
   // processor holds them for its timeout.

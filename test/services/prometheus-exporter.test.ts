@@ -4,12 +4,13 @@
 // the scrape keeps working.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, startDaemon, type Daemon } from '../e2e/helpers/daemon.ts';
 import { postOtlp, scrape, metricValue } from '../e2e/helpers/otlp.ts';
+import { addScrapeTarget, promQuery, promUntil } from './helpers/prometheus.ts';
 import { describeService, eventually, REPO_ROOT, requireService } from './helpers/services.ts';
 
 const prometheus = await requireService('prometheus');
@@ -20,15 +21,6 @@ const run = promisify(execFile);
 const RUN = randomBytes(4).toString('hex');
 const JOB = `genrf-prom-exporter-${RUN}`;
 const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
-
-interface PromSeries { metric: Record<string, string>; value: [number, string] }
-
-async function promQuery(url: string, query: string): Promise<PromSeries[]> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as { status: string; data: { result: PromSeries[] }; error?: string };
-  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
-  return body.data.result;
-}
 
 /** Labels that say which sender and scrape a series came from, not what it measures. */
 const ORIGIN = new Set(['__name__', 'job', 'instance', 'exported_instance']);
@@ -58,8 +50,7 @@ service:
   pipelines:
     metrics: { receivers: [otlp], processors: [batch], exporters: [prometheus] }
 `);
-    targetFile = join(prometheus.env.PROMETHEUS_TARGETS_DIR!, `${JOB}.json`);
-    await writeFile(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${promPort}`], labels: { job: JOB } }]));
+    targetFile = await addScrapeTarget(prometheus.env.PROMETHEUS_TARGETS_DIR!, JOB, promPort, { job: JOB });
     // The same measurements from a delta and a cumulative sender, at once.
     const py = python.env.OTEL_PYTHON!;
     await Promise.all(['delta', 'cumulative'].map((t) => run(py, [SENDER, `http://127.0.0.1:${httpPort}`, t, `${t}-${RUN}`, 'guide'], { timeout: 30_000 })));
@@ -74,10 +65,8 @@ service:
 
   it('scrapes the guide metrics under the guide names, with their labels', async () => {
     // Wait for the final values (3 rounds) from both senders.
-    await eventually('the final counts of both senders', async () => {
-      const r = await promQuery(url, `genrf_circuits_generated_total{${sel(',status="success",circuit_type="LNA"')}}`);
-      return r.length === 2 && r.every((s) => s.value[1] === '6') ? r : undefined;
-    }, 30_000, 500);
+    await promUntil(url, 'the final counts of both senders', `genrf_circuits_generated_total{${sel(',status="success",circuit_type="LNA"')}}`,
+      (r) => r.length === 2 && r.every((s) => s.value[1] === '6'), 30_000, 500);
     const one = `,exported_instance="cumulative-${RUN}"`;
     const q = async (expr: string) => promQuery(url, expr);
 
@@ -167,10 +156,7 @@ service:
     expect(warns.filter((l) => l.includes('"reason":"type_conflict"'))).toHaveLength(1);
 
     // Prometheus keeps scraping: the counter's good first value and the -Inf gauge are there.
-    const down = await eventually('the bad sender\'s series', async () => {
-      const r = await promQuery(url, `genrf_bad_counter_total{${sel()},k="down"}`);
-      return r.length ? r : undefined;
-    }, 15_000, 500);
+    const down = await promUntil(url, 'the bad sender\'s series', `genrf_bad_counter_total{${sel()},k="down"}`, (r) => r.length > 0, 15_000, 500);
     expect(down[0].value[1]).toBe('10');
     expect((await promQuery(url, `genrf_bad_gauge{${sel()}}`))[0].value[1]).toBe('-Inf');
     expect((await promQuery(url, `genrf_bad_twice_total{${sel()}}`))[0].value[1]).toBe('1');

@@ -16,7 +16,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort, startDaemon, type Daemon } from '../e2e/helpers/daemon.ts';
-import { describeService, eventually, REPO_ROOT, requireService } from './helpers/services.ts';
+import { addScrapeTarget, promQuery, promUntil } from './helpers/prometheus.ts';
+import { describeService, REPO_ROOT, requireService } from './helpers/services.ts';
 
 const prometheus = await requireService('prometheus');
 const python = await requireService('python-otel');
@@ -32,13 +33,6 @@ const REPLAY_STEP_S = 30;
 const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
 
 interface Rule { alert: string; expr: string; for?: string }
-
-async function promQuery(url: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> }; error?: string };
-  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
-  return body.data.result;
-}
 
 describeService(prometheus, 'deploy/prometheus rule files', (env) => {
   it.each([GUIDE_RULES, COLLECTOR_RULES])('promtool check rules %s', async (file) => {
@@ -74,9 +68,8 @@ service:
   pipelines:
     metrics: { receivers: [otlp], exporters: [prometheus] }
 `);
-    targetFile = join(prometheus.env.PROMETHEUS_TARGETS_DIR!, `${JOB}.json`);
-    await writeFile(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${promPort}`], labels: { job: JOB } }]));
-    await eventually('Prometheus scraping the daemon', async () => ((await promQuery(url, `up{job="${JOB}"}`))[0]?.value[1] === '1' ? true : undefined), 15_000, 250);
+    targetFile = await addScrapeTarget(prometheus.env.PROMETHEUS_TARGETS_DIR!, JOB, promPort, { job: JOB });
+    await promUntil(url, 'Prometheus scraping the daemon', `up{job="${JOB}"}`, (r) => r[0]?.value[1] === '1', 15_000, 250);
     const start = Date.now() / 1000;
     await run(python.env.OTEL_PYTHON!, [SENDER, `http://127.0.0.1:${httpPort}`, 'cumulative', `w-${RUN}`, 'alerts', '16'], { timeout: 40_000 });
     window = { start, end: Date.now() / 1000 };

@@ -2,14 +2,14 @@
 // spanmetrics connector and prometheus exporter; Prometheus scrapes it (file_sd target), and
 // histogram_quantile(0.95, …) grouped by circuit_type lands in the expected bucket.
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeProto } from '../../src/pdata/proto/index.ts';
 import type { KeyValue, Span } from '../../src/pdata/types.ts';
 import { freePort, startDaemon, type Daemon } from '../e2e/helpers/daemon.ts';
 import { postOtlp } from '../e2e/helpers/otlp.ts';
-import { describeService, eventually, requireService } from './helpers/services.ts';
+import { addScrapeTarget, promQuery, promUntil } from './helpers/prometheus.ts';
+import { describeService, requireService } from './helpers/services.ts';
 
 const prometheus = await requireService('prometheus');
 
@@ -50,13 +50,6 @@ function spans(): Span[] {
   return out;
 }
 
-async function promQuery(url: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> }; error?: string };
-  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
-  return body.data.result;
-}
-
 describeService(prometheus, 'spanmetrics -> prometheus exporter -> real Prometheus', (env) => {
   let daemon: Daemon | undefined;
   let targetFile = '';
@@ -85,8 +78,7 @@ service:
     traces: { receivers: [otlp], exporters: [spanmetrics] }
     metrics: { receivers: [spanmetrics], exporters: [prometheus] }
 `);
-    targetFile = join(env.PROMETHEUS_TARGETS_DIR!, `genrf-spanmetrics-${RUN}.json`);
-    await writeFile(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${promPort}`], labels: { genrf_test: `spanmetrics-${RUN}` } }]));
+    targetFile = await addScrapeTarget(env.PROMETHEUS_TARGETS_DIR!, `genrf-spanmetrics-${RUN}`, promPort, { genrf_test: `spanmetrics-${RUN}` });
   }, 30_000);
 
   afterAll(async () => {
@@ -106,11 +98,8 @@ service:
 
     const url = env.PROMETHEUS_URL!;
     const sel = `service_name="${SERVICE}",span_name="generate_circuit"`;
-    const calls = await eventually('all 60 generate_circuit calls scraped', async () => {
-      const r = await promQuery(url, `sum by (circuit_type) (traces_span_metrics_calls_total{${sel}})`);
-      const total = r.reduce((n, x) => n + Number(x.value[1]), 0);
-      return total === 60 ? r : undefined;
-    }, 30_000, 500);
+    const calls = await promUntil(url, 'all 60 generate_circuit calls scraped', `sum by (circuit_type) (traces_span_metrics_calls_total{${sel}})`,
+      (r) => r.reduce((n, x) => n + Number(x.value[1]), 0) === 60, 30_000, 500);
     expect(Object.fromEntries(calls.map((r) => [r.metric.circuit_type, Number(r.value[1])]))).toEqual({ LNA: 20, mixer: 20, VCO: 20 });
 
     const p95 = await promQuery(url, `histogram_quantile(0.95, sum by (le, circuit_type) (traces_span_metrics_duration_seconds_bucket{${sel}}))`);
