@@ -3,7 +3,11 @@
 // strings, default values left out except where presence matters (oneof members and proto3
 // `optional` fields such as histogram min/max/sum, which are written even when 0).
 //
-// Each writer returns the object's fields as `,"k":v,"k2":v2` (leading comma); obj() wraps.
+// The output is appended straight to one string (`out`): no per-object field strings that
+// are sliced and wrapped afterwards (slicing a concatenated string copies it, once per
+// nesting level). An object starts with the separator `c = '{'`; each field appender writes
+// `c` before its key and returns ','; close() writes '}' or, when no field was written, '{}'.
+// Keys are passed with their quotes and colon ('"name":').
 import type {
   AnyValue,
   Exemplar,
@@ -19,239 +23,469 @@ import type {
   NumberDataPoint,
   Resource,
   Span,
+  SpanEvent,
+  SpanLink,
   SummaryDataPoint,
   TracesData,
 } from '../types.ts';
 import { writeDouble } from './scalars.ts';
 
+let out = '';
+
+/** Takes the finished document (and lets the encoder's buffer go). */
+function take(): string {
+  const s = out;
+  out = '';
+  return s;
+}
+
 const q = JSON.stringify as (s: string) => string;
+/** Past this length a string is checked with one regex instead of a loop. */
+const LOOP_MAX = 48;
+// Anything JSON.stringify could escape (controls, '"', '\\', lone surrogates) sends the string
+// there; non-ASCII is sent there too, which costs a little for non-ASCII text and keeps this simple.
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
 
-function obj(fields: string): string {
-  return fields === '' ? '{}' : `{${fields.slice(1)}}`;
+/** A JSON string literal, byte-for-byte what JSON.stringify writes. */
+function str(s: string): string {
+  const n = s.length;
+  if (n > LOOP_MAX) return NEEDS_ESCAPE.test(s) ? q(s) : '"' + s + '"';
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return q(s);
+  }
+  return '"' + s + '"';
 }
 
-function list<T>(key: string, items: T[], write: (item: T) => string): string {
-  if (items.length === 0) return '';
-  let s = `,"${key}":[`;
-  for (let i = 0; i < items.length; i++) s += (i === 0 ? '' : ',') + write(items[i]);
-  return s + ']';
+function close(c: string): void {
+  out += c === '{' ? '{}' : '}';
 }
 
-const strField = (key: string, v: string): string => (v === '' ? '' : `,"${key}":${q(v)}`);
-const numField = (key: string, v: number): string => (v === 0 ? '' : `,"${key}":${v}`);
-const u64Field = (key: string, v: bigint): string => (v === 0n ? '' : `,"${key}":"${v}"`);
-const countField = (key: string, v: number): string => (v === 0 ? '' : `,"${key}":"${v}"`);
-const dblField = (key: string, v: number): string => (v === 0 ? '' : `,"${key}":${writeDouble(v)}`);
-const optDblField = (key: string, v: number | undefined): string => (v === undefined ? '' : `,"${key}":${writeDouble(v)}`);
+function strF(c: string, key: string, v: string): string {
+  if (v === '') return c;
+  out += c + key + str(v);
+  return ',';
+}
 
+function numF(c: string, key: string, v: number): string {
+  if (v === 0) return c;
+  out += c + key + v;
+  return ',';
+}
+
+function u64F(c: string, key: string, v: bigint): string {
+  if (v === 0n) return c;
+  out += c + key + '"' + v + '"';
+  return ',';
+}
+
+function countF(c: string, key: string, v: number): string {
+  if (v === 0) return c;
+  out += c + key + '"' + v + '"';
+  return ',';
+}
+
+function dblF(c: string, key: string, v: number): string {
+  if (v === 0) return c;
+  out += c + key + writeDouble(v);
+  return ',';
+}
+
+function optDblF(c: string, key: string, v: number | undefined): string {
+  if (v === undefined) return c;
+  out += c + key + writeDouble(v);
+  return ',';
+}
+
+function writeAnyValue(v: AnyValue): void {
+  if (v.stringValue !== undefined) out += '{"stringValue":' + str(v.stringValue) + '}';
+  else if (v.intValue !== undefined) out += '{"intValue":"' + v.intValue + '"}';
+  else if (v.doubleValue !== undefined) out += '{"doubleValue":' + writeDouble(v.doubleValue) + '}';
+  else if (v.boolValue !== undefined) out += v.boolValue ? '{"boolValue":true}' : '{"boolValue":false}';
+  else if (v.arrayValue !== undefined) {
+    const values = v.arrayValue.values;
+    if (values.length === 0) out += '{"arrayValue":{}}';
+    else {
+      out += '{"arrayValue":{"values":[';
+      for (let i = 0; i < values.length; i++) {
+        if (i !== 0) out += ',';
+        writeAnyValue(values[i]);
+      }
+      out += ']}}';
+    }
+  } else if (v.kvlistValue !== undefined) {
+    const values = v.kvlistValue.values;
+    if (values.length === 0) out += '{"kvlistValue":{}}';
+    else {
+      out += '{"kvlistValue":{';
+      writeKeyValues('"values":', values);
+      out += '}}';
+    }
+  } else if (v.bytesValue !== undefined) {
+    const b = v.bytesValue;
+    out += '{"bytesValue":"' + Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') + '"}';
+  } else out += '{}';
+}
+
+/** One AnyValue as OTLP/JSON. */
 export function anyValue(v: AnyValue): string {
-  if (v.stringValue !== undefined) return `{"stringValue":${q(v.stringValue)}}`;
-  if (v.intValue !== undefined) return `{"intValue":"${v.intValue}"}`;
-  if (v.doubleValue !== undefined) return `{"doubleValue":${writeDouble(v.doubleValue)}}`;
-  if (v.boolValue !== undefined) return v.boolValue ? '{"boolValue":true}' : '{"boolValue":false}';
-  if (v.arrayValue !== undefined) return `{"arrayValue":${obj(list('values', v.arrayValue.values, anyValue))}}`;
-  if (v.kvlistValue !== undefined) return `{"kvlistValue":${obj(list('values', v.kvlistValue.values, keyValue))}}`;
-  if (v.bytesValue !== undefined) return `{"bytesValue":"${Buffer.from(v.bytesValue.buffer, v.bytesValue.byteOffset, v.bytesValue.byteLength).toString('base64')}"}`;
-  return '{}';
+  const saved = out;
+  out = '';
+  writeAnyValue(v);
+  const s = out;
+  out = saved;
+  return s;
 }
 
-function keyValue(kv: KeyValue): string {
-  return `{"key":${q(kv.key)},"value":${anyValue(kv.value)}}`;
+/** `key:[{"key":..,"value":..},...]` for a non-empty list (no separator before it). */
+function writeKeyValues(key: string, kvs: KeyValue[]): void {
+  out += key + '[';
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i];
+    out += (i === 0 ? '{"key":' : ',{"key":') + str(kv.key) + ',"value":';
+    writeAnyValue(kv.value);
+    out += '}';
+  }
+  out += ']';
 }
 
-const attrs = (kvs: KeyValue[], key = 'attributes'): string => list(key, kvs, keyValue);
-
-function resource(t: Resource): string {
-  const f = attrs(t.attributes) + numField('droppedAttributesCount', t.droppedAttributesCount);
-  return f === '' ? '' : `,"resource":${obj(f)}`;
+function attrsF(c: string, key: string, kvs: KeyValue[]): string {
+  if (kvs.length === 0) return c;
+  out += c;
+  writeKeyValues(key, kvs);
+  return ',';
 }
 
-function scope(s: InstrumentationScope): string {
-  const f = strField('name', s.name) + strField('version', s.version) + attrs(s.attributes) + numField('droppedAttributesCount', s.droppedAttributesCount);
-  return f === '' ? '' : `,"scope":${obj(f)}`;
+function resourceF(c: string, r: Resource): string {
+  if (r.attributes.length === 0 && r.droppedAttributesCount === 0) return c;
+  out += c + '"resource":';
+  let f = attrsF('{', '"attributes":', r.attributes);
+  f = numF(f, '"droppedAttributesCount":', r.droppedAttributesCount);
+  close(f);
+  return ',';
+}
+
+function scopeF(c: string, s: InstrumentationScope): string {
+  if (s.name === '' && s.version === '' && s.attributes.length === 0 && s.droppedAttributesCount === 0) return c;
+  out += c + '"scope":';
+  let f = strF('{', '"name":', s.name);
+  f = strF(f, '"version":', s.version);
+  f = attrsF(f, '"attributes":', s.attributes);
+  f = numF(f, '"droppedAttributesCount":', s.droppedAttributesCount);
+  close(f);
+  return ',';
+}
+
+/** `key:[...]` written by `write` per item, when there are items. */
+function listF<T>(c: string, key: string, items: T[], write: (item: T) => void): string {
+  if (items.length === 0) return c;
+  out += c + key + '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i !== 0) out += ',';
+    write(items[i]);
+  }
+  out += ']';
+  return ',';
 }
 
 // ---- traces ----
 
 export function tracesData(d: TracesData): string {
-  return obj(
-    list('resourceSpans', d.resourceSpans, (rs) =>
-      obj(
-        resource(rs.resource) +
-          list('scopeSpans', rs.scopeSpans, (ss) => obj(scope(ss.scope) + list('spans', ss.spans, span) + strField('schemaUrl', ss.schemaUrl))) +
-          strField('schemaUrl', rs.schemaUrl),
-      ),
-    ),
-  );
+  out = '';
+  const rss = d.resourceSpans;
+  if (rss.length === 0) return '{}';
+  out = '{"resourceSpans":[';
+  for (let i = 0; i < rss.length; i++) {
+    if (i !== 0) out += ',';
+    const rs = rss[i];
+    let c = resourceF('{', rs.resource);
+    const sss = rs.scopeSpans;
+    if (sss.length !== 0) {
+      out += c + '"scopeSpans":[';
+      for (let j = 0; j < sss.length; j++) {
+        if (j !== 0) out += ',';
+        const ss = sss[j];
+        let f = scopeF('{', ss.scope);
+        const spans = ss.spans;
+        if (spans.length !== 0) {
+          out += f + '"spans":[';
+          for (let k = 0; k < spans.length; k++) {
+            if (k !== 0) out += ',';
+            span(spans[k]);
+          }
+          out += ']';
+          f = ',';
+        }
+        close(strF(f, '"schemaUrl":', ss.schemaUrl));
+      }
+      out += ']';
+      c = ',';
+    }
+    close(strF(c, '"schemaUrl":', rs.schemaUrl));
+  }
+  out += ']}';
+  return take();
 }
 
-function span(s: Span): string {
+function span(s: Span): void {
+  let c = strF('{', '"traceId":', s.traceId);
+  c = strF(c, '"spanId":', s.spanId);
+  c = strF(c, '"traceState":', s.traceState);
+  c = strF(c, '"parentSpanId":', s.parentSpanId);
+  c = numF(c, '"flags":', s.flags);
+  c = strF(c, '"name":', s.name);
+  c = numF(c, '"kind":', s.kind);
+  c = u64F(c, '"startTimeUnixNano":', s.startTimeUnixNano);
+  c = u64F(c, '"endTimeUnixNano":', s.endTimeUnixNano);
+  c = attrsF(c, '"attributes":', s.attributes);
+  c = numF(c, '"droppedAttributesCount":', s.droppedAttributesCount);
+  c = listF(c, '"events":', s.events, event);
+  c = numF(c, '"droppedEventsCount":', s.droppedEventsCount);
+  c = listF(c, '"links":', s.links, link);
+  c = numF(c, '"droppedLinksCount":', s.droppedLinksCount);
   const st = s.status;
-  const status = st.message === '' && st.code === 0 ? '' : `,"status":${obj(strField('message', st.message) + numField('code', st.code))}`;
-  return obj(
-    strField('traceId', s.traceId) +
-      strField('spanId', s.spanId) +
-      strField('traceState', s.traceState) +
-      strField('parentSpanId', s.parentSpanId) +
-      numField('flags', s.flags) +
-      strField('name', s.name) +
-      numField('kind', s.kind) +
-      u64Field('startTimeUnixNano', s.startTimeUnixNano) +
-      u64Field('endTimeUnixNano', s.endTimeUnixNano) +
-      attrs(s.attributes) +
-      numField('droppedAttributesCount', s.droppedAttributesCount) +
-      list('events', s.events, (e) =>
-        obj(u64Field('timeUnixNano', e.timeUnixNano) + strField('name', e.name) + attrs(e.attributes) + numField('droppedAttributesCount', e.droppedAttributesCount)),
-      ) +
-      numField('droppedEventsCount', s.droppedEventsCount) +
-      list('links', s.links, (l) =>
-        obj(
-          strField('traceId', l.traceId) +
-            strField('spanId', l.spanId) +
-            strField('traceState', l.traceState) +
-            attrs(l.attributes) +
-            numField('droppedAttributesCount', l.droppedAttributesCount) +
-            numField('flags', l.flags),
-        ),
-      ) +
-      numField('droppedLinksCount', s.droppedLinksCount) +
-      status,
-  );
+  if (st.message !== '' || st.code !== 0) {
+    out += c + '"status":';
+    close(numF(strF('{', '"message":', st.message), '"code":', st.code));
+    c = ',';
+  }
+  close(c);
+}
+
+function event(e: SpanEvent): void {
+  let c = u64F('{', '"timeUnixNano":', e.timeUnixNano);
+  c = strF(c, '"name":', e.name);
+  c = attrsF(c, '"attributes":', e.attributes);
+  close(numF(c, '"droppedAttributesCount":', e.droppedAttributesCount));
+}
+
+function link(l: SpanLink): void {
+  let c = strF('{', '"traceId":', l.traceId);
+  c = strF(c, '"spanId":', l.spanId);
+  c = strF(c, '"traceState":', l.traceState);
+  c = attrsF(c, '"attributes":', l.attributes);
+  c = numF(c, '"droppedAttributesCount":', l.droppedAttributesCount);
+  close(numF(c, '"flags":', l.flags));
 }
 
 // ---- logs ----
 
 export function logsData(d: LogsData): string {
-  return obj(
-    list('resourceLogs', d.resourceLogs, (rl) =>
-      obj(
-        resource(rl.resource) +
-          list('scopeLogs', rl.scopeLogs, (sl) => obj(scope(sl.scope) + list('logRecords', sl.logRecords, logRecord) + strField('schemaUrl', sl.schemaUrl))) +
-          strField('schemaUrl', rl.schemaUrl),
-      ),
-    ),
-  );
+  out = '';
+  const rls = d.resourceLogs;
+  if (rls.length === 0) return '{}';
+  out = '{"resourceLogs":[';
+  for (let i = 0; i < rls.length; i++) {
+    if (i !== 0) out += ',';
+    const rl = rls[i];
+    let c = resourceF('{', rl.resource);
+    const sls = rl.scopeLogs;
+    if (sls.length !== 0) {
+      out += c + '"scopeLogs":[';
+      for (let j = 0; j < sls.length; j++) {
+        if (j !== 0) out += ',';
+        const sl = sls[j];
+        let f = scopeF('{', sl.scope);
+        const records = sl.logRecords;
+        if (records.length !== 0) {
+          out += f + '"logRecords":[';
+          for (let k = 0; k < records.length; k++) {
+            if (k !== 0) out += ',';
+            logRecord(records[k]);
+          }
+          out += ']';
+          f = ',';
+        }
+        close(strF(f, '"schemaUrl":', sl.schemaUrl));
+      }
+      out += ']';
+      c = ',';
+    }
+    close(strF(c, '"schemaUrl":', rl.schemaUrl));
+  }
+  out += ']}';
+  return take();
 }
 
-function logRecord(r: LogRecord): string {
-  return obj(
-    u64Field('timeUnixNano', r.timeUnixNano) +
-      u64Field('observedTimeUnixNano', r.observedTimeUnixNano) +
-      numField('severityNumber', r.severityNumber) +
-      strField('severityText', r.severityText) +
-      (r.body === undefined ? '' : `,"body":${anyValue(r.body)}`) +
-      attrs(r.attributes) +
-      numField('droppedAttributesCount', r.droppedAttributesCount) +
-      numField('flags', r.flags) +
-      strField('traceId', r.traceId) +
-      strField('spanId', r.spanId) +
-      strField('eventName', r.eventName),
-  );
+function logRecord(r: LogRecord): void {
+  let c = u64F('{', '"timeUnixNano":', r.timeUnixNano);
+  c = u64F(c, '"observedTimeUnixNano":', r.observedTimeUnixNano);
+  c = numF(c, '"severityNumber":', r.severityNumber);
+  c = strF(c, '"severityText":', r.severityText);
+  if (r.body !== undefined) {
+    out += c + '"body":';
+    writeAnyValue(r.body);
+    c = ',';
+  }
+  c = attrsF(c, '"attributes":', r.attributes);
+  c = numF(c, '"droppedAttributesCount":', r.droppedAttributesCount);
+  c = numF(c, '"flags":', r.flags);
+  c = strF(c, '"traceId":', r.traceId);
+  c = strF(c, '"spanId":', r.spanId);
+  close(strF(c, '"eventName":', r.eventName));
 }
 
 // ---- metrics ----
 
 export function metricsData(d: MetricsData): string {
-  return obj(
-    list('resourceMetrics', d.resourceMetrics, (rm) =>
-      obj(
-        resource(rm.resource) +
-          list('scopeMetrics', rm.scopeMetrics, (sm) => obj(scope(sm.scope) + list('metrics', sm.metrics, metric) + strField('schemaUrl', sm.schemaUrl))) +
-          strField('schemaUrl', rm.schemaUrl),
-      ),
-    ),
-  );
+  out = '';
+  const rms = d.resourceMetrics;
+  if (rms.length === 0) return '{}';
+  out = '{"resourceMetrics":[';
+  for (let i = 0; i < rms.length; i++) {
+    if (i !== 0) out += ',';
+    const rm = rms[i];
+    let c = resourceF('{', rm.resource);
+    const sms = rm.scopeMetrics;
+    if (sms.length !== 0) {
+      out += c + '"scopeMetrics":[';
+      for (let j = 0; j < sms.length; j++) {
+        if (j !== 0) out += ',';
+        const sm = sms[j];
+        let f = scopeF('{', sm.scope);
+        f = listF(f, '"metrics":', sm.metrics, metric);
+        close(strF(f, '"schemaUrl":', sm.schemaUrl));
+      }
+      out += ']';
+      c = ',';
+    }
+    close(strF(c, '"schemaUrl":', rm.schemaUrl));
+  }
+  out += ']}';
+  return take();
 }
 
-function metric(m: Metric): string {
-  let data = '';
-  if (m.gauge !== undefined) data = `,"gauge":${obj(list('dataPoints', m.gauge.dataPoints, numberPoint))}`;
-  else if (m.sum !== undefined) {
+function metric(m: Metric): void {
+  let c = strF('{', '"name":', m.name);
+  c = strF(c, '"description":', m.description);
+  c = strF(c, '"unit":', m.unit);
+  if (m.gauge !== undefined) {
+    out += c + '"gauge":';
+    close(listF('{', '"dataPoints":', m.gauge.dataPoints, numberPoint));
+    c = ',';
+  } else if (m.sum !== undefined) {
     const s = m.sum;
-    data = `,"sum":${obj(list('dataPoints', s.dataPoints, numberPoint) + numField('aggregationTemporality', s.aggregationTemporality) + (s.isMonotonic ? ',"isMonotonic":true' : ''))}`;
+    out += c + '"sum":';
+    let f = listF('{', '"dataPoints":', s.dataPoints, numberPoint);
+    f = numF(f, '"aggregationTemporality":', s.aggregationTemporality);
+    if (s.isMonotonic) {
+      out += f + '"isMonotonic":true';
+      f = ',';
+    }
+    close(f);
+    c = ',';
   } else if (m.histogram !== undefined) {
     const h = m.histogram;
-    data = `,"histogram":${obj(list('dataPoints', h.dataPoints, histogramPoint) + numField('aggregationTemporality', h.aggregationTemporality))}`;
+    out += c + '"histogram":';
+    close(numF(listF('{', '"dataPoints":', h.dataPoints, histogramPoint), '"aggregationTemporality":', h.aggregationTemporality));
+    c = ',';
   } else if (m.exponentialHistogram !== undefined) {
     const h = m.exponentialHistogram;
-    data = `,"exponentialHistogram":${obj(list('dataPoints', h.dataPoints, expPoint) + numField('aggregationTemporality', h.aggregationTemporality))}`;
-  } else if (m.summary !== undefined) data = `,"summary":${obj(list('dataPoints', m.summary.dataPoints, summaryPoint))}`;
-  return obj(strField('name', m.name) + strField('description', m.description) + strField('unit', m.unit) + data + attrs(m.metadata, 'metadata'));
+    out += c + '"exponentialHistogram":';
+    close(numF(listF('{', '"dataPoints":', h.dataPoints, expPoint), '"aggregationTemporality":', h.aggregationTemporality));
+    c = ',';
+  } else if (m.summary !== undefined) {
+    out += c + '"summary":';
+    close(listF('{', '"dataPoints":', m.summary.dataPoints, summaryPoint));
+    c = ',';
+  }
+  close(attrsF(c, '"metadata":', m.metadata));
 }
 
-function exemplar(x: Exemplar): string {
-  return obj(
-    attrs(x.filteredAttributes, 'filteredAttributes') +
-      u64Field('timeUnixNano', x.timeUnixNano) +
-      optDblField('asDouble', x.asDouble) +
-      (x.asDouble === undefined && x.asInt !== undefined ? `,"asInt":"${x.asInt}"` : '') +
-      strField('spanId', x.spanId) +
-      strField('traceId', x.traceId),
-  );
+/** asDouble, or asInt when asDouble is unset (exactly one is written). */
+function numberValueF(c: string, asDouble: number | undefined, asInt: bigint | undefined): string {
+  if (asDouble !== undefined) {
+    out += c + '"asDouble":' + writeDouble(asDouble);
+    return ',';
+  }
+  if (asInt === undefined) return c;
+  out += c + '"asInt":"' + asInt + '"';
+  return ',';
 }
 
-const times = (p: { startTimeUnixNano: bigint; timeUnixNano: bigint }): string =>
-  u64Field('startTimeUnixNano', p.startTimeUnixNano) + u64Field('timeUnixNano', p.timeUnixNano);
-
-function numberPoint(p: NumberDataPoint): string {
-  return obj(
-    attrs(p.attributes) +
-      times(p) +
-      optDblField('asDouble', p.asDouble) +
-      (p.asDouble === undefined && p.asInt !== undefined ? `,"asInt":"${p.asInt}"` : '') +
-      list('exemplars', p.exemplars, exemplar) +
-      numField('flags', p.flags),
-  );
+function exemplar(x: Exemplar): void {
+  let c = attrsF('{', '"filteredAttributes":', x.filteredAttributes);
+  c = u64F(c, '"timeUnixNano":', x.timeUnixNano);
+  c = numberValueF(c, x.asDouble, x.asInt);
+  c = strF(c, '"spanId":', x.spanId);
+  close(strF(c, '"traceId":', x.traceId));
 }
 
-const doubles = (key: string, v: number[]): string => (v.length === 0 ? '' : `,"${key}":[${v.map(writeDouble).join(',')}]`);
-const counts = (key: string, v: number[]): string => (v.length === 0 ? '' : `,"${key}":[${v.map((c) => `"${c}"`).join(',')}]`);
-
-function histogramPoint(p: HistogramDataPoint): string {
-  return obj(
-    attrs(p.attributes) +
-      times(p) +
-      countField('count', p.count) +
-      optDblField('sum', p.sum) +
-      counts('bucketCounts', p.bucketCounts) +
-      doubles('explicitBounds', p.explicitBounds) +
-      list('exemplars', p.exemplars, exemplar) +
-      numField('flags', p.flags) +
-      optDblField('min', p.min) +
-      optDblField('max', p.max),
-  );
+function pointStartF(p: { attributes: KeyValue[]; startTimeUnixNano: bigint; timeUnixNano: bigint }): string {
+  const c = attrsF('{', '"attributes":', p.attributes);
+  return u64F(u64F(c, '"startTimeUnixNano":', p.startTimeUnixNano), '"timeUnixNano":', p.timeUnixNano);
 }
 
-function buckets(key: string, b: ExponentialHistogramBuckets): string {
-  if (b.offset === 0 && b.bucketCounts.length === 0) return '';
-  return `,"${key}":${obj(numField('offset', b.offset) + counts('bucketCounts', b.bucketCounts))}`;
+function numberPoint(p: NumberDataPoint): void {
+  let c = pointStartF(p);
+  c = numberValueF(c, p.asDouble, p.asInt);
+  c = listF(c, '"exemplars":', p.exemplars, exemplar);
+  close(numF(c, '"flags":', p.flags));
 }
 
-function expPoint(p: ExponentialHistogramDataPoint): string {
-  return obj(
-    attrs(p.attributes) +
-      times(p) +
-      countField('count', p.count) +
-      optDblField('sum', p.sum) +
-      numField('scale', p.scale) +
-      countField('zeroCount', p.zeroCount) +
-      buckets('positive', p.positive) +
-      buckets('negative', p.negative) +
-      numField('flags', p.flags) +
-      list('exemplars', p.exemplars, exemplar) +
-      optDblField('min', p.min) +
-      optDblField('max', p.max) +
-      dblField('zeroThreshold', p.zeroThreshold),
-  );
+function doublesF(c: string, key: string, v: number[]): string {
+  if (v.length === 0) return c;
+  out += c + key + '[';
+  for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + writeDouble(v[i]);
+  out += ']';
+  return ',';
 }
 
-function summaryPoint(p: SummaryDataPoint): string {
-  return obj(
-    attrs(p.attributes) +
-      times(p) +
-      countField('count', p.count) +
-      dblField('sum', p.sum) +
-      list('quantileValues', p.quantileValues, (v) => obj(dblField('quantile', v.quantile) + dblField('value', v.value))) +
-      numField('flags', p.flags),
-  );
+function countsF(c: string, key: string, v: number[]): string {
+  if (v.length === 0) return c;
+  out += c + key + '[';
+  for (let i = 0; i < v.length; i++) out += (i === 0 ? '"' : ',"') + v[i] + '"';
+  out += ']';
+  return ',';
+}
+
+function histogramPoint(p: HistogramDataPoint): void {
+  let c = pointStartF(p);
+  c = countF(c, '"count":', p.count);
+  c = optDblF(c, '"sum":', p.sum);
+  c = countsF(c, '"bucketCounts":', p.bucketCounts);
+  c = doublesF(c, '"explicitBounds":', p.explicitBounds);
+  c = listF(c, '"exemplars":', p.exemplars, exemplar);
+  c = numF(c, '"flags":', p.flags);
+  c = optDblF(c, '"min":', p.min);
+  close(optDblF(c, '"max":', p.max));
+}
+
+function bucketsF(c: string, key: string, b: ExponentialHistogramBuckets): string {
+  if (b.offset === 0 && b.bucketCounts.length === 0) return c;
+  out += c + key;
+  close(countsF(numF('{', '"offset":', b.offset), '"bucketCounts":', b.bucketCounts));
+  return ',';
+}
+
+function expPoint(p: ExponentialHistogramDataPoint): void {
+  let c = pointStartF(p);
+  c = countF(c, '"count":', p.count);
+  c = optDblF(c, '"sum":', p.sum);
+  c = numF(c, '"scale":', p.scale);
+  c = countF(c, '"zeroCount":', p.zeroCount);
+  c = bucketsF(c, '"positive":', p.positive);
+  c = bucketsF(c, '"negative":', p.negative);
+  c = numF(c, '"flags":', p.flags);
+  c = listF(c, '"exemplars":', p.exemplars, exemplar);
+  c = optDblF(c, '"min":', p.min);
+  c = optDblF(c, '"max":', p.max);
+  close(dblF(c, '"zeroThreshold":', p.zeroThreshold));
+}
+
+function summaryPoint(p: SummaryDataPoint): void {
+  let c = pointStartF(p);
+  c = countF(c, '"count":', p.count);
+  c = dblF(c, '"sum":', p.sum);
+  const qs = p.quantileValues;
+  if (qs.length !== 0) {
+    out += c + '"quantileValues":[';
+    for (let i = 0; i < qs.length; i++) {
+      if (i !== 0) out += ',';
+      close(dblF(dblF('{', '"quantile":', qs[i].quantile), '"value":', qs[i].value));
+    }
+    out += ']';
+    c = ',';
+  }
+  close(numF(c, '"flags":', p.flags));
 }

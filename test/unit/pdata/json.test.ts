@@ -127,6 +127,16 @@ describe('own fixtures', () => {
     expect(metrics[5]).toEqual({ name: 'empty.gauge', gauge: {} });
     expect(metrics[3].exponentialHistogram.dataPoints[0].negative).toEqual({ offset: -7, bucketCounts: ['5', String(2 ** 40)] });
   });
+
+  it('escapes strings exactly as JSON.stringify does, short and long, ASCII or not', () => {
+    // The encoder appends plain ASCII strings without JSON.stringify; every other string must come out the same.
+    const samples = ['plain', '', 'a"b', 'back\\slash', 'tab\there', '\u0000\u001f', 'del\u007f', 'grüße', '\u2028\u2029',
+      'lone \ud800 high', 'lone \udc00 low', '🎉', 'x'.repeat(47) + '"', 'x'.repeat(200), 'x'.repeat(200) + '\n', 'y'.repeat(60) + '\udfff'];
+    for (const s of samples) {
+      const text = encodeJson('logs', { resourceLogs: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{ scope: { name: s, version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [] }] }] });
+      expect(text).toBe(`{"resourceLogs":[{"scopeLogs":[{${s === '' ? '' : `"scope":{"name":${JSON.stringify(s)}}`}}]}]}`);
+    }
+  });
 });
 
 describe('lenient input', () => {
