@@ -13,8 +13,16 @@ export function sendingQueueSchema(enabledByDefault = true) {
       enabled: z.boolean().default(enabledByDefault),
       /** Default 10: batches sent concurrently. */
       num_consumers: z.number().int().min(1).default(10),
-      /** Default 1000, counted in batches. When full, callers are refused with a retryable `queue_full`. */
+      /**
+       * Default 1000, counted in `sizer` units. When full, callers are refused with a
+       * retryable `queue_full`.
+       */
       queue_size: z.number().int().min(1).default(1000),
+      /**
+       * Default `requests`: queue_size counts batches. `items`: it counts spans, data points
+       * and log records (a batch bigger than queue_size is still taken when the queue is empty).
+       */
+      sizer: z.enum(['requests', 'items']).default('requests'),
     })
     .prefault({});
 }
@@ -56,7 +64,8 @@ export function exporterHelperFields(opts: { queueEnabled?: boolean } = {}) {
 /** The parsed helper options (durations in milliseconds). */
 export interface HelperConfig {
   timeout: number;
-  sending_queue: { enabled: boolean; num_consumers: number; queue_size: number };
+  /** `sizer` is optional for exporters with a queue schema of their own (counted in requests then). */
+  sending_queue: { enabled: boolean; num_consumers: number; queue_size: number; sizer?: 'requests' | 'items' };
   retry_on_failure: {
     enabled: boolean;
     initial_interval: number;

@@ -51,6 +51,9 @@ class QueuedExporter implements Exporter {
   readonly #metrics: ExporterMetrics;
   readonly #component: string;
   readonly #queue: RingQueue<Batch> | undefined;
+  /** `sizer: items`: queue_size bounds the items queued; undefined when it counts batches. */
+  readonly #maxQueuedItems: number | undefined;
+  #queuedItems = 0;
   readonly #maxWorkers: number;
   // Refusals are made once: under overload we refuse many times a second, and an Error
   // captures a stack trace each time it is built.
@@ -74,12 +77,16 @@ class QueuedExporter implements Exporter {
     this.#component = `exporter/${id}`;
     this.#metrics = settings.metrics.exporter(id, signal);
     const q = config.sending_queue;
+    const byItems = q.sizer === 'items';
+    // With sizer items every batch holds at least one item (empty ones are not queued), so
+    // queue_size also bounds the number of batches.
     this.#queue = q.enabled ? new RingQueue<Batch>(q.queue_size) : undefined;
+    this.#maxQueuedItems = byItems ? q.queue_size : undefined;
     this.#maxWorkers = q.num_consumers;
     this.#metrics.queue(0, q.enabled ? q.queue_size : 0);
     this.#queueFull = ConsumerError.retryable(
       'queue_full',
-      `exporter ${id} (${signal}): sending queue is full (${q.queue_size} batches); retry later, ` +
+      `exporter ${id} (${signal}): sending queue is full (${q.queue_size} ${byItems ? `${signal} items` : 'batches'}); retry later, ` +
         'or raise sending_queue.queue_size / num_consumers if the destination keeps up',
       REFUSAL_RETRY_AFTER_MS,
     );
@@ -97,11 +104,23 @@ class QueuedExporter implements Exporter {
     if (this.#stopping) return Promise.reject(this.#stoppingError);
     const queue = this.#queue;
     if (queue === undefined) return this.#sendInline(batch);
-    if (!queue.push(batch)) {
+    const max = this.#maxQueuedItems;
+    if (max !== undefined) {
+      const items = batch.items;
+      if (items === 0) return RESOLVED;
+      // A batch bigger than the whole queue is taken when the queue is empty, or it could
+      // never pass.
+      // (The ring holds queue_size batches, and every queued batch holds an item or more.)
+      if ((this.#queuedItems > 0 && this.#queuedItems + items > max) || !queue.push(batch)) {
+        this.#metrics.enqueueFailed(items);
+        return Promise.reject(this.#queueFull);
+      }
+      this.#queuedItems += items;
+    } else if (!queue.push(batch)) {
       this.#metrics.enqueueFailed(batch.items);
       return Promise.reject(this.#queueFull);
     }
-    this.#metrics.queue(queue.size, queue.capacity);
+    this.#reportQueue(queue);
     if (this.#running < this.#maxWorkers) {
       this.#running++;
       void this.#work(queue);
@@ -125,8 +144,7 @@ class QueuedExporter implements Exporter {
   async #work(queue: RingQueue<Batch>): Promise<void> {
     try {
       let batch: Batch | undefined;
-      while (!this.#kill.signal.aborted && (batch = queue.shift()) !== undefined) {
-        this.#metrics.queue(queue.size, queue.capacity);
+      while (!this.#kill.signal.aborted && (batch = this.#shift(queue)) !== undefined) {
         const failure = await this.#sendWithRetry(batch);
         if (failure !== undefined) this.#drop(batch, failure);
       }
@@ -136,6 +154,21 @@ class QueuedExporter implements Exporter {
     } finally {
       this.#workerDone();
     }
+  }
+
+  /** Takes the head batch, keeping the item count and the queue gauges up to date. */
+  #shift(queue: RingQueue<Batch>): Batch | undefined {
+    const batch = queue.shift();
+    if (batch !== undefined && this.#maxQueuedItems !== undefined) this.#queuedItems -= batch.items;
+    this.#reportQueue(queue);
+    return batch;
+  }
+
+  /** otelcol_exporter_queue_size / _capacity, in the sizer's unit. */
+  #reportQueue(queue: RingQueue<Batch>): void {
+    const max = this.#maxQueuedItems;
+    if (max === undefined) this.#metrics.queue(queue.size, queue.capacity);
+    else this.#metrics.queue(this.#queuedItems, max);
   }
 
   /** With the queue disabled: send now, and tell the caller what happened. */
@@ -247,10 +280,9 @@ class QueuedExporter implements Exporter {
     const queue = this.#queue;
     if (queue !== undefined) {
       let batch: Batch | undefined;
-      while ((batch = queue.shift()) !== undefined) {
+      while ((batch = this.#shift(queue)) !== undefined) {
         this.#drop(batch, { reason: 'shutdown_timeout', error: ExportError.retryable('shutdown deadline passed') });
       }
-      this.#metrics.queue(0, queue.capacity);
     }
     const lost = this.#shutdownDropped;
     if (lost.batches > 0) {

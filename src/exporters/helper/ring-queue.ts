@@ -1,6 +1,8 @@
 /**
- * A bounded FIFO on a fixed array: push and shift are O(1) and allocate nothing, so a full
- * queue costs no more than an empty one.
+ * A bounded FIFO on a ring buffer: push and shift are O(1) and allocate nothing once the
+ * buffer has grown, so a full queue costs no more than an empty one. The buffer starts
+ * small and doubles up to `capacity`, so a large capacity (e.g. `sizer: items`, where it
+ * is counted in items) costs memory only when it is used.
  */
 export class RingQueue<T> {
   readonly capacity: number;
@@ -10,7 +12,7 @@ export class RingQueue<T> {
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.#items = new Array(capacity).fill(undefined);
+    this.#items = new Array(Math.min(capacity, 64)).fill(undefined);
   }
 
   get size(): number {
@@ -20,7 +22,8 @@ export class RingQueue<T> {
   /** Adds at the tail; false (and nothing added) when full. */
   push(item: T): boolean {
     if (this.#size === this.capacity) return false;
-    this.#items[(this.#head + this.#size) % this.capacity] = item;
+    if (this.#size === this.#items.length) this.#grow();
+    this.#items[(this.#head + this.#size) % this.#items.length] = item;
     this.#size++;
     return true;
   }
@@ -30,8 +33,16 @@ export class RingQueue<T> {
     if (this.#size === 0) return undefined;
     const item = this.#items[this.#head];
     this.#items[this.#head] = undefined; // let the batch be collected once sent
-    this.#head = (this.#head + 1) % this.capacity;
+    this.#head = (this.#head + 1) % this.#items.length;
     this.#size--;
     return item;
+  }
+
+  #grow(): void {
+    const old = this.#items;
+    const next: (T | undefined)[] = new Array(Math.min(this.capacity, old.length * 2)).fill(undefined);
+    for (let i = 0; i < this.#size; i++) next[i] = old[(this.#head + i) % old.length];
+    this.#items = next;
+    this.#head = 0;
   }
 }

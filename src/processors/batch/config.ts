@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { duration } from '../../config/schema-helpers.ts';
 
 // otelcol's batch processor options, plus max_pending_items: the bound on items held
-// (waiting for a batch or being handed on), so a slow pipeline cannot make it grow.
+// (waiting for a batch, being handed on or retried), so a slow pipeline cannot make it grow,
+// and wait_for_export: whether a sender is answered at once or once its batch was accepted.
 
 export const batchProcessorConfig = z
   .strictObject({
@@ -14,6 +15,12 @@ export const batchProcessorConfig = z
     timeout: duration('200ms'),
     /** Items held at most; above it consume() refuses (retryable, `batch_full`). Default 10 x the batch size. */
     max_pending_items: z.number().int().positive().optional(),
+    /**
+     * Default false: consume() resolves once the items are held here; refused batches are
+     * retried, and a crash loses what is held. True: it resolves once the next consumer
+     * accepted the batch, and refusals reach the sender (at-least-once behind Kafka).
+     */
+    wait_for_export: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     if (c.send_batch_max_size > 0 && c.send_batch_max_size < c.send_batch_size) {

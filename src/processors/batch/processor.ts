@@ -1,16 +1,25 @@
 // The batch processor: gathers small batches into bigger ones (fewer, larger exports).
 //
-// "Nothing lost" semantics: consume() resolves only once the outgoing batch that holds its
+// wait_for_export: false (default): consume() resolves once the items are held here (within
+// max_pending_items), so a sender whose requests do not fill a batch is not held for
+// `timeout` per request. The outgoing batches go through the Outbox, which retries
+// retryable refusals; backpressure still reaches senders as `batch_full` once held items
+// reach the bound.
+//
+// wait_for_export: true: consume() resolves only once the outgoing batch that holds its
 // items has been accepted by the next consumer, so backpressure and refusals reach the
-// sender, which can retry. Requests are never split across outgoing batches (only a single
-// request bigger than send_batch_max_size is split, on its own), so each request's fate is
-// exactly the fate of the batches that hold it.
+// sender, which can retry (at-least-once, e.g. behind the Kafka receiver).
+//
+// Either way requests are never split across outgoing batches (only a single request
+// bigger than send_batch_max_size is split, on its own), so with wait_for_export each
+// request's fate is exactly the fate of the batches that hold it.
 import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { BatchProcessorConfig } from './config.ts';
 import { mergeBatches, splitBatch } from './merge.ts';
+import { Outbox } from './outbox.ts';
 
 interface Waiter {
   batch: Batch;
@@ -18,6 +27,10 @@ interface Waiter {
   resolve: () => void;
   reject: (err: ConsumerError) => void;
 }
+
+const RESOLVED = Promise.resolve();
+// Requests answered at once still go through the Waiter list; they share these.
+const NOOP = (): void => {};
 
 export class BatchProcessor implements Processor {
   readonly mutates = false;
@@ -28,10 +41,13 @@ export class BatchProcessor implements Processor {
   readonly #maxSize: number;
   readonly #timeoutMs: number;
   readonly #maxPending: number;
+  /** Set with wait_for_export: false; undefined when senders wait for the export. */
+  readonly #outbox: Outbox | undefined;
+  readonly #shutdownTimeoutMs: number;
   #pending: Waiter[] = [];
   #pendingItems = 0;
-  /** Items taken by consume() and not yet settled: pending plus being handed on. */
-  #heldItems = 0;
+  /** wait_for_export only: items taken by consume() and not yet settled (pending plus being handed on). */
+  #waitingItems = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   #stopped = false;
@@ -44,45 +60,70 @@ export class BatchProcessor implements Processor {
     this.#maxSize = config.send_batch_max_size;
     this.#timeoutMs = config.timeout;
     this.#maxPending = config.max_pending_items;
+    this.#outbox = config.wait_for_export ? undefined : new Outbox(settings, signal, next);
+    this.#shutdownTimeoutMs = settings.shutdownTimeoutMs;
   }
 
   async start(): Promise<void> {}
 
-  /** Sends what is pending and waits until everything handed on is settled. */
+  /**
+   * Sends what is pending and waits until everything handed on is settled. Without
+   * wait_for_export, refused batches are retried until the shutdown timeout, then dropped
+   * and counted.
+   */
   async shutdown(): Promise<void> {
     this.#stopped = true;
     this.#flush();
-    await Promise.allSettled([...this.#inFlight]);
+    if (this.#outbox !== undefined) await this.#outbox.drain(this.#shutdownTimeoutMs);
+    else await Promise.allSettled([...this.#inFlight]);
   }
 
   health(): Health {
     return { healthy: true };
   }
 
-  /** Items held (waiting or being sent), for tests and diagnostics. */
+  /** Items held (waiting, being sent or retried), for tests and diagnostics. */
   get heldItems(): number {
-    return this.#heldItems;
+    const outbox = this.#outbox;
+    return outbox === undefined ? this.#waitingItems : this.#pendingItems + outbox.items;
   }
 
   consume(batch: Batch): Promise<void> {
     const items = batch.items;
-    if (items === 0) return Promise.resolve();
+    if (items === 0) return RESOLVED;
+    const outbox = this.#outbox;
+    if (outbox?.closed) {
+      return Promise.reject(ConsumerError.retryable('shutting_down', `processor ${this.#id} has stopped; retry later`, 1000));
+    }
     // A lone batch bigger than the bound is still taken when nothing else is held, or it
     // could never pass; otherwise the bound holds.
-    if (this.#heldItems > 0 && this.#heldItems + items > this.#maxPending) {
+    const held = this.heldItems;
+    if (held > 0 && held + items > this.#maxPending) {
+      // While a refused batch is retried, tell senders to wait as long as we do.
+      const retryWait = outbox?.retryWaitMs ?? 0;
+      const retryAfter = retryWait > 0 ? Math.ceil(retryWait) : this.#timeoutMs;
       return Promise.reject(ConsumerError.retryable(
         'batch_full',
-        `processor ${this.#id}: ${this.#heldItems} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending})`,
-        this.#timeoutMs,
+        `processor ${this.#id}: ${held} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending}); ` +
+          'retry later, or raise max_pending_items if the next consumer keeps up',
+        retryAfter,
       ));
     }
+    if (outbox !== undefined) {
+      this.#add({ batch, items, resolve: NOOP, reject: NOOP });
+      return RESOLVED;
+    }
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ batch, items, resolve, reject });
-      this.#pendingItems += items;
-      this.#heldItems += items;
-      if (this.#stopped || this.#pendingItems >= this.#sendSize) this.#flush();
-      else if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
+      this.#waitingItems += items;
+      this.#add({ batch, items, resolve, reject });
     });
+  }
+
+  #add(w: Waiter): void {
+    this.#pending.push(w);
+    this.#pendingItems += w.items;
+    if (this.#stopped || this.#pendingItems >= this.#sendSize) this.#flush();
+    else if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
   }
 
   readonly #onTimer = (): void => {
@@ -102,14 +143,49 @@ export class BatchProcessor implements Processor {
     let groupItems = 0;
     for (const w of waiters) {
       if (max > 0 && groupItems > 0 && groupItems + w.items > max) {
-        this.#track(this.#send(group, groupItems));
+        this.#dispatch(group, groupItems);
         group = [];
         groupItems = 0;
       }
       group.push(w);
       groupItems += w.items;
     }
-    this.#track(this.#send(group, groupItems));
+    this.#dispatch(group, groupItems);
+  }
+
+  #dispatch(group: Waiter[], items: number): void {
+    const outbox = this.#outbox;
+    if (outbox === undefined) {
+      this.#track(this.#send(group, items));
+      return;
+    }
+    if (this.#maxSize > 0 && items > this.#maxSize) {
+      // One request bigger than send_batch_max_size: its pieces, in order.
+      let pieces: Batch[] | undefined;
+      try {
+        pieces = splitBatch(group[0].batch, this.#maxSize);
+      } catch {
+        // It cannot be decoded: hand it on whole and let the next consumer refuse (and count) it.
+      }
+      if (pieces === undefined) return outbox.push(group[0].batch, items);
+      let rest = items;
+      for (let i = 0; i < pieces.length; i++) {
+        const n = i === pieces.length - 1 ? rest : pieces[i].items;
+        rest -= n;
+        outbox.push(pieces[i], n);
+      }
+      return;
+    }
+    let merged: Batch;
+    try {
+      merged = mergeBatches(this.#signal, group.map((w) => w.batch), items);
+    } catch {
+      // One request in the group cannot be decoded: hand them on one by one, so only that
+      // one is refused downstream.
+      for (const w of group) outbox.push(w.batch, w.items);
+      return;
+    }
+    outbox.push(merged, items);
   }
 
   #track(p: Promise<void>): void {
@@ -133,7 +209,7 @@ export class BatchProcessor implements Processor {
         settle(group, ConsumerError.from(e));
       }
     } finally {
-      this.#heldItems -= items;
+      this.#waitingItems -= items;
     }
   }
 

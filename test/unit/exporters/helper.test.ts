@@ -7,6 +7,7 @@ import {
   parseRetryAfter, toExportError, type HelperConfig, type Sender,
 } from '../../../src/exporters/helper/index.ts';
 import { backoffDelay } from '../../../src/exporters/helper/backoff.ts';
+import { RingQueue } from '../../../src/exporters/helper/ring-queue.ts';
 import { logsBatch, metricValue, testSettings, tick, until } from './fixtures.ts';
 
 const schema = z.strictObject(exporterHelperFields());
@@ -52,11 +53,32 @@ describe('config', () => {
     const c = schema.parse({});
     expect(c).toEqual({
       timeout: 5000,
-      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1000 },
+      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1000, sizer: 'requests' },
       retry_on_failure: { enabled: true, initial_interval: 5000, randomization_factor: 0.5, multiplier: 1.5, max_interval: 30000, max_elapsed_time: 300000 },
     });
     expect(z.strictObject(exporterHelperFields({ queueEnabled: false })).parse({}).sending_queue.enabled).toBe(false);
     expect(() => schema.parse({ sending_queue: { size: 3 } })).toThrow(/size/);
+    expect(schema.parse({ sending_queue: { sizer: 'items' } }).sending_queue.sizer).toBe('items');
+    expect(() => schema.parse({ sending_queue: { sizer: 'bytes' } })).toThrow(/requests|items/);
+  });
+});
+
+describe('ring queue', () => {
+  it('keeps FIFO order across wrap-around while it grows to its capacity, and no further', () => {
+    const q = new RingQueue<number>(200);
+    let next = 0;
+    let expectNext = 0;
+    // Interleave pushes and shifts so the head moves before each growth.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++) expect(q.push(next++)).toBe(true);
+      for (let i = 0; i < 10; i++) expect(q.shift()).toBe(expectNext++);
+    }
+    for (let i = 0; i < 40; i++) expect(q.push(next++)).toBe(true);
+    expect(q.size).toBe(200);
+    expect(q.push(next)).toBe(false);
+    while (q.size > 0) expect(q.shift()).toBe(expectNext++);
+    expect(expectNext).toBe(240);
+    expect(q.shift()).toBeUndefined();
   });
 });
 
@@ -155,6 +177,42 @@ describe('queued exporter', () => {
     expect(err).toBeInstanceOf(ConsumerError);
     expect(err).toMatchObject({ retryable: true, reason: 'queue_full', retryAfterMs: 1000 });
     expect(await metricValue(s, 'otelcol_exporter_enqueue_failed_log_records_total', 'file/slow')).toBe(5);
+  });
+
+  it('with sizer: items, queue_size bounds the items queued, and the gauges count items', async () => {
+    const s = testSettings('file/items');
+    const sender = new ScriptedSender('hang');
+    const exp = createQueuedExporter(s, 'logs', cfg({ queue: { num_consumers: 1, queue_size: 10, sizer: 'items' } }), sender);
+    await exp.consume(logsBatch(3)); // taken by the worker, hangs
+    await until(() => sender.calls.length === 1);
+    await exp.consume(logsBatch(4));
+    await exp.consume(logsBatch(4));
+    expect(await metricValue(s, 'otelcol_exporter_queue_size', 'file/items')).toBe(8);
+    expect(await metricValue(s, 'otelcol_exporter_queue_capacity', 'file/items')).toBe(10);
+    const err = await exp.consume(logsBatch(3)).catch((e) => e);
+    expect(err).toMatchObject({ retryable: true, reason: 'queue_full' });
+    expect(err.message).toContain('10 logs items');
+    expect(await metricValue(s, 'otelcol_exporter_enqueue_failed_log_records_total', 'file/items')).toBe(3);
+    await exp.consume(logsBatch(2)); // exactly fills it
+    expect(await metricValue(s, 'otelcol_exporter_queue_size', 'file/items')).toBe(10);
+    await expect(exp.consume(logsBatch(1))).rejects.toMatchObject({ reason: 'queue_full' });
+  });
+
+  it('with sizer: items, a batch bigger than the whole queue is taken when the queue is empty', async () => {
+    const s = testSettings('file/big');
+    const sender = new ScriptedSender(100, 100);
+    const exp = createQueuedExporter(s, 'logs', cfg({ queue: { num_consumers: 1, queue_size: 5, sizer: 'items' } }), sender);
+    await exp.consume(logsBatch(1)); // the worker sends it for 100 ms; the queue is empty
+    await until(() => sender.calls.length === 1);
+    await exp.consume(logsBatch(20));
+    expect(await metricValue(s, 'otelcol_exporter_queue_size', 'file/big')).toBe(20);
+    await expect(exp.consume(logsBatch(1))).rejects.toMatchObject({ reason: 'queue_full' });
+    await until(() => sender.delivered.length === 2, 3000, 'delivery');
+    expect(sender.delivered.map((b) => b.items)).toEqual([1, 20]);
+    expect(await metricValue(s, 'otelcol_exporter_queue_size', 'file/big')).toBe(0);
+    await exp.consume(logsBatch(5)); // room again
+    await until(() => sender.delivered.length === 3);
+    await exp.shutdown();
   });
 
   it('shutdown refuses new batches and drains the queue when the peer is up', async () => {

@@ -5,23 +5,40 @@ import { batchProcessorConfig } from '../../../src/processors/batch/config.ts';
 import { batchProcessorFactory } from '../../../src/processors/batch/factory.ts';
 import type { BatchProcessor } from '../../../src/processors/batch/processor.ts';
 import type { TracesData } from '../../../src/pdata/types.ts';
-import { testSettings, traceRequest } from '../receivers/otlp/helpers.ts';
+import { traceRequest } from '../receivers/otlp/helpers.ts';
+import { metricValue, testSettings, until } from '../exporters/fixtures.ts';
 
-/** A next consumer that records batches; `gate` holds them until released; `refuse` fails them. */
+/**
+ * A next consumer that records batches; `gate` holds them until released; `refuse` fails
+ * them; `script` fails the next calls with its errors, one each, before `refuse` applies.
+ */
 class Next implements Consumer {
   readonly mutates = false;
   readonly batches: Batch[] = [];
+  /** When each call came (performance.now()), refused or not. */
+  readonly calls: number[] = [];
   gate: Promise<void> | undefined;
   refuse: Error | undefined;
+  script: Error[] = [];
   async consume(batch: Batch): Promise<void> {
+    this.calls.push(performance.now());
     if (this.gate) await this.gate;
+    const step = this.script.shift();
+    if (step) throw step;
     if (this.refuse) throw this.refuse;
     this.batches.push(batch);
   }
+  get items(): number {
+    return this.batches.reduce((n, b) => n + b.items, 0);
+  }
+  /** The service.name of every resource delivered, in order. */
+  services(): string[] {
+    return this.batches.flatMap((b) => (b.data as TracesData).resourceSpans.map((rs) => rs.resource.attributes[0].value.stringValue!));
+  }
 }
 
-function make(options: Record<string, unknown>, next = new Next()) {
-  const settings = testSettings('batch');
+function build(options: Record<string, unknown>, next = new Next(), shutdownTimeoutMs = 2000) {
+  const settings = testSettings('batch', shutdownTimeoutMs);
   const p = batchProcessorFactory.create(settings, batchProcessorConfig.parse(options), 'traces', next) as BatchProcessor;
   return { p, next, settings };
 }
@@ -39,7 +56,7 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 describe('batch processor config', () => {
   it('has otelcol defaults and a bounded pending size', () => {
     const c = batchProcessorConfig.parse({});
-    expect(c).toEqual({ send_batch_size: 8192, send_batch_max_size: 0, timeout: 200, max_pending_items: 81920 });
+    expect(c).toEqual({ send_batch_size: 8192, send_batch_max_size: 0, timeout: 200, max_pending_items: 81920, wait_for_export: false });
   });
 
   it('refuses send_batch_max_size below send_batch_size', () => {
@@ -49,34 +66,26 @@ describe('batch processor config', () => {
   });
 });
 
-describe('batch processor', () => {
+describe.each([false, true])('batch processor, wait_for_export: %s', (wait) => {
+  const mk = (options: Record<string, unknown>, next?: Next) => build({ ...options, wait_for_export: wait }, next);
+
   it('sends one merged batch when send_batch_size is reached', async () => {
-    const { p, next } = make({ send_batch_size: 10, timeout: '10s' });
+    const { p, next } = mk({ send_batch_size: 10, timeout: '10s' });
     const a = p.consume(spans(4));
     const b = p.consume(spans(4));
     expect(next.batches).toHaveLength(0);
     const c = p.consume(spans(4));
     await Promise.all([a, b, c]);
+    await until(() => next.batches.length > 0);
     expect(next.batches).toHaveLength(1);
     expect(next.batches[0].items).toBe(12);
     await p.shutdown();
   });
 
-  it('sends what it has when the timeout passes', async () => {
-    const { p, next } = make({ send_batch_size: 100, timeout: '50ms' });
-    const started = Date.now();
-    const a = p.consume(spans(3));
-    await sleep(10);
-    expect(next.batches).toHaveLength(0);
-    await a;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
-    expect(next.batches.map((b) => b.items)).toEqual([3]);
-    await p.shutdown();
-  });
-
   it('concatenates protobuf-only batches without decoding them, keeping every item', async () => {
-    const { p, next } = make({ send_batch_size: 5, timeout: '10s' });
+    const { p, next } = mk({ send_batch_size: 5, timeout: '10s' });
     await Promise.all([p.consume(spans(2, 'a')), p.consume(spans(3, 'b'))]);
+    await until(() => next.batches.length > 0);
     const out = next.batches[0];
     expect(out.decoded).toBe(false);
     expect(out.items).toBe(5);
@@ -89,10 +98,11 @@ describe('batch processor', () => {
   });
 
   it('merges decoded and protobuf batches into one decoded batch, keeping every item in order', async () => {
-    const { p, next } = make({ send_batch_size: 5, timeout: '10s' });
+    const { p, next } = mk({ send_batch_size: 5, timeout: '10s' });
     const decoded = spans(2, 'a');
     void decoded.data; // a processor upstream looked inside
     await Promise.all([p.consume(decoded), p.consume(spans(3, 'b'))]);
+    await until(() => next.batches.length > 0);
     const out = next.batches[0];
     expect(out.items).toBe(5);
     const data = out.data as TracesData;
@@ -102,18 +112,46 @@ describe('batch processor', () => {
   });
 
   it('never sends more than send_batch_max_size: requests go into separate batches', async () => {
-    const { p, next } = make({ send_batch_size: 10, send_batch_max_size: 10, timeout: '10s' });
+    const { p, next } = mk({ send_batch_size: 10, send_batch_max_size: 10, timeout: '10s' });
     await Promise.all([p.consume(spans(6)), p.consume(spans(6))]);
+    await until(() => next.batches.length === 2);
     expect(next.batches.map((b) => b.items)).toEqual([6, 6]);
     await p.shutdown();
   });
 
   it('splits a single request bigger than send_batch_max_size', async () => {
-    const { p, next } = make({ send_batch_size: 10, send_batch_max_size: 10, timeout: '10s' });
+    const { p, next } = mk({ send_batch_size: 10, send_batch_max_size: 10, timeout: '10s' });
     await p.consume(spans(25));
+    await until(() => next.batches.length === 3);
     expect(next.batches.map((b) => b.items)).toEqual([10, 10, 5]);
     const names = next.batches.flatMap((b) => (b.data as TracesData).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name))));
     expect(names).toEqual(Array.from({ length: 25 }, (_, i) => `span-${i}`));
+    expect(p.heldItems).toBe(0);
+    await p.shutdown();
+  });
+
+  it('sends what is pending on shutdown', async () => {
+    const { p, next, settings } = mk({ send_batch_size: 100, timeout: '1h' });
+    const a = p.consume(spans(3));
+    await p.shutdown();
+    await a;
+    expect(next.batches.map((b) => b.items)).toEqual([3]);
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();
+  });
+});
+
+describe('batch processor, wait_for_export: true', () => {
+  const make = (options: Record<string, unknown>, next?: Next) => build({ ...options, wait_for_export: true }, next);
+
+  it('answers a request only after the timeout sent its batch', async () => {
+    const { p, next } = make({ send_batch_size: 100, timeout: '50ms' });
+    const started = Date.now();
+    const a = p.consume(spans(3));
+    await sleep(10);
+    expect(next.batches).toHaveLength(0);
+    await a;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(next.batches.map((b) => b.items)).toEqual([3]);
     await p.shutdown();
   });
 
@@ -169,12 +207,139 @@ describe('batch processor', () => {
     expect(next.batches.reduce((n, b) => n + b.items, 0)).toBe(12);
     await p.shutdown();
   });
+});
 
-  it('sends what is pending on shutdown', async () => {
-    const { p, next } = make({ send_batch_size: 100, timeout: '1h' });
-    const a = p.consume(spans(3));
+describe('batch processor, wait_for_export: false (default)', () => {
+  const make = (options: Record<string, unknown>, next?: Next, shutdownTimeoutMs?: number) => build(options, next, shutdownTimeoutMs);
+  const retryable = (reason = 'queue_full', retryAfterMs?: number) => ConsumerError.retryable(reason, `downstream: ${reason}`, retryAfterMs);
+
+  it('answers at once, before the batch is sent or accepted', async () => {
+    let release!: () => void;
+    const next = new Next();
+    next.gate = new Promise((r) => { release = r; });
+    const { p } = make({ send_batch_size: 100, timeout: '100ms' }, next);
+    const started = performance.now();
+    await p.consume(spans(3, 'a'));
+    await p.consume(spans(4, 'b'));
+    expect(performance.now() - started).toBeLessThan(50); // not held for `timeout` per request
+    expect(next.calls).toHaveLength(0);
+    expect(p.heldItems).toBe(7);
+    await until(() => next.calls.length === 1); // the timeout sent it; the gate holds it
+    release();
+    await until(() => next.items === 7);
+    expect(next.services()).toEqual(['a', 'b']);
+    expect(p.heldItems).toBe(0);
     await p.shutdown();
-    await a;
-    expect(next.batches.map((b) => b.items)).toEqual([3]);
+  });
+
+  it('retries a batch refused retryably, with growing waits, and delivers everything once, in order', async () => {
+    const next = new Next();
+    next.script = [retryable(), retryable(), retryable()];
+    const { p, settings } = make({ send_batch_size: 4, timeout: '10s' }, next);
+    await p.consume(spans(4, 'first'));
+    await p.consume(spans(4, 'second')); // queued behind the refused one
+    await until(() => next.items === 8, 5000, 'delivery');
+    expect(next.services()).toEqual(['first', 'second']);
+    expect(next.calls.length).toBe(5); // 3 refusals of the first, then both
+    const gaps = next.calls.slice(1, 4).map((t, i) => t - next.calls[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(75); // 100 ms ± 20 %
+    expect(gaps[1]).toBeGreaterThanOrEqual(155); // 200 ms ± 20 %
+    expect(gaps[2]).toBeGreaterThanOrEqual(315); // 400 ms ± 20 %
+    expect(p.heldItems).toBe(0);
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();
+    // One line for the outage, not one per attempt.
+    expect(settings.logs.filter((l) => l.reason === 'queue_full')).toHaveLength(1);
+    await p.shutdown();
+  });
+
+  it("waits at least the next consumer's retryAfterMs", async () => {
+    const next = new Next();
+    next.script = [retryable('memory_limit', 400)];
+    const { p } = make({ send_batch_size: 2, timeout: '10s' }, next);
+    await p.consume(spans(2));
+    await until(() => next.items === 2, 3000);
+    expect(next.calls[1] - next.calls[0]).toBeGreaterThanOrEqual(395);
+    await p.shutdown();
+  });
+
+  it('refuses with batch_full while refused batches fill max_pending_items, and loses nothing it answered', async () => {
+    const next = new Next();
+    next.refuse = retryable('queue_full', 700);
+    const { p } = make({ send_batch_size: 4, timeout: '10s', max_pending_items: 10 }, next);
+    await p.consume(spans(4, 'a'));
+    await p.consume(spans(4, 'b'));
+    await until(() => next.calls.length >= 1);
+    const err = await p.consume(spans(4, 'c')).catch((e) => e);
+    expect(err).toBeInstanceOf(ConsumerError);
+    // Senders are told to wait as long as the processor itself waits before retrying.
+    expect(err).toMatchObject({ retryable: true, reason: 'batch_full', retryAfterMs: 700 });
+    expect(p.heldItems).toBe(8);
+    next.refuse = undefined; // downstream recovers
+    await until(() => next.items === 8, 3000);
+    expect(next.services()).toEqual(['a', 'b']);
+    await p.consume(spans(2, 'd')); // room again
+    expect(p.heldItems).toBe(2);
+    await p.shutdown();
+    expect(next.services()).toEqual(['a', 'b', 'd']);
+  });
+
+  it('drops a batch refused for good, counts it and logs it once, and goes on', async () => {
+    const next = new Next();
+    next.script = [ConsumerError.permanent('invalid', 'bad spans')];
+    const { p, settings } = make({ send_batch_size: 5, timeout: '10s' }, next);
+    await p.consume(spans(5, 'bad'));
+    await p.consume(spans(5, 'good'));
+    await until(() => next.items === 5);
+    expect(next.services()).toEqual(['good']);
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total', 'component="processor/batch"', 'otel_signal="traces"', 'reason="permanent_error"')).toBe(5);
+    const warns = settings.logs.filter((l) => l.reason === 'permanent_error');
+    expect(warns).toHaveLength(1);
+    expect(String(warns[0].msg)).toContain('bad spans');
+    expect(p.heldItems).toBe(0);
+    await p.shutdown();
+  });
+
+  it('counts only the rejected items of a partly refused batch', async () => {
+    const next = new Next();
+    next.script = [ConsumerError.permanent('partial_success', '3 spans rejected', 3)];
+    const { p, settings } = make({ send_batch_size: 5, timeout: '10s' }, next);
+    await p.consume(spans(5));
+    await until(() => next.calls.length === 1);
+    await p.shutdown();
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total', 'reason="permanent_error"')).toBe(3);
+  });
+
+  it('shutdown flushes what is held and retries refusals while time is left', async () => {
+    const next = new Next();
+    next.script = [retryable(), retryable()];
+    const { p, settings } = make({ send_batch_size: 100, timeout: '1h' }, next, 3000);
+    await p.consume(spans(3, 'a'));
+    await p.consume(spans(4, 'b'));
+    await p.shutdown();
+    expect(next.items).toBe(7);
+    expect(next.services()).toEqual(['a', 'b']);
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();
+  });
+
+  it('shutdown gives up at the shutdown timeout, then drops and counts what is left', async () => {
+    const next = new Next();
+    next.refuse = retryable('queue_full');
+    const { p, settings } = make({ send_batch_size: 5, send_batch_max_size: 5, timeout: '1h' }, next, 400);
+    await p.consume(spans(5));
+    await p.consume(spans(5));
+    await p.consume(spans(2));
+    const started = performance.now();
+    await p.shutdown();
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(390);
+    expect(took).toBeLessThan(1500);
+    expect(next.calls.length).toBeGreaterThan(1); // retried during the drain
+    expect(await metricValue(settings, 'genrf_collector_dropped_items_total', 'component="processor/batch"', 'reason="shutdown_timeout"')).toBe(12);
+    const summary = settings.logs.filter((l) => l.reason === 'shutdown_timeout');
+    expect(summary).toHaveLength(1);
+    expect(String(summary[0].msg)).toContain('12 traces items in 3 batches');
+    expect(p.heldItems).toBe(0);
+    // Stopped: new data is refused (retryable), not taken and lost.
+    await expect(p.consume(spans(1))).rejects.toMatchObject({ retryable: true, reason: 'shutting_down' });
   });
 });
