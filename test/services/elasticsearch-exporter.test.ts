@@ -275,23 +275,28 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       await loop;
       expect(accepted.length).toBeGreaterThan(before);
       await eventually('/health healthy again', async () => ((await health()).status === 200 ? true : undefined), 30_000);
-      await waitForCount(url, t.logs, accepted.length, 90_000).catch(() => {});
-      // Every accepted record is there, once; a smaller count that includes the latest records
-      // means the restart lost what was indexed before (the service's data directory).
-      const found = (await search(url, t.logs, {
+      // Delivery is at-least-once: a bulk request that Elasticsearch executed while it was
+      // going down, but whose answer was lost, is sent again. So wait until every accepted
+      // record is there (distinct sequence numbers), then report the duplicates.
+      const distinctSeqs = async () => (await search(url, t.logs, {
         size: 0, aggs: { seqs: { cardinality: { field: 'attributes.seq', precision_threshold: 40000 } } },
-      }));
+      })).aggregations.seqs.value as number;
+      let distinct = 0;
+      const end = Date.now() + 90_000;
+      while (Date.now() < end && (distinct = await distinctSeqs()) < accepted.length) await new Promise((r) => setTimeout(r, 500));
       const total = await count(url, t.logs);
-      const distinct = found.aggregations.seqs.value as number;
       // Were the records Elasticsearch had indexed before the stop kept? If exactly those are
       // missing, the restart lost the cluster's data, not the exporter.
-      const keptBefore = (await count(url, t.logs, 'attributes.seq:0')) === 1;
+      const keptBefore = (await count(url, t.logs, 'attributes.seq:0')) >= 1;
+      console.log(`elasticsearch outage: ${accepted.length} records accepted, ${distinct} indexed, ${total - distinct} duplicates (at-least-once retries), ${refused} refused by the receiver`);
       expect(
-        { total, distinct, refusedByReceiver: refused },
-        keptBefore ? 'every accepted record indexed, once'
+        { distinct, refusedByReceiver: refused },
+        keptBefore ? 'every accepted record indexed'
           : `the earliest documents (about ${before}, indexed before the stop) are gone: the Elasticsearch restart ` +
-            'wiped its data directory (scripts/services/lib/elasticsearch.sh removes it at each start); the harness must keep it',
-      ).toEqual({ total: accepted.length, distinct: accepted.length, refusedByReceiver: refused });
+            'wiped its data directory; the harness must keep it',
+      ).toEqual({ distinct: accepted.length, refusedByReceiver: refused });
+      // Duplicates come only from requests in flight at the stop: at most the queue's worth.
+      expect(total - distinct).toBeLessThanOrEqual(accepted.length - before);
     } finally {
       sending = false;
       await loop.catch(() => {});
