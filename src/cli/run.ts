@@ -2,11 +2,12 @@ import { loadAndBuild, printDiagnostics } from './load.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { MetricsServer } from '../telemetry/server.ts';
-import { Service } from '../pipeline/service.ts';
+import { Reloader } from './reload.ts';
 
 /**
  * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers
  * and drain everything else within service.shutdown_timeout. A second signal exits at once.
+ * SIGHUP reloads the pipeline files (see Reloader).
  */
 export async function runCommand(paths: string[]): Promise<number> {
   const { config, diagnostics, errors } = loadAndBuild(paths);
@@ -21,7 +22,7 @@ export async function runCommand(paths: string[]): Promise<number> {
   const metrics = new SelfMetrics();
   const { address, level } = config.service.telemetry.metrics;
   const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address) : undefined;
-  const service = new Service(config, { logger, metrics });
+  const service = new Reloader(paths, config, { logger, metrics });
 
   let stopping: Promise<void> | undefined;
   let signalled!: () => void;
@@ -40,6 +41,11 @@ export async function runCommand(paths: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info({ signal: 'SIGHUP' }, 'reloading the pipeline files');
+    service.reload().catch((err: unknown) => logger.error({ err }, 'reload failed'));
+  });
 
   try {
     await metricsServer?.start();
