@@ -23,7 +23,7 @@ receivers:
 processors:
   batch: { send_batch_size: 8192, timeout: 200ms }
 exporters:
-  file: { path: ${join(dir, 'traces.jsonl')} }
+  file: { path: ${join(dir, 'traces.jsonl')}, sending_queue: { sizer: items, queue_size: 100000 } }
 service:
   telemetry: { metrics: { address: "" }, logs: { level: warn } }
   pipelines:
