@@ -22,48 +22,70 @@ const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
 mark('-', SEP | DASH); mark('@', AT); mark('_', UNDERSCORE); mark(':', COLON); mark('J', J); mark('B', B_UP); mark('b', B_LOW);
 mark('x', X); mark('A', A_UP); mark('I', I_UP); mark('E', E_UP);
 
-/** Bitmask of the built-in detectors whose regex could match `s`. */
-export function candidates(s: string): number {
+/** Where candidates() found runs of exactly 40 base64 characters; reused from call to call. */
+export interface Runs40 {
+  /** Start offsets, in order; only the first `count` are valid. */
+  readonly starts: number[];
+  count: number;
+}
+
+export function newRuns40(): Runs40 {
+  return { starts: [], count: 0 };
+}
+
+/**
+ * Bitmask of the built-in detectors whose regex could match `s`. Also fills `runs` with the
+ * aws_secret_key candidates exactly: runs of 40 [A-Za-z0-9/+] not followed by '=' (what
+ * that detector's regex matches), so the scrubber checks those offsets instead of running it.
+ *
+ * One table lookup per character; a letter without a mark (most of a log line) takes the
+ * first branch and nothing else. A digit-and-separator run keeps its maxima up to date as it
+ * grows, so that ending it is three stores, not a flush with comparisons.
+ */
+export function candidates(s: string, runs: Runs40): number {
   const n = s.length;
+  const starts = runs.starts;
+  let count = 0;
   // Runs of digits and separators (cards, SSNs, phones, IPv4): digits and dots in the run.
   let num = 0, maxNum = 0, dots = 0, maxDots = 0, plus = false, intl = false;
-  let b64 = 0, b64Is40 = false; // runs of [A-Za-z0-9/+] of exactly 40 (AWS secret keys)
+  let b64 = 0; // length of the current run of [A-Za-z0-9/+]
   let colons = 0, seen = 0;
   let ibanStart = false; // two capitals then two digits
+  let prev = 0; // the previous character
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
+    if (k === B64) {
+      b64++;
+      num = 0;
+      dots = 0;
+      plus = false;
+      prev = c;
+      continue;
+    }
     seen |= k;
-    if (k & (DIGIT | SEP)) {
-      if (k & DIGIT) {
-        num++;
-        // (charCodeAt out of range gives NaN, which would deoptimize the loop: guard i.)
-        const p1 = i > 0 ? s.charCodeAt(i - 1) : 0;
-        if (p1 === 46) dots++;
-        else if (p1 === 43) plus = true;
-        else if (i >= 3 && p1 >= 48 && p1 <= 57 && isUpper(s.charCodeAt(i - 2)) && isUpper(s.charCodeAt(i - 3))) ibanStart = true;
-      }
-    } else {
-      if (num !== 0) {
-        if (num > maxNum) maxNum = num;
-        if (dots > maxDots) maxDots = dots;
-        if (plus && num >= 8) intl = true;
-        num = 0;
-        dots = 0;
-        plus = false;
-      }
+    if (k & DIGIT) {
+      if (++num > maxNum) maxNum = num;
+      if (prev === 46) {
+        if (++dots > maxDots) maxDots = dots;
+      } else if (prev === 43) plus = true;
+      else if (prev >= 48 && prev <= 57 && i >= 3 && isUpper(s.charCodeAt(i - 2)) && isUpper(s.charCodeAt(i - 3))) ibanStart = true;
+      if (plus && num >= 8) intl = true; // +CC numbers have 8 digits or more
+    } else if ((k & SEP) === 0) {
+      num = 0;
+      dots = 0;
+      plus = false;
       if (c === 58) colons++;
     }
     if (k & B64) b64++;
-    else if (b64 !== 0) {
-      if (b64 === 40) b64Is40 = true;
+    else {
+      if (b64 === 40 && c !== 61) starts[count++] = i - 40; // not followed by '='
       b64 = 0;
     }
+    prev = c;
   }
-  if (num > maxNum) maxNum = num;
-  if (dots > maxDots) maxDots = dots;
-  if (plus && num >= 8) intl = true;
-  if (b64 === 40) b64Is40 = true;
+  if (b64 === 40) starts[count++] = n - 40;
+  runs.count = count;
 
   let mask = 0;
   if (seen & AT) {
@@ -74,7 +96,7 @@ export function candidates(s: string): number {
   if (seen & DASH && seen & B_UP && s.includes('-----BEGIN')) mask |= BIT.pem_private_key;
   if (seen & (B_UP | B_LOW) && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
   if ((seen & (A_UP | I_UP)) === (A_UP | I_UP) && (s.includes('AKIA') || s.includes('ASIA'))) mask |= BIT.aws_access_key_id;
-  if (b64Is40) mask |= BIT.aws_secret_key;
+  if (count !== 0) mask |= BIT.aws_secret_key;
   if (seen & UNDERSCORE) {
     if (s.includes('gh') || s.includes('github_pat_')) mask |= BIT.github_token;
     if (s.includes('_live_') || s.includes('_test_') || s.includes('whsec_')) mask |= BIT.stripe_key;
@@ -83,7 +105,7 @@ export function candidates(s: string): number {
   if (ibanStart) mask |= BIT.iban;
   if (maxNum >= 12) mask |= BIT.credit_card;
   if (maxNum >= 9) mask |= BIT.us_ssn | BIT.phone;
-  if (intl) mask |= BIT.phone; // +CC numbers have 8 digits or more
+  if (intl) mask |= BIT.phone;
   // An IPv6 address has '::', or seven colons (six before an embedded IPv4).
   if (colons >= 2 && (colons >= 6 || s.includes('::'))) mask |= BIT.ipv6;
   if (maxDots >= 3) mask |= BIT.ipv4;

@@ -9,7 +9,8 @@ import {
   type Action, type RedactionProcessorConfig,
 } from './config.ts';
 import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
-import { candidates } from './prefilter.ts';
+import { candidates, newRuns40 } from './prefilter.ts';
+import { awsSecretOk } from './validators.ts';
 import { Tally } from './tally.ts';
 
 const ACTION_MASK = 0, ACTION_HASH = 1, ACTION_DROP_ATTRIBUTE = 2, ACTION_DROP_RECORD = 3;
@@ -23,6 +24,9 @@ const KEY_CACHE_MAX = 4096;
 const HASH_HEX = 16;
 const MIN_KEY_LENGTH = 16;
 const EMAIL = DETECTOR_NAMES.indexOf('email');
+const AWS_SECRET = DETECTOR_NAMES.indexOf('aws_secret_key');
+/** The length of an AWS secret access key (base64 of 30 bytes). */
+const AWS_SECRET_LENGTH = 40;
 
 /** A pattern-based rule that is not built in: a custom detector or a blocked_values entry. */
 interface PatternRule {
@@ -53,6 +57,7 @@ export class Scrubber {
   readonly #ends: number[] = [];
   readonly #labelOf: number[] = [];
   readonly #range: Range = { start: 0, end: 0 };
+  readonly #runs40 = newRuns40();
   /** Set by scrubString when a match's action is drop_attribute; the caller resets it. */
   dropAttribute = false;
   /** The label that asked for drop_attribute (for the token of a value that cannot be dropped). */
@@ -113,12 +118,21 @@ export class Scrubber {
   /** The string with every detected secret replaced, or `s` itself when nothing was found. */
   scrubString(s: string, tally: Tally): string {
     if (s.length < 3 && this.#patterns.length === 0) return s; // shorter than anything a detector takes
-    const mask = candidates(s) & this.#builtinMask;
+    const runs = this.#runs40;
+    const mask = candidates(s, runs) & this.#builtinMask;
     if (mask === 0 && this.#patterns.length === 0) return s;
     let found = 0;
     const range = this.#range;
     for (let i = 0; mask >>> i !== 0; i++) {
       if ((mask & (1 << i)) === 0) continue;
+      if (i === AWS_SECRET) {
+        // The prefilter found exactly what this detector's regex matches: no regex needed.
+        for (let r = 0; r < runs.count; r++) {
+          const start = runs.starts[r];
+          if (awsSecretOk(s, start, start + AWS_SECRET_LENGTH)) found = this.#add(s, start, start + AWS_SECRET_LENGTH, i, found);
+        }
+        continue;
+      }
       const d = BUILTIN_DETECTORS[i];
       const re = d.regex;
       re.lastIndex = 0;
