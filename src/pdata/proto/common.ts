@@ -8,7 +8,7 @@ import * as w from './writer.ts';
 // ---- decode ----
 
 export function decodeAnyValue(r: Reader, end: number): AnyValue {
-  let out: AnyValue = {};
+  let out: AnyValue | undefined; // not `{}` up front: that is one more object per value
   let field = 0;
   try {
     while (r.pos < end) {
@@ -44,7 +44,7 @@ export function decodeAnyValue(r: Reader, end: number): AnyValue {
   } catch (e) {
     throw withSegment(e, ANY_FIELDS[field] ?? `field ${field}`);
   }
-  return out;
+  return out ?? {};
 }
 
 const ANY_FIELDS = ['', 'string_value', 'bool_value', 'int_value', 'double_value', 'array_value', 'kvlist_value', 'bytes_value'];

@@ -25,29 +25,75 @@ const hexSlice: Slice =
     return s;
   };
 
-/** Up to this length an ASCII string is built by hand (cheaper than a native call). */
-const SHORT_STRING = 8;
+const fcc = String.fromCharCode;
 
-/** Invalid UTF-8 becomes U+FFFD, as TextDecoder and protobuf-go's lenient mode do. */
+/** Up to this length an ASCII string is built by hand (cheaper than a native call). */
+const SHORT_STRING = 16;
+
+/**
+ * Invalid UTF-8 becomes U+FFFD, as TextDecoder and protobuf-go's lenient mode do.
+ *
+ * Short ASCII strings (most attribute values: "GET", "tsmc65", "user-42") are made by one
+ * String.fromCharCode call with the bytes as arguments: measured on Node 24, ~20-45 ns for
+ * 3-8 bytes against ~60-80 ns for utf8Slice and ~25-85 ns for a loop of one-char appends.
+ */
 function utf8(buf: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0) return '';
-  if (n <= SHORT_STRING) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) return utf8Slice.call(buf, start, end);
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return utf8Slice.call(buf, start, end);
+  if (n > SHORT_STRING) return utf8Slice.call(buf, start, end);
+  let or = 0;
+  for (let i = start; i < end; i++) or |= buf[i];
+  if (or >= 0x80) return utf8Slice.call(buf, start, end);
+  if (n <= 8) return ascii8(buf, start, n);
+  return ascii8(buf, start, 8) + ascii8(buf, start + 8, n - 8);
 }
 
-// The attribute key cache: 1024 slots of at most 64 bytes, shared by all decodes.
+/** 1 to 8 ASCII bytes as a string. */
+function ascii8(b: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 1: return fcc(b[s]);
+    case 2: return fcc(b[s], b[s + 1]);
+    case 3: return fcc(b[s], b[s + 1], b[s + 2]);
+    case 4: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    default: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+  }
+}
+
+// Char codes of the hex digits, for ids built with one String.fromCharCode call per 8 bytes
+// (measured on Node 24: ~65 ns for a span id and ~75 ns for a trace id, against ~90-120 ns for hexSlice).
+const HEXC = new Uint8Array(16);
+for (let i = 0; i < 16; i++) HEXC[i] = '0123456789abcdef'.charCodeAt(i);
+
+/** 16 bytes from `p` as 32 lowercase hex digits (a trace id), in one call. */
+function hex16(b: Uint8Array, p: number): string {
+  const h = HEXC;
+  return fcc(
+    h[b[p] >> 4], h[b[p] & 15], h[b[p + 1] >> 4], h[b[p + 1] & 15], h[b[p + 2] >> 4], h[b[p + 2] & 15], h[b[p + 3] >> 4], h[b[p + 3] & 15],
+    h[b[p + 4] >> 4], h[b[p + 4] & 15], h[b[p + 5] >> 4], h[b[p + 5] & 15], h[b[p + 6] >> 4], h[b[p + 6] & 15], h[b[p + 7] >> 4], h[b[p + 7] & 15],
+    h[b[p + 8] >> 4], h[b[p + 8] & 15], h[b[p + 9] >> 4], h[b[p + 9] & 15], h[b[p + 10] >> 4], h[b[p + 10] & 15], h[b[p + 11] >> 4], h[b[p + 11] & 15],
+    h[b[p + 12] >> 4], h[b[p + 12] & 15], h[b[p + 13] >> 4], h[b[p + 13] & 15], h[b[p + 14] >> 4], h[b[p + 14] & 15], h[b[p + 15] >> 4], h[b[p + 15] & 15],
+  );
+}
+
+/** 8 bytes from `p` as 16 lowercase hex digits (a span id). */
+function hex8(b: Uint8Array, p: number): string {
+  const h = HEXC;
+  return fcc(
+    h[b[p] >> 4], h[b[p] & 15], h[b[p + 1] >> 4], h[b[p + 1] & 15], h[b[p + 2] >> 4], h[b[p + 2] & 15], h[b[p + 3] >> 4], h[b[p + 3] & 15],
+    h[b[p + 4] >> 4], h[b[p + 4] & 15], h[b[p + 5] >> 4], h[b[p + 5] & 15], h[b[p + 6] >> 4], h[b[p + 6] & 15], h[b[p + 7] >> 4], h[b[p + 7] & 15],
+  );
+}
+
+// The attribute key cache: 1024 slots of at most 64 bytes, shared by all decodes. A slot's
+// bytes are copied into one arena (64 KiB in all): no object per entry, and no reference to
+// the request's buffer (a Buffer's slice() is a view, which would keep whole requests alive).
 const KEY_MAX_BYTES = 64;
 const KEY_SLOT_MASK = 1023;
-const keyBytes: (Uint8Array | undefined)[] = new Array(KEY_SLOT_MASK + 1).fill(undefined);
+const keyArena = new Uint8Array((KEY_SLOT_MASK + 1) * KEY_MAX_BYTES);
+const keyLengths = new Uint8Array(KEY_SLOT_MASK + 1); // 0: empty slot
 const keyStrings: string[] = new Array(KEY_SLOT_MASK + 1).fill('');
 
 /** AnyValue arrays and maps may nest; deeper input is refused to bound the recursion. */
@@ -243,14 +289,16 @@ export class Reader {
     if (n === 0 || n > KEY_MAX_BYTES) return utf8(this.buf, start, end);
     const buf = this.buf;
     const slot = (n * 31 + buf[start] * 7 + buf[end - 1] * 13 + buf[start + (n >>> 1)]) & KEY_SLOT_MASK;
-    const cached = keyBytes[slot];
-    if (cached !== undefined && cached.length === n) {
+    const base = slot * KEY_MAX_BYTES;
+    const arena = keyArena;
+    if (keyLengths[slot] === n) {
       let i = 0;
-      while (i < n && cached[i] === buf[start + i]) i++;
+      while (i < n && arena[base + i] === buf[start + i]) i++;
       if (i === n) return keyStrings[slot];
     }
     const s = utf8(buf, start, end);
-    keyBytes[slot] = buf.slice(start, end);
+    for (let i = 0; i < n; i++) arena[base + i] = buf[start + i];
+    keyLengths[slot] = n;
     keyStrings[slot] = s;
     return s;
   }
@@ -260,7 +308,10 @@ export class Reader {
     const end = this.end();
     const start = this.pos;
     this.pos = end;
-    return this.buf.slice(start, end);
+    // Not this.buf.slice(): on a Buffer that is a view of the request, not a copy.
+    const out = new Uint8Array(end - start);
+    out.set(this.buf.subarray(start, end));
+    return out;
   }
 
   /** A bytes field as lowercase hex (trace and span ids). */
@@ -268,7 +319,10 @@ export class Reader {
     const end = this.end();
     const start = this.pos;
     this.pos = end;
-    if (end === start) return '';
+    const n = end - start;
+    if (n === 16) return hex16(this.buf, start);
+    if (n === 8) return hex8(this.buf, start);
+    if (n === 0) return '';
     return hexSlice.call(this.buf, start, end);
   }
 

@@ -110,6 +110,16 @@ describe('protobuf round trip', () => {
     const small = encodeProto('traces', fullTraces());
     expect(decodeProto('traces', small)).toStrictEqual(fullTraces());
   });
+
+  it('decodes from a Buffer (what the receivers hand over) into values that do not share its memory', () => {
+    // A transport may reuse its buffer after the request; bytes values and cached keys must not change with it.
+    const input = Buffer.from(encodeProto('traces', fullTraces()));
+    const decoded = decodeProto('traces', input);
+    expect(decoded).toStrictEqual(fullTraces());
+    input.fill(0);
+    expect(decoded).toStrictEqual(fullTraces());
+    expect(decodeProto('traces', Buffer.from(encodeProto('traces', fullTraces())))).toStrictEqual(fullTraces());
+  });
 });
 
 describe('protobuf decoding of other encoders output', () => {
