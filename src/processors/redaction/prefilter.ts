@@ -10,7 +10,11 @@ export const BIT = Object.fromEntries(DETECTOR_NAMES.map((n) => [n, bit(n)])) as
 // Character classes of ASCII codes (anything else is 0 and ends every run), and marks for the
 // characters that literal markers need, so that a substring search runs only when it can hit.
 const DIGIT = 1, B64 = 2, SEP = 4;
-const AT = 8, UNDERSCORE = 16, COLON = 32, J = 64, B_UP = 128, B_LOW = 256, X = 512, A_UP = 1024, I_UP = 2048, DASH = 4096, E_UP = 8192;
+const AT = 8, UNDERSCORE = 16, COLON = 32, J = 64, B_UP = 128, B_LOW = 256, X = 512, A_UP = 1024, I_UP = 2048, DASH = 4096;
+// Pairs, seen by peeking at the next character after a 'b'/'B' or 'x' (both are common in log
+// lines, so the single marks would send most lines to the substring searches): B or b then
+// e/E/a/A ("Bearer", "basic"), and x then o or a ("xoxb-", "xapp-").
+const BE = 8192, XO = 16384;
 const CLASS = new Uint16Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64;
 for (let c = 65; c <= 90; c++) CLASS[c] = B64;
@@ -20,7 +24,7 @@ CLASS[43] = B64 | SEP; // '+'
 for (const c of ' .()') CLASS[c.charCodeAt(0)] = SEP;
 const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
 mark('-', SEP | DASH); mark('@', AT); mark('_', UNDERSCORE); mark(':', COLON); mark('J', J); mark('B', B_UP); mark('b', B_LOW);
-mark('x', X); mark('A', A_UP); mark('I', I_UP); mark('E', E_UP);
+mark('x', X); mark('A', A_UP); mark('I', I_UP);
 
 /** Where candidates() found runs of exactly 40 base64 characters; reused from call to call. */
 export interface Runs40 {
@@ -64,6 +68,12 @@ export function candidates(s: string, runs: Runs40): number {
       continue;
     }
     seen |= k;
+    if (k & (B_UP | B_LOW | X)) {
+      const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (k & X) {
+        if (next === 111 || next === 97) seen |= XO; // 'o' 'a'
+      } else if (next === 101 || next === 97 || next === 69 || next === 65) seen |= BE; // 'e' 'a' 'E' 'A'
+    }
     if (k & DIGIT) {
       if (++num > maxNum) maxNum = num;
       if (prev === 46) {
@@ -94,14 +104,14 @@ export function candidates(s: string, runs: Runs40): number {
   }
   if (seen & J && s.includes('eyJ')) mask |= BIT.jwt;
   if (seen & DASH && seen & B_UP && s.includes('-----BEGIN')) mask |= BIT.pem_private_key;
-  if (seen & (B_UP | B_LOW) && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
+  if (seen & BE && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
   if ((seen & (A_UP | I_UP)) === (A_UP | I_UP) && (s.includes('AKIA') || s.includes('ASIA'))) mask |= BIT.aws_access_key_id;
   if (count !== 0) mask |= BIT.aws_secret_key;
   if (seen & UNDERSCORE) {
     if (s.includes('gh') || s.includes('github_pat_')) mask |= BIT.github_token;
     if (s.includes('_live_') || s.includes('_test_') || s.includes('whsec_')) mask |= BIT.stripe_key;
   }
-  if (seen & (X | DASH) && (s.includes('xox') || s.includes('xapp-') || s.includes('hooks.slack.com'))) mask |= BIT.slack_token;
+  if ((seen & XO && (s.includes('xox') || s.includes('xapp-'))) || (seen & COLON && s.includes('hooks.slack.com'))) mask |= BIT.slack_token;
   if (ibanStart) mask |= BIT.iban;
   if (maxNum >= 12) mask |= BIT.credit_card;
   if (maxNum >= 9) mask |= BIT.us_ssn | BIT.phone;

@@ -149,17 +149,19 @@ describe('redaction of logs', () => {
     expect(data.resourceLogs[0].scopeLogs[0].logRecords[0].body).toEqual(str('[REDACTED:employee_id] worked on [REDACTED:blocked_value]'));
   });
 
-  it('finds an AWS secret key at the edges of a line, and leaves 40-character look-alikes', () => {
-    // The secret starts and ends the line; the git SHA, the key followed by '=' and the
-    // 41-character run are not keys.
+  it('finds a Slack webhook URL and an AWS secret key at the edges of a line, and leaves 40-character look-alikes', () => {
+    // The webhook has no 'x' and no '-' (the prefilter once needed one of them); the secret
+    // ends the line; the git SHA, the key followed by '=' and the 41-character run are not keys.
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const { p } = make();
     const data = logs([
+      { body: str('posted https://hooks.slack.com/services/T00000000/B00000000/abcdefghijklmnopqrstuvw ok') },
       { body: str(`${secret} first, then last: ${secret}`) },
       { body: str(`commit 0123456789abcdef0123456789abcdef01234567 ${secret}= ${secret}A`) },
     ]);
     p.process('logs', data);
     expect(data.resourceLogs[0].scopeLogs[0].logRecords.map((r) => r.body)).toEqual([
+      str('posted [REDACTED:slack_token] ok'),
       str('[REDACTED:aws_secret_key] first, then last: [REDACTED:aws_secret_key]'),
       str(`commit 0123456789abcdef0123456789abcdef01234567 ${secret}= ${secret}A`),
     ]);
