@@ -90,8 +90,8 @@ export class SelfMetrics {
     this.#sent = counters('otelcol_exporter_sent', 'Items successfully sent to the destination');
     this.#sendFailed = counters('otelcol_exporter_send_failed', 'Items the exporter failed to send');
     this.#enqueueFailed = counters('otelcol_exporter_enqueue_failed', 'Items refused because the sending queue was full');
-    this.#queueSize = new Declared(store, 'otelcol_exporter_queue_size', 'gauge', 'Size of the sending queue, in its sizer's unit (batches or items)');
-    this.#queueCapacity = new Declared(store, 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the sending queue, in its sizer's unit (batches or items)');
+    this.#queueSize = new Declared(store, 'otelcol_exporter_queue_size', 'gauge', 'Size of the sending queue, in the sizer unit (batches or items)');
+    this.#queueCapacity = new Declared(store, 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the sending queue, in the sizer unit (batches or items)');
     this.#incoming = new Declared(store, 'otelcol_processor_incoming_items_total', 'counter', 'Items passed to the processor');
     this.#outgoing = new Declared(store, 'otelcol_processor_outgoing_items_total', 'counter', 'Items emitted by the processor');
     this.#dropped = new Declared(store, 'genrf_collector_dropped_items_total', 'counter', 'Items dropped for good, by component and reason');
