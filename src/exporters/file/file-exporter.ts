@@ -37,9 +37,14 @@ class FileSender implements Sender, LineOwner {
     );
   }
 
-  send(batch: Batch, signal: Signal): Promise<void> {
+  async send(batch: Batch, signal: Signal): Promise<void> {
     if (this.#lease === undefined) throw new Error(`exporter ${this.#settings.id.text} was not started`);
-    return this.#lease.writer.append(encodeJson(signal, batch.data) + '\n', batch.items, this);
+    const writer = this.#lease.writer;
+    // Refused before encoding while the file cannot be written: a retried batch is encoded once.
+    if (writer.error !== undefined) await writer.ready();
+    // batch.data decodes protobuf bytes once and keeps the result; the line is encoded to
+    // bytes once, by the writer, and written with the others in one write per flush.
+    return writer.append(encodeJson(signal, batch.data) + '\n', batch.items, this);
   }
 
   /** Called by the writer for lines it still could not write when it closed. */

@@ -31,7 +31,8 @@ export class RotatingWriter {
   readonly options: WriterOptions;
   #fh: FileHandle | undefined;
   #size = 0;
-  #lines: string[] = [];
+  // Lines are kept as bytes: encoded once when appended, written with one write per flush.
+  #lines: Buffer[] = [];
   #bytes: number[] = [];
   #items: number[] = [];
   #owners: LineOwner[] = [];
@@ -56,14 +57,24 @@ export class RotatingWriter {
     return this.#error;
   }
 
-  /** Buffers one line (ending in `\n`); resolves once it is buffered or, when the buffer is full, written. */
-  async append(line: string, items: number, owner: LineOwner): Promise<void> {
+  /**
+   * Resolves when lines are accepted; while a write failure lasts, retries the buffered lines
+   * and throws a retryable ExportError. A caller checks this before it builds a line, so that a
+   * failing disk does not cost an encoding per attempt.
+   */
+  async ready(): Promise<void> {
     if (this.#error !== undefined) {
       await this.flush();
       if (this.#error !== undefined) throw ExportError.retryable(`cannot write ${this.path}: ${this.#error}`);
     }
-    const n = Buffer.byteLength(line);
-    this.#lines.push(line);
+  }
+
+  /** Buffers one line (ending in `\n`); resolves once it is buffered or, when the buffer is full, written. */
+  async append(line: string | Buffer, items: number, owner: LineOwner): Promise<void> {
+    if (this.#error !== undefined) await this.ready();
+    const bytes = typeof line === 'string' ? Buffer.from(line) : line;
+    const n = bytes.length;
+    this.#lines.push(bytes);
     this.#bytes.push(n);
     this.#items.push(items);
     this.#owners.push(owner);
@@ -140,7 +151,7 @@ export class RotatingWriter {
 
   async #writeChunk(count: number, bytes: number): Promise<void> {
     if (count === 0) return;
-    const buf = Buffer.from(this.#lines.slice(0, count).join(''));
+    const buf = count === 1 ? this.#lines[0] : Buffer.concat(this.#lines.slice(0, count), bytes);
     const fh = this.#fh!;
     try {
       let off = 0;
