@@ -1,5 +1,5 @@
 import type { Batch } from '../../pdata/batch.ts';
-import { encodeJson } from '../../pdata/json/index.ts';
+import { encodeJson, encodeJsonFromProto } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
@@ -42,9 +42,11 @@ class FileSender implements Sender, LineOwner {
     const writer = this.#lease.writer;
     // Refused before encoding while the file cannot be written: a retried batch is encoded once.
     if (writer.error !== undefined) await writer.ready();
-    // batch.data decodes protobuf bytes once and keeps the result; the line is encoded to
-    // bytes once, by the writer, and written with the others in one write per flush.
-    return writer.append(encodeJson(signal, batch.data) + '\n', batch.items, this);
+    // Bytes that nothing decoded are decoded here once, a resource at a time (the decoded
+    // objects are not needed after their line). The line is encoded to bytes once, by the
+    // writer, and written with the others in one write per flush.
+    const json = batch.decoded ? encodeJson(signal, batch.data) : encodeJsonFromProto(signal, batch.toProto());
+    return writer.append(json + '\n', batch.items, this);
   }
 
   /** Called by the writer for lines it still could not write when it closed. */

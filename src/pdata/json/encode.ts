@@ -22,6 +22,11 @@ import type {
   MetricsData,
   NumberDataPoint,
   Resource,
+  ResourceLogs,
+  ResourceMetrics,
+  ResourceSpans,
+  Signal,
+  SignalData,
   Span,
   SpanEvent,
   SpanLink,
@@ -197,34 +202,37 @@ export function tracesData(d: TracesData): string {
   out = '{"resourceSpans":[';
   for (let i = 0; i < rss.length; i++) {
     if (i !== 0) out += ',';
-    const rs = rss[i];
-    let c = resourceF('{', rs.resource);
-    const sss = rs.scopeSpans;
-    if (sss.length !== 0) {
-      out += c + '"scopeSpans":[';
-      for (let j = 0; j < sss.length; j++) {
-        if (j !== 0) out += ',';
-        const ss = sss[j];
-        let f = scopeF('{', ss.scope);
-        const spans = ss.spans;
-        if (spans.length !== 0) {
-          out += f + '"spans":[';
-          for (let k = 0; k < spans.length; k++) {
-            if (k !== 0) out += ',';
-            span(spans[k]);
-          }
-          out += ']';
-          f = ',';
-        }
-        close(strF(f, '"schemaUrl":', ss.schemaUrl));
-      }
-      out += ']';
-      c = ',';
-    }
-    close(strF(c, '"schemaUrl":', rs.schemaUrl));
+    resourceSpans(rss[i]);
   }
   out += ']}';
   return take();
+}
+
+function resourceSpans(rs: ResourceSpans): void {
+  let c = resourceF('{', rs.resource);
+  const sss = rs.scopeSpans;
+  if (sss.length !== 0) {
+    out += c + '"scopeSpans":[';
+    for (let j = 0; j < sss.length; j++) {
+      if (j !== 0) out += ',';
+      const ss = sss[j];
+      let f = scopeF('{', ss.scope);
+      const spans = ss.spans;
+      if (spans.length !== 0) {
+        out += f + '"spans":[';
+        for (let k = 0; k < spans.length; k++) {
+          if (k !== 0) out += ',';
+          span(spans[k]);
+        }
+        out += ']';
+        f = ',';
+      }
+      close(strF(f, '"schemaUrl":', ss.schemaUrl));
+    }
+    out += ']';
+    c = ',';
+  }
+  close(strF(c, '"schemaUrl":', rs.schemaUrl));
 }
 
 function span(s: Span): void {
@@ -277,34 +285,37 @@ export function logsData(d: LogsData): string {
   out = '{"resourceLogs":[';
   for (let i = 0; i < rls.length; i++) {
     if (i !== 0) out += ',';
-    const rl = rls[i];
-    let c = resourceF('{', rl.resource);
-    const sls = rl.scopeLogs;
-    if (sls.length !== 0) {
-      out += c + '"scopeLogs":[';
-      for (let j = 0; j < sls.length; j++) {
-        if (j !== 0) out += ',';
-        const sl = sls[j];
-        let f = scopeF('{', sl.scope);
-        const records = sl.logRecords;
-        if (records.length !== 0) {
-          out += f + '"logRecords":[';
-          for (let k = 0; k < records.length; k++) {
-            if (k !== 0) out += ',';
-            logRecord(records[k]);
-          }
-          out += ']';
-          f = ',';
-        }
-        close(strF(f, '"schemaUrl":', sl.schemaUrl));
-      }
-      out += ']';
-      c = ',';
-    }
-    close(strF(c, '"schemaUrl":', rl.schemaUrl));
+    resourceLogs(rls[i]);
   }
   out += ']}';
   return take();
+}
+
+function resourceLogs(rl: ResourceLogs): void {
+  let c = resourceF('{', rl.resource);
+  const sls = rl.scopeLogs;
+  if (sls.length !== 0) {
+    out += c + '"scopeLogs":[';
+    for (let j = 0; j < sls.length; j++) {
+      if (j !== 0) out += ',';
+      const sl = sls[j];
+      let f = scopeF('{', sl.scope);
+      const records = sl.logRecords;
+      if (records.length !== 0) {
+        out += f + '"logRecords":[';
+        for (let k = 0; k < records.length; k++) {
+          if (k !== 0) out += ',';
+          logRecord(records[k]);
+        }
+        out += ']';
+        f = ',';
+      }
+      close(strF(f, '"schemaUrl":', sl.schemaUrl));
+    }
+    out += ']';
+    c = ',';
+  }
+  close(strF(c, '"schemaUrl":', rl.schemaUrl));
 }
 
 function logRecord(r: LogRecord): void {
@@ -334,25 +345,78 @@ export function metricsData(d: MetricsData): string {
   out = '{"resourceMetrics":[';
   for (let i = 0; i < rms.length; i++) {
     if (i !== 0) out += ',';
-    const rm = rms[i];
-    let c = resourceF('{', rm.resource);
-    const sms = rm.scopeMetrics;
-    if (sms.length !== 0) {
-      out += c + '"scopeMetrics":[';
-      for (let j = 0; j < sms.length; j++) {
-        if (j !== 0) out += ',';
-        const sm = sms[j];
-        let f = scopeF('{', sm.scope);
-        f = listF(f, '"metrics":', sm.metrics, metric);
-        close(strF(f, '"schemaUrl":', sm.schemaUrl));
-      }
-      out += ']';
-      c = ',';
-    }
-    close(strF(c, '"schemaUrl":', rm.schemaUrl));
+    resourceMetrics(rms[i]);
   }
   out += ']}';
   return take();
+}
+
+function resourceMetrics(rm: ResourceMetrics): void {
+  let c = resourceF('{', rm.resource);
+  const sms = rm.scopeMetrics;
+  if (sms.length !== 0) {
+    out += c + '"scopeMetrics":[';
+    for (let j = 0; j < sms.length; j++) {
+      if (j !== 0) out += ',';
+      const sm = sms[j];
+      let f = scopeF('{', sm.scope);
+      f = listF(f, '"metrics":', sm.metrics, metric);
+      close(strF(f, '"schemaUrl":', sm.schemaUrl));
+    }
+    out += ']';
+    c = ',';
+  }
+  close(strF(c, '"schemaUrl":', rm.schemaUrl));
+}
+
+// ---- one request in pieces ----
+
+/**
+ * Writes one request from several pieces of decoded data (each holding some of its resources,
+ * in order): the same text as encoding their concatenation. Each piece is written to its own
+ * string, so the many small strings a piece is built from die young instead of living in one
+ * rope until the whole request is done (on 8192-span requests that rope and the decoded
+ * objects were promoted and collected by full GCs).
+ */
+export class PieceWriter {
+  readonly #head: string;
+  readonly #parts: string[] = [];
+
+  constructor(signal: Signal) {
+    this.#head = signal === 'traces' ? '{"resourceSpans":[' : signal === 'metrics' ? '{"resourceMetrics":[' : '{"resourceLogs":[';
+  }
+
+  add(signal: Signal, data: SignalData[Signal]): void {
+    out = '';
+    let first = this.#parts.length === 0;
+    if (signal === 'traces') {
+      for (const r of (data as TracesData).resourceSpans) {
+        if (!first) out += ',';
+        first = false;
+        resourceSpans(r);
+      }
+    } else if (signal === 'metrics') {
+      for (const r of (data as MetricsData).resourceMetrics) {
+        if (!first) out += ',';
+        first = false;
+        resourceMetrics(r);
+      }
+    } else {
+      for (const r of (data as LogsData).resourceLogs) {
+        if (!first) out += ',';
+        first = false;
+        resourceLogs(r);
+      }
+    }
+    const piece = take();
+    if (piece === '') return;
+    piece.charCodeAt(0); // V8 flattens a concatenated string on its first indexed read
+    this.#parts.push(piece);
+  }
+
+  finish(): string {
+    return this.#parts.length === 0 ? '{}' : this.#head + this.#parts.join('') + ']}';
+  }
 }
 
 function metric(m: Metric): void {

@@ -6,6 +6,7 @@ import * as dec from './decode.ts';
 import * as enc from './encode.ts';
 import { i64, obj, str, type Obj } from './scalars.ts';
 import { parseJson } from './parse.ts';
+import { decodeProtoPieces } from '../proto/index.ts';
 
 /** Decodes an OTLP/JSON Export*ServiceRequest. Throws DecodeError on malformed input. */
 export function decodeJson<S extends Signal>(signal: S, text: string | Uint8Array): SignalData[S] {
@@ -27,6 +28,19 @@ export function encodeJson<S extends Signal>(signal: S, data: SignalData[S]): st
   if (signal === 'traces') return enc.tracesData(data as TracesData);
   if (signal === 'metrics') return enc.metricsData(data as MetricsData);
   return enc.logsData(data as LogsData);
+}
+
+/**
+ * OTLP/JSON of a protobuf Export*ServiceRequest: the same text as
+ * encodeJson(signal, decodeProto(signal, bytes)), decoded and written one resource at a time
+ * so that no decoded object outlives its resource (measured on 8192-span requests of 16
+ * resources: ~1.5x the spans/s of decoding the whole request first, most of it less GC).
+ * Throws DecodeError on malformed input.
+ */
+export function encodeJsonFromProto(signal: Signal, bytes: Uint8Array): string {
+  const w = new enc.PieceWriter(signal);
+  decodeProtoPieces(signal, bytes, (piece) => w.add(signal, piece));
+  return w.finish();
 }
 
 const REJECTED: Record<Signal, [string, string]> = {

@@ -24,6 +24,34 @@ export function decodeProto<S extends Signal>(signal: S, bytes: Uint8Array): Sig
   }
 }
 
+/**
+ * Decodes a request one resource at a time: calls `each` with the data of every top-level
+ * resource entry in order (the request's other fields are skipped, as decodeProto does), so a
+ * caller that is done with a piece before the next lets the decoded objects die young.
+ * Throws the DecodeError decodeProto would throw, before or after some calls of `each`.
+ */
+export function decodeProtoPieces<S extends Signal>(signal: S, bytes: Uint8Array, each: (piece: SignalData[S]) => void): void {
+  const r = new Reader(bytes);
+  while (r.pos < r.len) {
+    let piece: SignalData[S] | undefined;
+    try {
+      const at = r.pos;
+      const tag = r.tag();
+      if (tag === 10) {
+        const end = r.end(); // 1 resource_{spans,metrics,logs}: on its own, a request of one resource
+        r.pos = end;
+        piece = decodeProto(signal, bytes.subarray(at, end));
+      } else r.skip(tag & 7, tag >>> 3);
+    } catch (e) {
+      // A piece's error path would say resource 0: decoding the whole request throws the
+      // error with the real path (this costs a full decode, on the error path only).
+      decodeProto(signal, bytes);
+      throw e;
+    }
+    if (piece !== undefined) each(piece);
+  }
+}
+
 /** Encodes an Export{Trace,Metrics,Logs}ServiceRequest. */
 export function encodeProto<S extends Signal>(signal: S, data: SignalData[S]): Uint8Array {
   w.start();

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeJson, decodeJsonResponse, encodeJson, encodeJsonResponse } from '../../../src/pdata/json/index.ts';
+import { decodeJson, decodeJsonResponse, encodeJson, encodeJsonFromProto, encodeJsonResponse } from '../../../src/pdata/json/index.ts';
 import { decodeProto, encodeProto } from '../../../src/pdata/proto/index.ts';
 import { DecodeError } from '../../../src/pdata/errors.ts';
 import type { Signal } from '../../../src/pdata/types.ts';
@@ -135,6 +135,38 @@ describe('own fixtures', () => {
     for (const s of samples) {
       const text = encodeJson('logs', { resourceLogs: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{ scope: { name: s, version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [] }] }] });
       expect(text).toBe(`{"resourceLogs":[{"scopeLogs":[{${s === '' ? '' : `"scope":{"name":${JSON.stringify(s)}}`}}]}]}`);
+    }
+  });
+});
+
+describe('encodeJsonFromProto (protobuf to OTLP/JSON a resource at a time)', () => {
+  const twice = (signal: Signal, data: unknown) => {
+    const one = encodeProto(signal, data as never);
+    return Buffer.concat([one, one, Buffer.from([0x10, 0x05])]); // two resources and an unknown field
+  };
+  const cases: Array<[Signal, () => unknown]> = [['traces', fullTraces], ['metrics', fullMetrics], ['logs', fullLogs]];
+
+  it.each(cases)('%s: writes exactly what encodeJson writes after decodeProto', (signal, make) => {
+    const bytes = twice(signal, make());
+    const out = encodeJsonFromProto(signal, bytes);
+    expect(out).toBe(encodeJson(signal, decodeProto(signal, bytes)));
+    const resources = (text: string) => (Object.values(JSON.parse(text))[0] as unknown[]).length;
+    expect(resources(out)).toBe(2 * resources(encodeJson(signal, make() as never)));
+    expect(encodeJsonFromProto(signal, new Uint8Array(0))).toBe('{}');
+  });
+
+  it('throws the DecodeError decodeProto throws, with its path, for every truncation', () => {
+    const bytes = twice('traces', fullTraces());
+    for (let i = 1; i < bytes.length; i++) {
+      const cut = bytes.subarray(0, i);
+      let expected = '';
+      try {
+        decodeProto('traces', cut);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      if (expected === '') expect(encodeJsonFromProto('traces', cut)).toBe(encodeJson('traces', decodeProto('traces', cut)));
+      else expect(() => encodeJsonFromProto('traces', cut)).toThrow(new DecodeError(expected));
     }
   });
 });
