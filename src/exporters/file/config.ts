@@ -20,6 +20,12 @@ export const fileExporterConfig = z.strictObject({
     .optional(),
   /** Default 1s: how long lines may sit in the write buffer before being written. Shutdown always flushes. */
   flush_interval: duration('1s'),
+  /**
+   * Default 1: worker threads that turn protobuf batches (the receivers' bytes, not decoded
+   * in the pipeline) into OTLP/JSON, shared by every file exporter of the daemon (the pool
+   * has the largest count any of them asks for). 0 = encode on the main thread.
+   */
+  encoder_threads: z.number().int().min(0).max(16).default(1),
   ...exporterHelperFields(),
 });
 

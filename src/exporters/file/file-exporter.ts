@@ -5,9 +5,24 @@ import type { CreateSettings, Exporter, Health } from '../../pipeline/component.
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
 import type { FileExporterConfig } from './config.ts';
 import type { LineOwner } from './rotating-writer.ts';
+import { acquireEncoder, type EncoderLease } from './encoder-pool.ts';
 import { acquireWriter, type WriterLease } from './shared-writers.ts';
 
 const MIB = 1024 * 1024;
+
+/** A send waiting for its line, or for the lines of earlier sends, before it is appended. */
+interface Pending {
+  line: string | Buffer | undefined;
+  error: unknown;
+  done: boolean;
+  /** Its send gave up (deadline): the line is not written, the batch is sent again. */
+  cancelled: boolean;
+  /** Handed to the writer: from here the send waits for the append, whatever the deadline. */
+  taken: boolean;
+  items: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
 
 /**
  * Appends each batch as one line of OTLP JSON (an Export*ServiceRequest), the format of
@@ -18,6 +33,11 @@ class FileSender implements Sender, LineOwner {
   readonly #signal: Signal;
   readonly #config: FileExporterConfig;
   #lease: WriterLease | undefined;
+  #encoder: EncoderLease | undefined;
+  // Lines are appended in the order of the send calls, though encoder threads answer in any
+  // order: a send's line waits here until every earlier one was appended. Bounded by the
+  // helper's num_consumers (sends in flight).
+  readonly #fifo: Pending[] = [];
 
   constructor(settings: CreateSettings, signal: Signal, config: FileExporterConfig) {
     this.#settings = settings;
@@ -35,18 +55,72 @@ class FileSender implements Sender, LineOwner {
       },
       `exporter ${this.#settings.id.text}`,
     );
+    if (this.#config.encoder_threads > 0) {
+      try {
+        this.#encoder = await acquireEncoder(this.#config.encoder_threads, this.#settings.logger, `exporter ${this.#settings.id.text}`);
+      } catch (err) {
+        await this.#lease.release();
+        this.#lease = undefined;
+        throw err;
+      }
+    }
   }
 
-  async send(batch: Batch, signal: Signal): Promise<void> {
+  async send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
     if (this.#lease === undefined) throw new Error(`exporter ${this.#settings.id.text} was not started`);
     const writer = this.#lease.writer;
     // Refused before encoding while the file cannot be written: a retried batch is encoded once.
     if (writer.error !== undefined) await writer.ready();
-    // Bytes that nothing decoded are decoded here once, a resource at a time (the decoded
-    // objects are not needed after their line). The line is encoded to bytes once, by the
-    // writer, and written with the others in one write per flush.
-    const json = batch.decoded ? encodeJson(signal, batch.data) : encodeJsonFromProto(signal, batch.toProto());
-    return writer.append(json + '\n', batch.items, this);
+    const encoder = this.#encoder;
+    if (encoder === undefined || batch.decoded) {
+      // Decoded data is encoded here: posting it to a thread would cost a structured clone.
+      // Bytes that nothing decoded, with no encoder thread, are decoded here a resource at a
+      // time (the decoded objects are not needed after their line).
+      const line = (batch.decoded ? encodeJson(signal, batch.data) : encodeJsonFromProto(signal, batch.toProto())) + '\n';
+      if (this.#fifo.length === 0) return writer.append(line, batch.items, this);
+      return this.#queue(batch.items, deadline, line);
+    }
+    // Bytes that nothing decoded go to an encoder thread, which answers with the line's UTF-8.
+    const pending = this.#queue(batch.items, deadline, undefined);
+    const entry = this.#fifo.at(-1)!;
+    encoder.encode(signal, batch.toProto(), deadline).then(
+      (line) => { entry.line = line; entry.done = true; this.#drain(); },
+      (err: unknown) => { entry.error = err; entry.done = true; this.#drain(); },
+    );
+    return pending;
+  }
+
+  /** Queues a send's line (undefined: still being encoded) behind the earlier ones. */
+  #queue(items: number, deadline: AbortSignal, line: string | undefined): Promise<void> {
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const entry: Pending = { line, error: undefined, done: line !== undefined, cancelled: false, taken: false, items, resolve, reject };
+    this.#fifo.push(entry);
+    const onAbort = () => {
+      if (entry.taken) return;
+      entry.cancelled = true;
+      reject(deadline.reason);
+    };
+    if (deadline.aborted) onAbort();
+    else {
+      deadline.addEventListener('abort', onAbort, { once: true });
+      void promise.then(() => deadline.removeEventListener('abort', onAbort), () => deadline.removeEventListener('abort', onAbort));
+    }
+    this.#drain();
+    return promise;
+  }
+
+  /** Appends the lines at the head of the FIFO that are ready, in order. */
+  #drain(): void {
+    const fifo = this.#fifo;
+    const writer = this.#lease?.writer;
+    while (fifo.length > 0 && fifo[0].done) {
+      const e = fifo.shift()!;
+      if (e.cancelled) continue;
+      e.taken = true;
+      if (e.error !== undefined) e.reject(e.error);
+      else if (writer === undefined) e.reject(new Error(`exporter ${this.#settings.id.text} was shut down`));
+      else writer.append(e.line!, e.items, this).then(e.resolve, e.reject);
+    }
   }
 
   /** Called by the writer for lines it still could not write when it closed. */
@@ -58,6 +132,9 @@ class FileSender implements Sender, LineOwner {
   }
 
   async shutdown(): Promise<void> {
+    // The helper stopped sending: nothing is waiting for a thread.
+    await this.#encoder?.release();
+    this.#encoder = undefined;
     await this.#lease?.release();
     this.#lease = undefined;
   }
