@@ -14,7 +14,7 @@ import { spanMetricsConfig } from '../src/connectors/spanmetrics/config.ts';
 import { jaegerExporterConfig } from '../src/exporters/jaeger/config.ts';
 import { createJaegerExporter } from '../src/exporters/jaeger/jaeger-exporter.ts';
 import { withServiceName } from '../src/exporters/jaeger/service-name.ts';
-import { OTLP_GRPC_METHODS } from '../src/exporters/otlp/grpc-transport.ts';
+import { OTLP_GRPC_METHODS } from '../src/net/grpc-transport.ts';
 import { Batch } from '../src/pdata/batch.ts';
 import { encodeProto } from '../src/pdata/proto/index.ts';
 import { parseComponentId, type ComponentId } from '../src/pipeline/component-id.ts';

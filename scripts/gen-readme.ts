@@ -3,7 +3,7 @@
 // components. `node scripts/gen-readme.ts --check` exits 1 when README.md is out of date.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, posix } from 'node:path';
-import { createRegistry } from '../src/components.ts';
+import { createRegistry } from '../src/builtin-components.ts';
 import type { Kind } from '../src/pipeline/component.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -2,7 +2,7 @@
 // instead when the file is out of date (for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry } from '../src/components.ts';
+import { createRegistry } from '../src/builtin-components.ts';
 import { renderJsonSchema } from '../src/config/json-schema.ts';
 
 const target = join(import.meta.dirname, '..', 'schema', 'pipeline.schema.json');

@@ -1,5 +1,5 @@
 import type { CollectorConfig } from '../config/model.ts';
-import { loadAndBuild, printDiagnostics } from './load.ts';
+import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
 
 /** `graph`: the pipelines as a Mermaid flowchart or a Graphviz DOT digraph. */
 export async function graphCommand(paths: string[], format: string): Promise<number> {

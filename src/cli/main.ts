@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 import { graphCommand } from './graph.ts';
-import { componentsCommand } from './components.ts';
+import { componentsCommand } from './list-components.ts';
 
 const USAGE = `usage: genrf-collector <command> [options]
 

@@ -1,8 +1,8 @@
-import { loadAndBuild, printDiagnostics } from './load.ts';
+import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { MetricsServer } from '../telemetry/server.ts';
-import { Reloader } from './reload.ts';
+import { Reloader } from '../pipeline/reload.ts';
 
 /**
  * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers

@@ -1,4 +1,4 @@
-import { loadAndBuild, printDiagnostics } from './load.ts';
+import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
 
 /** `validate`: every problem at once, with positions; exit 1 on errors, 0 otherwise. */
 export async function validateCommand(paths: string[]): Promise<number> {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Kind } from '../pipeline/component.ts';
 import type { Registry } from '../pipeline/registry.ts';
-import { SECTIONS } from './components.ts';
+import { SECTIONS } from './component-sections.ts';
 import { serviceSchema } from './service-schema.ts';
 
 type Json = Record<string, unknown>;

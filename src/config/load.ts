@@ -10,7 +10,7 @@ import type { ComponentConfig } from './model.ts';
 import { listFiles, readSource } from './source.ts';
 import { expandTree } from './env.ts';
 import { formatPath, locate, merge, toPlain, type PNode } from './tree.ts';
-import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './components.ts';
+import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './component-sections.ts';
 import { validateService } from './pipelines.ts';
 import { checkConnectors, checkCycles } from './graph-checks.ts';
 import { describe } from './zod-issues.ts';

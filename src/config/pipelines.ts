@@ -6,7 +6,7 @@ import type { ComponentConfig, Diagnostic, PipelineConfig, ServiceConfig } from 
 import { formatPath, positionFor, type PNode } from './tree.ts';
 import { issuesToDiagnostics, describe } from './zod-issues.ts';
 import { didYouMean } from './suggest.ts';
-import { isMap, type Section, type SectionResult } from './components.ts';
+import { isMap, type Section, type SectionResult } from './component-sections.ts';
 import { pipelineSchema, serviceSchema } from './service-schema.ts';
 
 const PIPELINE_ID_RE = /^(traces|metrics|logs)(?:\/([^\s/]+(?:\/[^\s/]+)*))?$/;

@@ -2,7 +2,7 @@
 // entry here; the engine reads such blocks from CollectorConfig.raw.
 import { z } from 'zod';
 import { duration } from './schema-helpers.ts';
-import { securityPolicySchema } from '../security/policy.ts';
+import { securityPolicySchema } from './security-policy.ts';
 
 const idList = z.array(z.string()).default([]);
 

@@ -1,5 +1,5 @@
 import { findErrorBy } from '@platformatic/kafka';
-import { ExportError } from '../exporters/helper/export-error.ts';
+import { ExportError } from '../net/export-error.ts';
 
 // One place that says which Kafka client errors are worth a retry. The client marks broker
 // error codes with `canRetry` (e.g. NOT_LEADER_OR_FOLLOWER: yes; MESSAGE_TOO_LARGE: no);

@@ -6,7 +6,7 @@ type FactoryOf<K extends Kind> = K extends 'receiver' ? ReceiverFactory
   : K extends 'connector' ? ConnectorFactory
   : ExtensionFactory;
 
-/** The component factories the daemon knows, by kind and type. Filled in one place: src/components.ts. */
+/** The component factories the daemon knows, by kind and type. Filled in one place: src/builtin-components.ts. */
 export class Registry {
   readonly #byKind = new Map<Kind, Map<string, Factory>>();
 

@@ -9,7 +9,7 @@ import { formatPath } from '../config/tree.ts';
 import { didYouMean } from '../config/suggest.ts';
 import { compileCondition, type Condition } from '../match/condition.ts';
 import type { RoutingConfig } from '../connectors/routing/config.ts';
-import { coversSignal, readPolicy, type SecurityPolicy } from './policy.ts';
+import { coversSignal, readPolicy, type SecurityPolicy } from '../config/security-policy.ts';
 import { canOverlap, covers } from './scope-facts.ts';
 
 type YamlPath = (string | number)[];

@@ -9,8 +9,8 @@ import type { SelfMetrics } from '../telemetry/metrics.ts';
 import type { Signal } from '../pdata/types.ts';
 import { Batch } from '../pdata/batch.ts';
 import { compileCondition, type Condition } from '../match/condition.ts';
-import { Partitioner } from '../connectors/routing/partition.ts';
-import { coversSignal, readPolicy } from './policy.ts';
+import { Partitioner } from '../match/partition.ts';
+import { coversSignal, readPolicy } from '../config/security-policy.ts';
 
 /** Wraps one exporter (by id, for one signal) before pipelines are wired to it. */
 export type ExporterWrapper = (id: string, signal: Signal, exporter: Consumer) => Consumer;

@@ -1,7 +1,7 @@
 import type { Signal } from '../pdata/types.ts';
-import { render, CONTENT_TYPE, type Format } from '../exporters/prometheus/exposition.ts';
-import { pair } from '../exporters/prometheus/labels.ts';
-import { type PointKind, type Series, SeriesStore } from '../exporters/prometheus/store.ts';
+import { render, CONTENT_TYPE, type Format } from '../prom/exposition.ts';
+import { pair } from '../prom/labels.ts';
+import { type PointKind, type Series, SeriesStore } from '../prom/store.ts';
 
 // The daemon's own metrics, under the OpenTelemetry Collector's names so that existing
 // collector dashboards and alerts work. Every metric is declared here and nowhere else;

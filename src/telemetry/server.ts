@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { splitEndpoint } from '../config/schema-helpers.ts';
+import { splitEndpoint } from '../net/endpoint.ts';
 import type { SelfMetrics } from './metrics.ts';
-import { closeServer, listen, portOf } from './http.ts';
+import { closeServer, listen, portOf } from '../net/listen.ts';
 import { gzip } from 'node:zlib';
-import { negotiate } from '../exporters/prometheus/exposition.ts';
+import { negotiate } from '../prom/exposition.ts';
 
 /** Serves the daemon's own metrics at `GET /metrics` (default 127.0.0.1:8888), text 0.0.4 or OpenMetrics. */
 export class MetricsServer {

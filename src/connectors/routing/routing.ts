@@ -5,7 +5,7 @@ import { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import { compileCondition } from '../../match/condition.ts';
 import type { RoutingConfig } from './config.ts';
-import { Partitioner, type PartitionRoute } from './partition.ts';
+import { Partitioner, type PartitionRoute } from '../../match/partition.ts';
 
 /**
  * Sends each record to the pipelines of the first route that matches it (or of every route

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { CreateSettings } from '../../pipeline/component.ts';
 import type { Signal } from '../../pdata/types.ts';
-import { ExportError } from '../helper/export-error.ts';
+import { ExportError } from '../../net/export-error.ts';
 import { BulkJob } from './documents.ts';
 import { NDJSON_HEADERS, clientError, isRetryableStatus } from './client.ts';
 import type { DeadLetter, DeadLetterFile } from './dead-letter.ts';

@@ -1,6 +1,6 @@
 import { Client, errors } from '@elastic/elasticsearch';
-import { loadTls } from '../helper/client-config.ts';
-import { ExportError, parseRetryAfter, toExportError } from '../helper/export-error.ts';
+import { loadTls } from '../../net/client-config.ts';
+import { ExportError, parseRetryAfter, toExportError } from '../../net/export-error.ts';
 import type { ElasticsearchExporterConfig } from './config.ts';
 
 // Plain media types instead of the client's `compatible-with=9` vendor types: Elasticsearch

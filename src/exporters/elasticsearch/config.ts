@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../config/schema-helpers.ts';
-import { compressionSchema, headersSchema, tlsSchema } from '../helper/client-config.ts';
+import { compressionSchema, headersSchema, tlsSchema } from '../../net/client-config.ts';
 import { retryOnFailureSchema } from '../helper/config.ts';
 
 // Keys follow the OpenTelemetry Collector contrib's elasticsearch exporter where it has one

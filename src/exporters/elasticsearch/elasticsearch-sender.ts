@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Batch } from '../../pdata/batch.ts';
 import type { LogsData, Signal, TracesData } from '../../pdata/types.ts';
 import type { CreateSettings, Health } from '../../pipeline/component.ts';
-import { ExportError } from '../helper/export-error.ts';
+import { ExportError } from '../../net/export-error.ts';
 import type { Sender } from '../helper/queued-exporter.ts';
 import { BulkSender, ItemsRefused } from './bulk-sender.ts';
 import { JSON_HEADERS, clientError, createClient } from './client.ts';

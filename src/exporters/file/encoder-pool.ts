@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
-import { ExportError } from '../helper/export-error.ts';
+import { ExportError } from '../../net/export-error.ts';
 import type { EncodeJob, EncodeResult } from './encode-worker.ts';
 
 // Protobuf -> OTLP/JSON is most of the daemon's CPU when it writes files, and it needs

@@ -1,6 +1,6 @@
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ExportError } from '../helper/export-error.ts';
+import { ExportError } from '../../net/export-error.ts';
 
 export interface WriterOptions {
   /** Undefined: never rotate. */

@@ -4,7 +4,7 @@ export { createQueuedExporter, type Sender } from './queued-exporter.ts';
 export {
   ExportError, toExportError, httpStatusError, grpcStatusError, parseRetryAfter,
   isRetryableHttpStatus, isRetryableGrpcCode, GrpcCode,
-} from './export-error.ts';
+} from '../../net/export-error.ts';
 export { reportPartialSuccess } from './partial-success.ts';
-export { tlsSchema, headersSchema, compressionSchema, loadTls, type TlsConfig, type TlsMaterial } from './client-config.ts';
-export { decodeRpcStatus, type RpcStatus } from './rpc-status.ts';
+export { tlsSchema, headersSchema, compressionSchema, loadTls, type TlsConfig, type TlsMaterial } from '../../net/client-config.ts';
+export { decodeRpcStatus, type RpcStatus } from '../../net/rpc-status.ts';

@@ -4,9 +4,9 @@ import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
 import { ConsumerError } from '../../pipeline/consumer.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
-import { backoffDelay, sleep } from './backoff.ts';
+import { backoffDelay, sleep } from '../../net/backoff.ts';
 import type { HelperConfig } from './config.ts';
-import { ExportError, toExportError } from './export-error.ts';
+import { ExportError, toExportError } from '../../net/export-error.ts';
 import { RingQueue } from './ring-queue.ts';
 
 /** What a concrete exporter provides: how to send one batch once. The helper does the rest. */

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { connectivityState } from '@grpc/grpc-js';
 import type { Health } from '../../pipeline/component.ts';
-import type { OtlpGrpcTransport } from '../otlp/grpc-transport.ts';
+import type { OtlpGrpcTransport } from '../../net/grpc-transport.ts';
 
 // Whether Jaeger can be reached, for `/health`, without sending anything. The exporter
 // helper already reports unhealthy while the last send failed; these checks add what the

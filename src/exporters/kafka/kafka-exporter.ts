@@ -7,7 +7,7 @@ import { clientOptions } from '../../kafka/client-config.ts';
 import { encodeGroup, type KafkaEncoding } from '../../kafka/encoding.ts';
 import { toKafkaExportError } from '../../kafka/errors.ts';
 import { groupByKey } from '../../kafka/partition.ts';
-import { ExportError } from '../helper/export-error.ts';
+import { ExportError } from '../../net/export-error.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
 import type { KafkaExporterConfig } from './config.ts';
 

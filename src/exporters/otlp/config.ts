@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compressionSchema, headersSchema, tlsSchema } from '../helper/client-config.ts';
+import { compressionSchema, headersSchema, tlsSchema } from '../../net/client-config.ts';
 import { exporterHelperFields } from '../helper/config.ts';
 
 const GRPC_ENDPOINT_RE = /^(https?:\/\/)?(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}\/?$/;

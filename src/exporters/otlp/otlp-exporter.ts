@@ -3,7 +3,7 @@ import type { CreateSettings, Exporter } from '../../pipeline/component.ts';
 import { OtlpSender } from '../helper/otlp-sender.ts';
 import { createQueuedExporter } from '../helper/queued-exporter.ts';
 import type { OtlpExporterConfig } from './config.ts';
-import { OtlpGrpcTransport } from './grpc-transport.ts';
+import { OtlpGrpcTransport } from '../../net/grpc-transport.ts';
 
 /** The client settings a gRPC transport is built from (the jaeger exporter has them too). */
 export type GrpcClientConfig = Pick<OtlpExporterConfig, 'endpoint' | 'tls' | 'headers' | 'compression' | 'timeout'>;

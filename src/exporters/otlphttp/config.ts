@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compressionSchema, headersSchema, tlsSchema } from '../helper/client-config.ts';
+import { compressionSchema, headersSchema, tlsSchema } from '../../net/client-config.ts';
 import { exporterHelperFields } from '../helper/config.ts';
 
 const url = (what: string) =>

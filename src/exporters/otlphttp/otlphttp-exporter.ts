@@ -3,7 +3,7 @@ import type { CreateSettings, Exporter } from '../../pipeline/component.ts';
 import { OtlpSender } from '../helper/otlp-sender.ts';
 import { createQueuedExporter } from '../helper/queued-exporter.ts';
 import type { OtlpHttpExporterConfig } from './config.ts';
-import { OtlpHttpTransport } from './http-transport.ts';
+import { OtlpHttpTransport } from '../../net/http-transport.ts';
 
 const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 

@@ -10,11 +10,11 @@ import type {
 } from '../../pdata/types.ts';
 import { AggregationTemporality } from '../../pdata/types.ts';
 import type { PrometheusExporterConfig } from './config.ts';
-import { fromPoint } from './exp-histogram.ts';
-import { attributeBlock, block, join, valueText } from './labels.ts';
-import { Namer, unitWords, type NameKind } from './naming.ts';
+import { fromPoint } from '../../prom/exp-histogram.ts';
+import { attributeBlock, block, join, valueText } from '../../prom/labels.ts';
+import { Namer, unitWords, type NameKind } from '../../prom/naming.ts';
 import type { Reporter } from './report.ts';
-import { type Exemplar, type Family, type PointKind, type Series, SeriesStore } from './store.ts';
+import { type Exemplar, type Family, type PointKind, type Series, SeriesStore } from '../../prom/store.ts';
 
 // OTLP metrics into the series store. Monotonic sums are counters, non-monotonic sums and
 // gauges are gauges, histograms and summaries keep their type. Delta points are added to the

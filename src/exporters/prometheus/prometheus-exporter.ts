@@ -3,15 +3,15 @@ import { gzip } from 'node:zlib';
 import type { Batch } from '../../pdata/batch.ts';
 import type { MetricsData, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
-import { splitEndpoint } from '../../config/schema-helpers.ts';
-import { closeServer, listen, portOf } from '../../telemetry/http.ts';
+import { splitEndpoint } from '../../net/endpoint.ts';
+import { closeServer, listen, portOf } from '../../net/listen.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { PrometheusExporterConfig } from './config.ts';
-import { CONTENT_TYPE, negotiate, render, type Format } from './exposition.ts';
+import { CONTENT_TYPE, negotiate, render, type Format } from '../../prom/exposition.ts';
 import { Ingester } from './ingest.ts';
-import { Namer } from './naming.ts';
+import { Namer } from '../../prom/naming.ts';
 import { Reporter } from './report.ts';
-import { SeriesStore } from './store.ts';
+import { SeriesStore } from '../../prom/store.ts';
 
 // A pull exporter: batches update an in-memory series store at once (no queue, nothing to
 // retry, never blocks the pipeline) and Prometheus reads the store at `GET /metrics`.

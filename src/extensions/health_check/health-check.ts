@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Extension, Host } from '../../pipeline/component.ts';
-import { splitEndpoint } from '../../config/schema-helpers.ts';
-import { closeServer, listen, portOf } from '../../telemetry/http.ts';
+import { splitEndpoint } from '../../net/endpoint.ts';
+import { closeServer, listen, portOf } from '../../net/listen.ts';
 import type { HealthCheckConfig } from './config.ts';
 
 /** The guide's health document: one entry per component, 200 when all are healthy, else 503. */

@@ -8,7 +8,7 @@ import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import { compileCondition, type Condition, type ConditionConfig } from '../../match/condition.ts';
 import { dataPointsOf } from '../../match/points.ts';
-import { applyActions, compileActions, type CompiledAction } from './actions.ts';
+import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
 import type { AttributesProcessorConfig } from './config.ts';
 
 /** Compiles include / exclude, refusing keys that can never hold for the signal. */

@@ -2,7 +2,7 @@
 // senders were already answered. Nobody upstream will retry them, so a retryable refusal
 // is retried here (the head batch, with backoff, in order) and only a permanent refusal or
 // the shutdown deadline drops items, each drop counted and logged.
-import { backoffDelay, sleep } from '../../exporters/helper/backoff.ts';
+import { backoffDelay, sleep } from '../../net/backoff.ts';
 import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings } from '../../pipeline/component.ts';

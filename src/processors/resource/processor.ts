@@ -5,10 +5,10 @@ import type { Resource, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import type { Condition } from '../../match/condition.ts';
-import { applyActions, compileActions, type CompiledAction } from '../attributes/actions.ts';
+import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
 import { compileSelection } from '../attributes/processor.ts';
 import type { ResourceProcessorConfig } from './config.ts';
-import { forEachResource } from './each-resource.ts';
+import { forEachResource } from '../../match/each-resource.ts';
 
 export class ResourceProcessor implements Processor {
   readonly mutates = true;

@@ -7,7 +7,7 @@ import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import { cloneAnyValue } from '../../pdata/clone.ts';
 import { attributeIndex } from '../../match/value.ts';
-import { forEachResource } from '../resource/each-resource.ts';
+import { forEachResource } from '../../match/each-resource.ts';
 import type { ResourceDetectionProcessorConfig } from './config.ts';
 import { detect, processSource, type DetectionSource } from './detect.ts';
 

@@ -11,7 +11,7 @@ import { encodeProtoResponse } from '../../pdata/proto/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
-import { splitEndpoint } from '../../config/schema-helpers.ts';
+import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpGrpcConfig } from './config.ts';
 import { decodeRequest, exportBatch } from './export.ts';
 import { encodeRetryInfo, encodeStatusProto, GrpcCode } from './status.ts';

@@ -11,7 +11,7 @@ import type { Signal } from '../../pdata/types.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
-import { splitEndpoint } from '../../config/schema-helpers.ts';
+import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
 import { decodeRequest, exportBatch, retryAfterSeconds, type Encoding } from './export.ts';

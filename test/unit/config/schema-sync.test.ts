@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry } from '../../../src/components.ts';
+import { createRegistry } from '../../../src/builtin-components.ts';
 import { renderJsonSchema } from '../../../src/config/json-schema.ts';
 
 test('schema/pipeline.schema.json matches the registry (regenerate with: npm run schema)', () => {

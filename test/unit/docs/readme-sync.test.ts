@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReadme } from '../../../scripts/gen-readme.ts';
-import { createRegistry } from '../../../src/components.ts';
+import { createRegistry } from '../../../src/builtin-components.ts';
 
 const README = resolve(import.meta.dirname, '../../../README.md');
 

@@ -6,7 +6,7 @@ import { decodeJson } from '../../../src/pdata/json/index.ts';
 import { fileExporterFactory } from '../../../src/exporters/file/factory.ts';
 import { RotatingWriter, type LineOwner } from '../../../src/exporters/file/rotating-writer.ts';
 import { acquireWriter } from '../../../src/exporters/file/shared-writers.ts';
-import { ExportError } from '../../../src/exporters/helper/export-error.ts';
+import { ExportError } from '../../../src/net/export-error.ts';
 import { logsBatch, logsData, metricValue, testSettings } from './fixtures.ts';
 
 let dir: string;

@@ -1,7 +1,7 @@
 // A small real OTLP/gRPC server for exporter tests: records every request and answers
 // with a scripted status (fault injection: a real collector cannot be made to fail on cue).
 import { Server, ServerCredentials, Metadata, status, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
-import { OTLP_GRPC_METHODS } from '../../../src/exporters/otlp/grpc-transport.ts';
+import { OTLP_GRPC_METHODS } from '../../../src/net/grpc-transport.ts';
 import type { Signal } from '../../../src/pdata/types.ts';
 
 export interface RecordedCall {

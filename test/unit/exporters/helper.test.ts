@@ -6,7 +6,7 @@ import {
   createQueuedExporter, exporterHelperFields, ExportError, httpStatusError, grpcStatusError,
   parseRetryAfter, toExportError, type HelperConfig, type Sender,
 } from '../../../src/exporters/helper/index.ts';
-import { backoffDelay } from '../../../src/exporters/helper/backoff.ts';
+import { backoffDelay } from '../../../src/net/backoff.ts';
 import { RingQueue } from '../../../src/exporters/helper/ring-queue.ts';
 import { logsBatch, metricValue, testSettings, tick, until } from './fixtures.ts';
 

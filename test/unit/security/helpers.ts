@@ -3,7 +3,7 @@
 // the analysis can be tested on its own: it reads only ids and the pipeline graph.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { createRegistry } from '../../../src/components.ts';
+import { createRegistry } from '../../../src/builtin-components.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { formatDiagnostic } from '../../../src/config/diagnostics.ts';
 import type { ProcessorFactory } from '../../../src/pipeline/component.ts';

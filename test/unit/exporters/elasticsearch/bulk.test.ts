@@ -12,7 +12,7 @@ import type { LogsData } from '../../../../src/pdata/types.ts';
 import { elasticsearchExporterConfig } from '../../../../src/exporters/elasticsearch/config.ts';
 import { DeadLetterFile } from '../../../../src/exporters/elasticsearch/dead-letter.ts';
 import { ElasticsearchSender } from '../../../../src/exporters/elasticsearch/elasticsearch-sender.ts';
-import { ExportError } from '../../../../src/exporters/helper/export-error.ts';
+import { ExportError } from '../../../../src/net/export-error.ts';
 import { metricValue, testSettings } from '../fixtures.ts';
 
 interface Doc { body: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Namer, sanitizeLabel, unitWords } from '../../../../src/exporters/prometheus/naming.ts';
+import { Namer, sanitizeLabel, unitWords } from '../../../../src/prom/naming.ts';
 
 describe('prometheus names from OpenTelemetry names', () => {
   const namer = new Namer('', 'UnderscoreEscapingWithSuffixes');

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../../../../src/components.ts';
+import { createRegistry } from '../../../../src/builtin-components.ts';
 import { loadConfig } from '../../../../src/config/load.ts';
 import { buildGraph } from '../../../../src/pipeline/graph.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';

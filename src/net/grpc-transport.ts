@@ -1,9 +1,9 @@
 import { Client, Metadata, credentials, status as GrpcStatus, type ChannelCredentials, type ServiceError, type connectivityState } from '@grpc/grpc-js';
-import type { PartialSuccess, Signal } from '../../pdata/types.ts';
-import { decodeProtoResponse } from '../../pdata/proto/index.ts';
-import { loadTls, type TlsConfig } from '../helper/client-config.ts';
-import { ExportError, grpcStatusError } from '../helper/export-error.ts';
-import { decodeRpcStatus } from '../helper/rpc-status.ts';
+import type { PartialSuccess, Signal } from '../pdata/types.ts';
+import { decodeProtoResponse } from '../pdata/proto/index.ts';
+import { loadTls, type TlsConfig } from './client-config.ts';
+import { ExportError, grpcStatusError } from './export-error.ts';
+import { decodeRpcStatus } from './rpc-status.ts';
 
 // OTLP over gRPC, as a transport of already-encoded Export*ServiceRequest bytes: no
 // protobuf library and no generated stubs, just the method path and pass-through

@@ -1,4 +1,4 @@
-import type { HelperConfig } from './config.ts';
+import type { HelperConfig } from '../exporters/helper/config.ts';
 
 /**
  * The wait before retry number `attempt` (0 = the first retry): the interval grows from

@@ -1,4 +1,4 @@
-import type { ExponentialHistogramDataPoint } from '../../pdata/types.ts';
+import type { ExponentialHistogramDataPoint } from '../pdata/types.ts';
 
 // Exponential histograms as classic `_bucket` series. The text formats have no native
 // histograms, so each exponential bucket becomes an `le` bound: at scale s the base is

@@ -1,4 +1,4 @@
-import type { LogsData, MetricsData, Resource, Signal, SignalData, TracesData } from '../../pdata/types.ts';
+import type { LogsData, MetricsData, Resource, Signal, SignalData, TracesData } from '../pdata/types.ts';
 
 /**
  * Calls `apply` on every resource of a batch's data, never on what is below it: the resource

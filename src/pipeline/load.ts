@@ -1,12 +1,12 @@
 import { loadConfig } from '../config/load.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import type { CollectorConfig, Diagnostic } from '../config/model.ts';
-import { createRegistry } from '../components.ts';
-import { buildGraph } from '../pipeline/graph.ts';
+import { createRegistry } from '../builtin-components.ts';
+import { buildGraph } from './graph.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { analyse } from '../security/analyse.ts';
-import { readPolicy } from '../security/policy.ts';
+import { readPolicy } from '../config/security-policy.ts';
 
 export interface Loaded {
   config: CollectorConfig | undefined;

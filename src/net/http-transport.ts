@@ -2,12 +2,12 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import type { PartialSuccess, Signal } from '../../pdata/types.ts';
-import { decodeJsonResponse } from '../../pdata/json/index.ts';
-import { decodeProtoResponse } from '../../pdata/proto/index.ts';
-import { loadTls, type TlsConfig } from '../helper/client-config.ts';
-import { ExportError, httpStatusError, toExportError } from '../helper/export-error.ts';
-import { decodeRpcStatus } from '../helper/rpc-status.ts';
+import type { PartialSuccess, Signal } from '../pdata/types.ts';
+import { decodeJsonResponse } from '../pdata/json/index.ts';
+import { decodeProtoResponse } from '../pdata/proto/index.ts';
+import { loadTls, type TlsConfig } from './client-config.ts';
+import { ExportError, httpStatusError, toExportError } from './export-error.ts';
+import { decodeRpcStatus } from './rpc-status.ts';
 
 const gzip = promisify(gzipCb);
 

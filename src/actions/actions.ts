@@ -2,10 +2,10 @@
 // them to a record's attributes is a switch in a loop: no option lookups, no closures, no
 // regex construction per record. Shared by the attributes and resource processors.
 import { hash } from 'node:crypto';
-import type { AnyValue, KeyValue } from '../../pdata/types.ts';
-import { cloneAnyValue } from '../../pdata/clone.ts';
-import { anyValueToString, attributeIndex } from '../../match/value.ts';
-import type { ActionConfig } from './config.ts';
+import type { AnyValue, KeyValue } from '../pdata/types.ts';
+import { cloneAnyValue } from '../pdata/clone.ts';
+import { anyValueToString, attributeIndex } from '../match/value.ts';
+import type { ActionConfig } from '../processors/attributes/config.ts';
 
 const INSERT = 0;
 const UPDATE = 1;

@@ -6,11 +6,11 @@
 // still possible inside a scope inspects records, the whole scope goes one way without a
 // per-record test. Records, resources and scopes are shared with the input, not copied: the
 // caller decides who needs a copy of its own.
-import type { Condition } from '../../match/condition.ts';
+import type { Condition } from './condition.ts';
 import type {
   InstrumentationScope, LogRecord, LogsData, Metric, MetricsData, Resource, ResourceLogs, ResourceMetrics, ResourceSpans,
   ScopeLogs, ScopeMetrics, ScopeSpans, Signal, SignalData, Span, TracesData,
-} from '../../pdata/types.ts';
+} from '../pdata/types.ts';
 
 /** A route as the partitioner sees it: a condition and the targets (bit mask) it sends to. */
 export interface PartitionRoute {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
-import { Service } from '../pipeline/service.ts';
+import { Service } from './service.ts';
 import { loadAndBuild } from './load.ts';
 
 /**

@@ -3,7 +3,7 @@
 // and enforced at run time in front of every other exporter (guard.ts).
 import { z } from 'zod';
 import { conditionSchema } from '../match/config.ts';
-import type { CollectorConfig } from '../config/model.ts';
+import type { CollectorConfig } from './model.ts';
 import type { Signal } from '../pdata/types.ts';
 
 export const securityPolicySchema = z.strictObject({

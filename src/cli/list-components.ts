@@ -1,4 +1,4 @@
-import { createRegistry } from '../components.ts';
+import { createRegistry } from '../builtin-components.ts';
 import type { Kind } from '../pipeline/component.ts';
 
 const KINDS: Kind[] = ['receiver', 'processor', 'exporter', 'connector', 'extension'];

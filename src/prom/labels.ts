@@ -1,4 +1,4 @@
-import type { AnyValue, KeyValue } from '../../pdata/types.ts';
+import type { AnyValue, KeyValue } from '../pdata/types.ts';
 import { isLegacyLabelName, type Namer } from './naming.ts';
 
 // Label sets are kept as their rendered exposition text, `a="1",b="2"` (no braces): the text
