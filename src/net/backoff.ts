@@ -1,4 +1,17 @@
-import type { HelperConfig } from '../exporters/helper/config.ts';
+/**
+ * Exponential backoff with jitter, in otelcol's `retry_on_failure` terms (milliseconds). The
+ * exporter helper reads it from its config; the batch processor's outbox has fixed values.
+ */
+export interface BackoffPolicy {
+  /** False: a retryable failure is not retried. */
+  readonly enabled: boolean;
+  readonly initial_interval: number;
+  readonly randomization_factor: number;
+  readonly multiplier: number;
+  readonly max_interval: number;
+  /** Give up on an item after this long; 0 = retry until stopped. */
+  readonly max_elapsed_time: number;
+}
 
 /**
  * The wait before retry number `attempt` (0 = the first retry): the interval grows from
@@ -6,7 +19,7 @@ import type { HelperConfig } from '../exporters/helper/config.ts';
  * from interval × [1 - randomization_factor, 1 + randomization_factor] so that many
  * exporters failing together do not retry in lockstep.
  */
-export function backoffDelay(retry: HelperConfig['retry_on_failure'], attempt: number, random = Math.random): number {
+export function backoffDelay(retry: BackoffPolicy, attempt: number, random = Math.random): number {
   const interval = Math.min(retry.initial_interval * retry.multiplier ** attempt, retry.max_interval);
   const spread = interval * retry.randomization_factor;
   return interval - spread + random() * 2 * spread;

@@ -4,9 +4,9 @@ import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
 import { ConsumerError } from '../../pipeline/consumer.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
-import { backoffDelay, sleep } from '../../net/backoff.ts';
 import type { HelperConfig } from './config.ts';
 import { ExportError, toExportError } from '../../net/export-error.ts';
+import { retry, type GiveUp } from '../../net/retry.ts';
 import { RingQueue } from './ring-queue.ts';
 
 /** What a concrete exporter provides: how to send one batch once. The helper does the rest. */
@@ -22,10 +22,7 @@ export interface Sender {
   health?(): Health;
 }
 
-interface Failure {
-  reason: string;
-  error: ExportError;
-}
+type Failure = GiveUp<ExportError>;
 
 const RESOLVED = Promise.resolve();
 // How long shutdown waits, after its deadline aborted every send, for senders to notice.
@@ -193,24 +190,8 @@ class QueuedExporter implements Exporter {
   }
 
   /** Sends with retries; undefined when delivered, else why it was not. */
-  async #sendWithRetry(batch: Batch): Promise<Failure | undefined> {
-    const retry = this.#config.retry_on_failure;
-    const kill = this.#kill.signal;
-    const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      const error = await this.#attempt(batch);
-      if (error === undefined) return undefined;
-      if (!error.retryable) return { reason: 'permanent_error', error };
-      if (kill.aborted) return { reason: 'shutdown_timeout', error };
-      if (!retry.enabled) return { reason: 'retry_disabled', error };
-      let wait = backoffDelay(retry, attempt);
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > wait) wait = error.retryAfterMs;
-      if (retry.max_elapsed_time > 0 && performance.now() - started + wait > retry.max_elapsed_time) {
-        return { reason: 'retries_exhausted', error };
-      }
-      await sleep(wait, kill);
-      if (kill.aborted) return { reason: 'shutdown_timeout', error };
-    }
+  #sendWithRetry(batch: Batch): Promise<Failure | undefined> {
+    return retry(() => this.#attempt(batch), this.#config.retry_on_failure, this.#kill.signal);
   }
 
   /** One send attempt under the timeout; undefined on success, else the classified error. */

@@ -2,7 +2,7 @@
 // senders were already answered. Nobody upstream will retry them, so a retryable refusal
 // is retried here (the head batch, with backoff, in order) and only a permanent refusal or
 // the shutdown deadline drops items, each drop counted and logged.
-import { backoffDelay, sleep } from '../../net/backoff.ts';
+import { retry } from '../../net/retry.ts';
 import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings } from '../../pipeline/component.ts';
@@ -109,35 +109,37 @@ export class Outbox {
     try {
       while (queue.length > 0) {
         const entry = queue[0];
-        let err: ConsumerError | undefined;
-        try {
-          await this.#next.consume(entry.batch);
-        } catch (e) {
-          err = ConsumerError.from(e);
-        }
-        if (err === undefined || !err.retryable) {
-          if (this.#attempt > 0) this.#recovered(err === undefined);
-          queue.shift();
-          this.#items -= entry.items;
-          if (err !== undefined) this.#dropPermanent(entry.items, err);
-          continue;
-        }
-        if (this.#kill.signal.aborted) return;
-        let wait = backoffDelay(RETRY_BACKOFF, this.#attempt);
-        if (err.retryAfterMs !== undefined && err.retryAfterMs > wait) wait = err.retryAfterMs;
-        if (this.#attempt === 0) this.#refused(err, wait);
-        this.#attempt++;
-        this.#waitMs = wait;
-        await sleep(wait, this.#kill.signal);
-        if (this.#kill.signal.aborted) return;
+        const failed = await retry(() => this.#handOn(entry.batch), RETRY_BACKOFF, this.#kill.signal, this.#onWait);
+        if (failed?.reason === 'shutdown_timeout') return; // drain drops what is left
+        if (this.#attempt > 0) this.#recovered(failed === undefined);
+        queue.shift();
+        this.#items -= entry.items;
+        if (failed !== undefined) this.#dropPermanent(entry.items, failed.error);
       }
     } catch (err) {
-      // Only a bug gets here (consume's errors are caught above); keep the daemon up.
+      // Only a bug gets here (consume's errors are caught by #handOn); keep the daemon up.
       this.#settings.logger.error({ processor: this.#settings.id.text, err }, 'batch processor sender failed');
     } finally {
       this.#active = false;
     }
   }
+
+  /** One hand-on of a batch: undefined when the next consumer took it, else its refusal. */
+  async #handOn(batch: Batch): Promise<ConsumerError | undefined> {
+    try {
+      await this.#next.consume(batch);
+      return undefined;
+    } catch (e) {
+      return ConsumerError.from(e);
+    }
+  }
+
+  /** Before each backoff wait on the head batch. */
+  readonly #onWait = (err: ConsumerError, wait: number): void => {
+    if (this.#attempt === 0) this.#refused(err, wait);
+    this.#attempt++;
+    this.#waitMs = wait;
+  };
 
   // One log line per outage, not one per attempt.
   #refused(err: ConsumerError, wait: number): void {
