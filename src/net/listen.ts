@@ -1,16 +1,34 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { splitEndpoint } from './endpoint.ts';
 
-// The small HTTP servers (self metrics, health_check, the prometheus exporter) answer one
-// short GET at a time and hold no pipeline data, so they share how they listen and close.
+// Every server the daemon opens (the OTLP receivers, the self metrics, health_check and the
+// prometheus exporter's scrape endpoints) says the same thing when its port cannot be opened.
+// The small HTTP servers also share how they close: they answer one short GET at a time and
+// hold no pipeline data.
 
-/** Listens, turning EADDRINUSE and friends into a message that names the endpoint. */
-export function listen(server: Server, host: string, port: number, what: string): Promise<void> {
+/** A clear start-up error for a port that cannot be opened, naming who listens and where. */
+export function listenError(who: string, endpoint: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  const text = String(e?.message ?? e);
+  let why: string;
+  if (e?.code === 'EADDRINUSE' || text.includes('EADDRINUSE')) {
+    why = 'address already in use (another process holds the port; stop it or change the endpoint)';
+  } else if (e?.code === 'EACCES' || text.includes('EACCES')) {
+    why = 'permission denied (ports below 1024 need privileges; pick another port)';
+  } else if (e?.code === 'EADDRNOTAVAIL' || text.includes('EADDRNOTAVAIL')) {
+    why = 'address not available on this machine (check the host part of the endpoint)';
+  } else {
+    why = text;
+  }
+  return new Error(`${who}: cannot listen on ${endpoint}: ${why}`, { cause: err });
+}
+
+/** Listens on a `host:port` endpoint; a port that cannot be opened rejects with listenError. */
+export function listen(server: Server, endpoint: string, who: string): Promise<void> {
+  const { host, port } = splitEndpoint(endpoint);
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${why}`));
-    };
+    const onError = (err: Error) => reject(listenError(who, endpoint, err));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { splitEndpoint } from '../net/endpoint.ts';
 import type { SelfMetrics } from './metrics.ts';
 import { closeServer, listen, portOf } from '../net/listen.ts';
 import { gzip } from 'node:zlib';
@@ -42,8 +41,7 @@ export class MetricsServer {
         (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
       );
     });
-    const { host, port } = splitEndpoint(this.#endpoint);
-    await listen(server, host, port, 'self metrics');
+    await listen(server, this.#endpoint, 'self metrics');
     this.#server = server;
   }
 

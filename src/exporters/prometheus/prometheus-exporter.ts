@@ -3,7 +3,6 @@ import { gzip } from 'node:zlib';
 import type { Batch } from '../../pdata/batch.ts';
 import type { MetricsData, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
-import { splitEndpoint } from '../../net/endpoint.ts';
 import { closeServer, listen, portOf } from '../../net/listen.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { PrometheusExporterConfig } from './config.ts';
@@ -62,8 +61,7 @@ export class PrometheusExporter implements Exporter {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => this.#handle(req, res));
-    const { host, port } = splitEndpoint(this.#config.endpoint);
-    await listen(server, host, port, `exporter ${this.#settings.id.text}`);
+    await listen(server, this.#config.endpoint, `exporter ${this.#settings.id.text}`);
     this.#server = server;
     const expiration = this.#config.metric_expiration;
     if (expiration > 0) {

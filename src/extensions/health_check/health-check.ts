@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { Extension, Host } from '../../pipeline/component.ts';
-import { splitEndpoint } from '../../net/endpoint.ts';
 import { closeServer, listen, portOf } from '../../net/listen.ts';
 import type { HealthCheckConfig } from './config.ts';
 
@@ -49,8 +48,7 @@ export class HealthCheckExtension implements Extension {
       const report = healthReport(host);
       res.writeHead(report.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
     });
-    const { host: h, port } = splitEndpoint(this.#config.endpoint);
-    await listen(server, h, port, 'health_check');
+    await listen(server, this.#config.endpoint, 'health_check');
     this.#server = server;
   }
 

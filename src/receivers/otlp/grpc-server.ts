@@ -15,7 +15,7 @@ import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpGrpcConfig } from './config.ts';
 import { decodeRequest, exportBatch } from './export.ts';
 import { encodeRetryInfo, encodeStatusProto, GrpcCode } from './status.ts';
-import { listenError } from './listen-error.ts';
+import { listenError } from '../../net/listen.ts';
 
 const MIB = 1024 * 1024;
 

@@ -11,12 +11,11 @@ import type { Signal } from '../../pdata/types.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
-import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
 import { decodeRequest, exportBatch, retryAfterSeconds, type Encoding } from './export.ts';
 import { encodeStatusJson, encodeStatusProto, GrpcCode } from './status.ts';
-import { listenError } from './listen-error.ts';
+import { listen } from '../../net/listen.ts';
 
 const PROTO_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -81,15 +80,7 @@ export class OtlpHttpServer {
       requestTimeout: c.read_timeout,
       keepAliveTimeout: c.idle_timeout,
     }, (req, res) => this.#handle(req, res));
-    const { host, port } = splitEndpoint(c.endpoint);
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(listenError(this.#id, c.endpoint, err));
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
+    await listen(server, c.endpoint, this.#id);
     server.on('error', (err) => this.#logger.error({ err }, 'OTLP/HTTP server error'));
     this.#server = server;
     this.#address = server.address() as AddressInfo;
