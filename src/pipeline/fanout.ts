@@ -19,21 +19,38 @@ export class Fanout implements Consumer {
 
   constructor(consumers: readonly Consumer[]) {
     this.#consumers = consumers;
-    const allMutate = consumers.length > 0 && consumers.every((c) => c.mutates);
-    this.#ownerIndex = allMutate ? consumers.length - 1 : -1;
+    this.#ownerIndex = ownerIndex(consumers);
   }
 
   async consume(batch: Batch): Promise<void> {
-    const consumers = this.#consumers;
-    const n = consumers.length;
-    const pending: Promise<void>[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = consumers[i];
-      const b = c.mutates && i !== this.#ownerIndex ? batch.clone() : batch;
-      pending[i] = consumeAsync(c, b);
-    }
-    return settleAll(pending);
+    return handOut(this.#consumers, batch, this.#ownerIndex);
   }
+}
+
+/**
+ * The consumer that may be handed a batch without a copy although it mutates: the last one
+ * when every consumer mutates (nobody else reads what it is given), else none (-1).
+ */
+export function ownerIndex(consumers: readonly Consumer[]): number {
+  const allMutate = consumers.length > 0 && consumers.every((c) => c.mutates);
+  return allMutate ? consumers.length - 1 : -1;
+}
+
+/**
+ * Hands consumer i its batch: `batches[i]`, or the one `batches` for all. A consumer that
+ * mutates gets a copy unless it is `owner` (see ownerIndex), so that no consumer sees
+ * another's changes. Settles as settleAll does.
+ */
+export function handOut(consumers: readonly Consumer[], batches: Batch | readonly Batch[], owner: number): Promise<void> {
+  const n = consumers.length;
+  const pending: Promise<void>[] = new Array(n);
+  const one = !Array.isArray(batches);
+  for (let i = 0; i < n; i++) {
+    const c = consumers[i];
+    const b = one ? (batches as Batch) : (batches as readonly Batch[])[i];
+    pending[i] = consumeAsync(c, c.mutates && i !== owner ? b.clone() : b);
+  }
+  return settleAll(pending);
 }
 
 /** One consumer, or a Fanout over several. A single consumer is used directly: no cloning needed. */

@@ -1,6 +1,6 @@
 import type { Connector, ConnectorConsumers, CreateSettings } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
-import { consumeAsync, settleAll } from '../../pipeline/fanout.ts';
+import { handOut, ownerIndex } from '../../pipeline/fanout.ts';
 import { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import { compileCondition } from '../../match/condition.ts';
@@ -82,12 +82,5 @@ async function dispatch(consumers: Consumer[], batches: Batch[]): Promise<void> 
   const n = consumers.length;
   if (n === 0) return;
   if (n === 1) return consumers[0].consume(batches[0]);
-  const allMutate = consumers.every((c) => c.mutates);
-  const pending: Promise<void>[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = consumers[i];
-    const b = c.mutates && !(allMutate && i === n - 1) ? batches[i].clone() : batches[i];
-    pending[i] = consumeAsync(c, b);
-  }
-  return settleAll(pending);
+  return handOut(consumers, batches, ownerIndex(consumers));
 }
