@@ -5,7 +5,7 @@ import { hash } from 'node:crypto';
 import type { AnyValue, KeyValue } from '../pdata/types.ts';
 import { cloneAnyValue } from '../pdata/clone.ts';
 import { anyValueToString, attributeIndex } from '../match/value.ts';
-import type { ActionConfig } from '../processors/attributes/config.ts';
+import type { ActionConfig } from './config.ts';
 
 const INSERT = 0;
 const UPDATE = 1;

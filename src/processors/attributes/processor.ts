@@ -6,26 +6,11 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { LogsData, MetricsData, Signal, TracesData } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
-import { compileCondition, type Condition, type ConditionConfig } from '../../match/condition.ts';
+import type { Condition } from '../../match/condition.ts';
+import { compileSelection } from '../../match/selection.ts';
 import { dataPointsOf } from '../../match/points.ts';
 import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
 import type { AttributesProcessorConfig } from './config.ts';
-
-/** Compiles include / exclude, refusing keys that can never hold for the signal. */
-export function compileSelection(id: string, signal: Signal, cfg: { include?: ConditionConfig; exclude?: ConditionConfig }): { include?: Condition; exclude?: Condition } {
-  const out: { include?: Condition; exclude?: Condition } = {};
-  for (const which of ['include', 'exclude'] as const) {
-    const c = cfg[which];
-    if (c === undefined) continue;
-    const cond = compileCondition(c);
-    const foreign = cond.keysNotFor(signal);
-    if (foreign.length > 0) {
-      throw new Error(`processor ${id}: ${which} uses ${foreign.join(', ')}, which cannot match ${signal}; remove it or use this processor only in pipelines of the matching signal`);
-    }
-    out[which] = cond;
-  }
-  return out;
-}
 
 export class AttributesProcessor implements Processor {
   readonly mutates = true;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { conditionSchema } from '../../match/config.ts';
-import { actionsSchema } from '../attributes/config.ts';
+import { actionsSchema } from '../../actions/config.ts';
 
 // otelcol's resource processor: the attributes processor's actions, applied to resource
 // attributes. Its include / exclude (an addition) may only use resource-level keys, since a

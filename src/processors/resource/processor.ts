@@ -6,7 +6,7 @@ import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import type { Condition } from '../../match/condition.ts';
 import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
-import { compileSelection } from '../attributes/processor.ts';
+import { compileSelection } from '../../match/selection.ts';
 import type { ResourceProcessorConfig } from './config.ts';
 import { forEachResource } from '../../match/each-resource.ts';
 
