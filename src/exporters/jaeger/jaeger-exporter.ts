@@ -2,9 +2,8 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
 import { OtlpSender } from '../helper/otlp-sender.ts';
+import { grpcTransport, httpTransport } from '../helper/otlp-transports.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
-import { grpcTransport } from '../otlp/otlp-exporter.ts';
-import { httpTransport } from '../otlphttp/otlphttp-exporter.ts';
 import type { JaegerExporterConfig } from './config.ts';
 import { GrpcReachability, TcpReachability } from './reachability.ts';
 import { withServiceName } from './service-name.ts';
@@ -54,7 +53,7 @@ export function createJaegerExporter(settings: CreateSettings, config: JaegerExp
   return new JaegerExporter(settings, config, createQueuedExporter(settings, signal, config, jaegerSender(settings, config)));
 }
 
-/** OTLP to Jaeger through the otlp (gRPC) or otlphttp (protobuf) exporter's transport, with a reachability check. */
+/** OTLP to Jaeger through the OTLP gRPC or HTTP (protobuf) transport, with a reachability check. */
 function jaegerSender(settings: CreateSettings, config: JaegerExporterConfig): Sender {
   if (config.protocol === 'http') {
     const transport = httpTransport(settings, config, `${config.endpoint.replace(/\/+$/, '')}/v1/traces`, 'proto');
