@@ -1,5 +1,6 @@
 import type { CollectorConfig } from '../config/model.ts';
-import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
+import { loadAndBuild } from '../pipeline/load.ts';
+import { engineParts, printDiagnostics } from './engine.ts';
 
 /** `graph`: the pipelines as a Mermaid flowchart or a Graphviz DOT digraph. */
 export async function graphCommand(paths: string[], format: string): Promise<number> {
@@ -7,7 +8,7 @@ export async function graphCommand(paths: string[], format: string): Promise<num
     process.stderr.write(`genrf-collector graph: --format must be mermaid or dot, not "${format}"\n`);
     return 2;
   }
-  const { config, diagnostics } = loadAndBuild(paths);
+  const { config, diagnostics } = loadAndBuild(paths, engineParts());
   if (!config) {
     printDiagnostics(diagnostics);
     return 1;

@@ -1,8 +1,9 @@
-import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
+import { loadAndBuild } from '../pipeline/load.ts';
+import { Reloader } from '../pipeline/reload.ts';
+import { engineParts, printDiagnostics } from './engine.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { MetricsServer } from '../telemetry/server.ts';
-import { Reloader } from '../pipeline/reload.ts';
 
 /**
  * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers
@@ -10,7 +11,8 @@ import { Reloader } from '../pipeline/reload.ts';
  * SIGHUP reloads the pipeline files (see Reloader).
  */
 export async function runCommand(paths: string[]): Promise<number> {
-  const { config, diagnostics, errors } = loadAndBuild(paths);
+  const parts = engineParts();
+  const { config, diagnostics, errors } = loadAndBuild(paths, parts);
   if (errors > 0 || !config) {
     printDiagnostics(diagnostics);
     process.stderr.write(`${errors} error(s): not starting\n`);
@@ -22,7 +24,7 @@ export async function runCommand(paths: string[]): Promise<number> {
   const metrics = new SelfMetrics();
   const { address, level } = config.service.telemetry.metrics;
   const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address) : undefined;
-  const service = new Reloader(paths, config, { logger, metrics });
+  const service = new Reloader(paths, config, { logger, metrics, parts });
 
   let stopping: Promise<void> | undefined;
   let signalled!: () => void;

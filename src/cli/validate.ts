@@ -1,8 +1,9 @@
-import { loadAndBuild, printDiagnostics } from '../pipeline/load.ts';
+import { loadAndBuild } from '../pipeline/load.ts';
+import { engineParts, printDiagnostics } from './engine.ts';
 
 /** `validate`: every problem at once, with positions; exit 1 on errors, 0 otherwise. */
 export async function validateCommand(paths: string[]): Promise<number> {
-  const { config, diagnostics, errors } = loadAndBuild(paths);
+  const { config, diagnostics, errors } = loadAndBuild(paths, engineParts());
   printDiagnostics(diagnostics);
   const warnings = diagnostics.length - errors;
   if (errors > 0 || !config) {

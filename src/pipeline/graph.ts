@@ -8,7 +8,6 @@ import type {
   Connector, CreateSettings, Exporter, Extension, Factory, Health, Kind, Lifecycle, Processor, Receiver, ReceiverConsumers,
 } from './component.ts';
 import { fanout } from './fanout.ts';
-import { securityGuard, type ExporterWrapper } from '../security/guard.ts';
 
 /** One built component, with the name it is known by in logs, health and metrics. */
 export interface Node {
@@ -24,11 +23,14 @@ export interface GraphOptions {
   metrics: SelfMetrics;
   shutdownTimeoutMs: number;
   /**
-   * Wraps each exporter before pipelines are wired to it. Default: the service.security
-   * runtime guard when the config has a policy with runtime_guard on.
+   * Wraps each exporter before pipelines are wired to it (service.security's run-time guard,
+   * given by the CLI). Default: none.
    */
   wrapExporter?: ExporterWrapper;
 }
+
+/** Wraps one exporter (by id, for one signal) before pipelines are wired to it. */
+export type ExporterWrapper = (id: string, signal: Signal, exporter: Consumer) => Consumer;
 
 /**
  * Every component of a config, built and wired, not started. `validate` builds this and
@@ -130,7 +132,7 @@ export function buildGraph(config: CollectorConfig, opts: GraphOptions): Graph {
 
   // Exporters: one per id and signal.
   const exporters = new Map<string, Consumer>();
-  const wrap = opts.wrapExporter ?? securityGuard(config, opts.logger, opts.metrics);
+  const wrap = opts.wrapExporter;
   for (const p of pipelines.values()) {
     for (const id of p.exporters) {
       const c = config.exporters.get(id);

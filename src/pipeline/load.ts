@@ -1,12 +1,22 @@
+import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.ts';
-import { formatDiagnostic } from '../config/diagnostics.ts';
 import type { CollectorConfig, Diagnostic } from '../config/model.ts';
-import { createRegistry } from '../builtin-components.ts';
-import { buildGraph } from './graph.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { silentLogger } from '../telemetry/logger.ts';
-import { analyse } from '../security/analyse.ts';
-import { readPolicy } from '../config/security-policy.ts';
+import { buildGraph, type ExporterWrapper } from './graph.ts';
+import type { Registry } from './registry.ts';
+
+/**
+ * What the engine is given by its caller (the CLI): the component factories it may build,
+ * and what service.security adds. The engine knows no component and no policy itself.
+ */
+export interface EngineParts {
+  registry: Registry;
+  /** Whole-config checks run after a config loaded cleanly (service.security's proof); errors make it invalid. */
+  check?: (config: CollectorConfig) => Diagnostic[];
+  /** The wrapper put in front of every exporter of a config (service.security's run-time guard), or undefined. */
+  exporterWrapper?: (config: CollectorConfig, logger: Logger, metrics: SelfMetrics) => ExporterWrapper | undefined;
+}
 
 export interface Loaded {
   config: CollectorConfig | undefined;
@@ -18,27 +28,25 @@ export interface Loaded {
  * Loads and validates the pipeline files, then builds the whole graph as `run` would
  * (without starting anything), so that a factory's own checks count as validation errors.
  */
-export function loadAndBuild(paths: string[]): Loaded {
-  const { config, diagnostics } = loadConfig(paths, createRegistry());
+export function loadAndBuild(paths: string[], parts: EngineParts): Loaded {
+  const { config, diagnostics } = loadConfig(paths, parts.registry);
   let errors = diagnostics.filter((d) => d.severity === 'error').length;
   const loaded = config !== undefined && errors === 0;
-  // service.security: prove that security records reach only their sinks, scrubbed.
-  if (loaded && readPolicy(config)?.enforce) {
-    const found = analyse(config);
+  if (loaded && parts.check !== undefined) {
+    const found = parts.check(config);
     diagnostics.push(...found);
     errors += found.filter((d) => d.severity === 'error').length;
   }
   if (loaded) {
     try {
-      buildGraph(config, { logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: config.service.shutdownTimeoutMs });
+      const logger = silentLogger();
+      const metrics = new SelfMetrics();
+      const wrapExporter = parts.exporterWrapper?.(config, logger, metrics);
+      buildGraph(config, { logger, metrics, shutdownTimeoutMs: config.service.shutdownTimeoutMs, wrapExporter });
     } catch (err) {
       diagnostics.push({ severity: 'error', code: 'CFG_BUILD_FAILED', message: (err as Error).message, path: 'service' });
       errors++;
     }
   }
   return { config: errors === 0 ? config : undefined, diagnostics, errors };
-}
-
-export function printDiagnostics(diagnostics: Diagnostic[], out: NodeJS.WritableStream = process.stderr): void {
-  for (const d of diagnostics) out.write(`${formatDiagnostic(d)}\n`);
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
 import { Service } from './service.ts';
-import { loadAndBuild } from './load.ts';
+import { loadAndBuild, type EngineParts } from './load.ts';
 
 /**
  * The running pipelines and their replacement on SIGHUP. A reload validates the files
@@ -17,17 +17,25 @@ export class Reloader {
   readonly #paths: string[];
   readonly #logger: Logger;
   readonly #metrics: SelfMetrics;
+  readonly #parts: EngineParts;
   #config: CollectorConfig;
   #service: Service;
   /** Reloads and stops run one at a time. */
   #busy: Promise<unknown> = Promise.resolve();
 
-  constructor(paths: string[], config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics }) {
+  constructor(paths: string[], config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics; parts: EngineParts }) {
     this.#paths = paths;
     this.#logger = opts.logger;
     this.#metrics = opts.metrics;
+    this.#parts = opts.parts;
     this.#config = config;
-    this.#service = new Service(config, opts);
+    this.#service = this.#serviceFor(config);
+  }
+
+  /** A built (not started) service for a config, with the caller's exporter wrapper. */
+  #serviceFor(config: CollectorConfig): Service {
+    const wrapExporter = this.#parts.exporterWrapper?.(config, this.#logger, this.#metrics);
+    return new Service(config, { logger: this.#logger, metrics: this.#metrics, wrapExporter });
   }
 
   get service(): Service {
@@ -53,7 +61,7 @@ export class Reloader {
 
   async #reload(): Promise<boolean> {
     if (this.#service.state === 'stopping' || this.#service.state === 'stopped') return false;
-    const { config, diagnostics, errors } = loadAndBuild(this.#paths);
+    const { config, diagnostics, errors } = loadAndBuild(this.#paths, this.#parts);
     if (errors > 0 || !config) {
       for (const d of diagnostics) {
         this.#logger[d.severity === 'error' ? 'error' : 'warn']({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line, col: d.pos?.col }, d.message);
@@ -62,14 +70,14 @@ export class Reloader {
       return false;
     }
     for (const d of diagnostics) this.#logger.warn({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line }, d.message);
-    const next = new Service(config, { logger: this.#logger, metrics: this.#metrics });
+    const next = this.#serviceFor(config);
     this.#logger.info('reload: the new configuration is valid; stopping the running pipelines');
     await this.#service.shutdown();
     try {
       await next.start();
     } catch (err) {
       this.#logger.error({ err }, 'reload: the new pipelines failed to start; starting the previous configuration again');
-      this.#service = new Service(this.#config, { logger: this.#logger, metrics: this.#metrics });
+      this.#service = this.#serviceFor(this.#config);
       await this.#service.start();
       return false;
     }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
 import type { Health, Host, Kind } from './component.ts';
-import { buildGraph, type Graph, type Node } from './graph.ts';
+import { buildGraph, type ExporterWrapper, type Graph, type Node } from './graph.ts';
 
 type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -18,10 +18,12 @@ export class Service implements Host {
   readonly #started = new Set<Node>();
   #state: State = 'built';
 
-  constructor(config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics }) {
+  constructor(config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics; wrapExporter?: ExporterWrapper }) {
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
-    this.graph = buildGraph(config, { logger: opts.logger, metrics: opts.metrics, shutdownTimeoutMs: this.#shutdownTimeoutMs });
+    this.graph = buildGraph(config, {
+      logger: opts.logger, metrics: opts.metrics, shutdownTimeoutMs: this.#shutdownTimeoutMs, wrapExporter: opts.wrapExporter,
+    });
   }
 
   get state(): State {

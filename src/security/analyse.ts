@@ -7,12 +7,21 @@ import type { Kind } from '../pipeline/component.ts';
 import type { Signal } from '../pdata/types.ts';
 import { formatPath } from '../config/tree.ts';
 import { didYouMean } from '../config/suggest.ts';
-import { compileCondition, type Condition } from '../match/condition.ts';
-import type { RoutingConfig } from '../connectors/routing/config.ts';
+import { compileCondition, type Condition, type ConditionConfig } from '../match/condition.ts';
 import { coversSignal, readPolicy, type SecurityPolicy } from '../config/security-policy.ts';
 import { canOverlap, covers } from './scope-facts.ts';
 
 type YamlPath = (string | number)[];
+
+/**
+ * The routing connector's config as far as the proof reads it (the connector's schema,
+ * src/connectors/routing/config.ts, is the source; security/ imports no component).
+ */
+interface RoutingTable {
+  table: ReadonlyArray<{ match: ConditionConfig; pipelines: readonly string[] }>;
+  default_pipelines: readonly string[];
+  match_once: boolean;
+}
 
 /** One step of a path: what is printed, and where it was written. */
 interface Step {
@@ -45,6 +54,11 @@ interface RouterFacts {
 }
 
 const PIPELINES = 'pipelines';
+
+/** The proof when the config's policy asks for it (`enforce`, the default); nothing otherwise. */
+export function checkSecurity(config: CollectorConfig): Diagnostic[] {
+  return readPolicy(config)?.enforce ? analyse(config) : [];
+}
 
 export function analyse(config: CollectorConfig): Diagnostic[] {
   const policy = readPolicy(config);
@@ -139,7 +153,7 @@ class Analysis {
         for (const q of fed) this.#walk(q, { how: 'connector', step, connector: id }, path, segs, scrubbed);
         return;
       }
-      const cfg = conn.config as RoutingConfig;
+      const cfg = conn.config as RoutingTable;
       const facts = this.#router(id, cfg, p.signal);
       const pipelines = this.#config.service.pipelines;
       cfg.table.forEach((route, i) => {
@@ -160,7 +174,7 @@ class Analysis {
   }
 
   /** Which routes of a routing connector can carry security records (decided once per id and signal). */
-  #router(id: string, cfg: RoutingConfig, signal: Signal): RouterFacts {
+  #router(id: string, cfg: RoutingTable, signal: Signal): RouterFacts {
     const key = `${id}@${signal}`;
     let facts = this.#routers.get(key);
     if (facts) return facts;

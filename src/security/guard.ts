@@ -5,15 +5,13 @@
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { Consumer } from '../pipeline/consumer.ts';
+import type { ExporterWrapper } from '../pipeline/graph.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
 import type { Signal } from '../pdata/types.ts';
 import { Batch } from '../pdata/batch.ts';
 import { compileCondition, type Condition } from '../match/condition.ts';
 import { Partitioner } from '../match/partition.ts';
 import { coversSignal, readPolicy } from '../config/security-policy.ts';
-
-/** Wraps one exporter (by id, for one signal) before pipelines are wired to it. */
-export type ExporterWrapper = (id: string, signal: Signal, exporter: Consumer) => Consumer;
 
 /** At most one warning per exporter in this many milliseconds; the counter counts every record. */
 export const WARN_INTERVAL_MS = 60_000;

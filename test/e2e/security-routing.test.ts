@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, freePort, runCli, tempDir, waitFor } from './helpers/daemon.ts';
-import { postOtlp, readJsonLines, waitForRecords } from './helpers/otlp.ts';
+import { metricValue, postOtlp, readJsonLines, scrape, waitForRecords } from './helpers/otlp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -116,5 +116,38 @@ describe('validate: leaking configurations are refused with the path; the defaul
     writeFileSync(file, readFileSync(join(ROOT, FIX, 'fanout-before-router.yaml'), 'utf8').replace('    scrubbers: [redaction/pii]\n', '    scrubbers: [redaction/pii]\n    enforce: false\n'));
     const { code, stdout, stderr } = await cli(['validate', '--config', file]);
     expect(code, stdout + stderr).toBe(0);
+  });
+});
+
+describe('run: the run-time guard is in front of every exporter that is not a sink', () => {
+  it('drops and counts security records that a leaking config (enforce: false) hands to a general exporter', async () => {
+    const data = await tempDir();
+    const [http, metrics] = await Promise.all([freePort(), freePort()]);
+    const yaml = readFileSync(join(ROOT, 'test/fixtures/security/fanout-before-router.yaml'), 'utf8')
+      .replaceAll('/tmp/genrf-test', data)
+      .replace('127.0.0.1:4318', `127.0.0.1:${http}`)
+      .replace('    scrubbers: [redaction/pii]\n', '    scrubbers: [redaction/pii]\n    enforce: false\n')
+      .replace('  pipelines:\n', `  telemetry: { metrics: { address: 127.0.0.1:${metrics} } }\n  pipelines:\n`);
+    const config = join(data, 'leak.yaml');
+    writeFileSync(config, yaml);
+    const daemon = runCli(['run', '--config', config]);
+    let text = '';
+    try {
+      await waitFor(() => daemon.stderr().includes('the daemon is running'), 15_000, async () => {
+        if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
+      });
+      const res = await postOtlp(http, '/v1/logs', JSON.stringify(request({ 'genrf.security': ['login failed'], 'genrf.api': ['GET /circuits'] })));
+      expect(res.status, res.text).toBe(200);
+      // file/app gets genrf.api twice (straight from "logs", and from logs/app by the default route).
+      await waitForRecords(join(data, 'security.jsonl'), 'logs', 1);
+      await waitForRecords(join(data, 'genrf.jsonl'), 'logs', 2);
+      text = await scrape(metrics);
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+    const app = records(await readJsonLines(join(data, 'genrf.jsonl')));
+    expect(app.map(([s]) => s)).toEqual(['genrf.api', 'genrf.api']);
+    expect(records(await readJsonLines(join(data, 'security.jsonl'))).map(([s]) => s)).toEqual(['genrf.security']);
+    expect(metricValue(text, 'genrf_collector_dropped_items_total', { component: 'exporter/file/app', reason: 'security_guard' })).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../../src/security/analyse.ts';
-import { GuardedExporter } from '../../../src/security/guard.ts';
+import { GuardedExporter, securityGuard } from '../../../src/security/guard.ts';
 import { buildGraph } from '../../../src/pipeline/graph.ts';
 import { compileCondition } from '../../../src/match/condition.ts';
 import { SelfMetrics } from '../../../src/telemetry/metrics.ts';
@@ -34,7 +34,7 @@ function leakingConfig(policy: string): { config: ReturnType<typeof load>; dir: 
 
 /** Builds the graph, starts all but the receivers, pushes one batch into pipeline "logs", stops. */
 async function runOnce(config: ReturnType<typeof load>, metrics: SelfMetrics, logger = capture().logger) {
-  const graph = buildGraph(config, { logger, metrics, shutdownTimeoutMs: 1000 });
+  const graph = buildGraph(config, { logger, metrics, shutdownTimeoutMs: 1000, wrapExporter: securityGuard(config, logger, metrics) });
   const host = { components: () => [] };
   const nodes = graph.startOrder().filter((n) => n.kind !== 'receiver' && n.kind !== 'extension');
   for (const n of nodes) await n.instance.start(host);
