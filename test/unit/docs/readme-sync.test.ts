@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReadme } from '../../../scripts/gen-readme.ts';
@@ -26,5 +26,12 @@ describe('README', () => {
     expect(current).toContain('npm ci');
     expect(current).toContain('npx genrf-collector run --config pipelines/default.yaml');
     expect(current).toMatch(/^npm test$/m);
+  });
+
+  it('names every folder of src/ in its Layout section', () => {
+    const current = readFileSync(README, 'utf8');
+    const layout = current.slice(current.indexOf('## Layout'));
+    const folders = readdirSync(resolve(import.meta.dirname, '../../../src'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    for (const f of folders) expect(layout, `src/${f.name}/ is missing from the README's Layout`).toContain(`src/${f.name}/`);
   });
 });
