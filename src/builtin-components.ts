@@ -23,6 +23,7 @@ import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { routingConnectorFactory } from './connectors/routing/factory.ts';
 import { spanMetricsConnectorFactory } from './connectors/spanmetrics/factory.ts';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
+import { statusExtensionFactory } from './extensions/status/factory.ts';
 
 export function createRegistry(): Registry {
   return new Registry([
@@ -47,5 +48,6 @@ export function createRegistry(): Registry {
     routingConnectorFactory,
     spanMetricsConnectorFactory,
     healthCheckExtensionFactory,
+    statusExtensionFactory,
   ]);
 }

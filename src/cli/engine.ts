@@ -4,10 +4,11 @@ import { createRegistry } from '../builtin-components.ts';
 import type { EngineParts } from '../pipeline/load.ts';
 import { checkSecurity } from '../security/analyse.ts';
 import { securityGuard } from '../security/guard.ts';
+import { inspectSecurity } from '../security/inspect.ts';
 
 /** What `run`, `validate` and `graph` give the engine: the built-in components and service.security. */
 export function engineParts(): EngineParts {
-  return { registry: createRegistry(), check: checkSecurity, exporterWrapper: securityGuard };
+  return { registry: createRegistry(), check: checkSecurity, exporterWrapper: securityGuard, inspectSecurity };
 }
 
 export function printDiagnostics(diagnostics: Diagnostic[], out: NodeJS.WritableStream = process.stderr): void {

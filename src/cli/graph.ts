@@ -1,5 +1,6 @@
 import type { CollectorConfig } from '../config/model.ts';
 import { loadAndBuild } from '../pipeline/load.ts';
+import { graphModel } from '../pipeline/graph-model.ts';
 import { engineParts, printDiagnostics } from './engine.ts';
 
 /** `graph`: the pipelines as a Mermaid flowchart or a Graphviz DOT digraph. */
@@ -17,45 +18,6 @@ export async function graphCommand(paths: string[], format: string): Promise<num
   return 0;
 }
 
-interface Edge { from: string; to: string }
-interface GraphModel { nodes: Map<string, { label: string; shape: 'receiver' | 'processor' | 'exporter' | 'connector' }>; edges: Edge[]; pipelines: Map<string, string[]> }
-
-/**
- * Receivers and exporters appear once; processors once per pipeline (each pipeline has
- * its own instance); a connector is one node joining the pipelines on either side.
- */
-export function graphModel(config: CollectorConfig): GraphModel {
-  const nodes: GraphModel['nodes'] = new Map();
-  const edges: Edge[] = [];
-  const pipelines = new Map<string, string[]>();
-  const nodeId = (kind: string, id: string) => `${kind}_${id}`.replace(/[^a-zA-Z0-9_]/g, '_');
-  for (const p of config.service.pipelines.values()) {
-    const members: string[] = [];
-    const heads = p.receivers.map((id) => {
-      const kind = config.connectors.has(id) ? 'connector' : 'receiver';
-      const n = nodeId(kind, id);
-      nodes.set(n, { label: id, shape: kind });
-      return n;
-    });
-    let prev = heads;
-    for (const id of p.processors) {
-      const n = nodeId('processor', `${p.id}_${id}`);
-      nodes.set(n, { label: id, shape: 'processor' });
-      members.push(n);
-      for (const h of prev) edges.push({ from: h, to: n });
-      prev = [n];
-    }
-    for (const id of p.exporters) {
-      const kind = config.connectors.has(id) ? 'connector' : 'exporter';
-      const n = nodeId(kind, id);
-      nodes.set(n, { label: id, shape: kind });
-      for (const h of prev) edges.push({ from: h, to: n });
-    }
-    pipelines.set(p.id, members);
-  }
-  return { nodes, edges, pipelines };
-}
-
 export function toMermaid(config: CollectorConfig): string {
   const g = graphModel(config);
   const shape = (label: string, kind: string) =>
@@ -67,7 +29,7 @@ export function toMermaid(config: CollectorConfig): string {
     for (const m of members) lines.push(`    ${m}${shape(g.nodes.get(m)!.label, 'processor')}`);
     lines.push('  end');
   }
-  for (const [id, n] of g.nodes) if (n.shape !== 'processor') lines.push(`  ${id}${shape(n.label, n.shape)}`);
+  for (const [id, n] of g.nodes) if (n.kind !== 'processor') lines.push(`  ${id}${shape(n.label, n.kind)}`);
   for (const e of g.edges) lines.push(`  ${e.from} --> ${e.to}`);
   return `${lines.join('\n')}\n`;
 }
@@ -82,7 +44,7 @@ export function toDot(config: CollectorConfig): string {
     for (const m of members) lines.push(`    ${m} [label="${g.nodes.get(m)!.label}", shape=box];`);
     lines.push('  }');
   }
-  for (const [id, n] of g.nodes) if (n.shape !== 'processor') lines.push(`  ${id} [label="${n.label}", shape=${shape[n.shape]}];`);
+  for (const [id, n] of g.nodes) if (n.kind !== 'processor') lines.push(`  ${id} [label="${n.label}", shape=${shape[n.kind]}];`);
   for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;

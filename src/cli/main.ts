@@ -4,14 +4,20 @@ import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 import { graphCommand } from './graph.ts';
 import { componentsCommand } from './list-components.ts';
+import { testCommand } from './test.ts';
+import { tapCommand } from './tap.ts';
 
 const USAGE = `usage: genrf-collector <command> [options]
 
 commands:
-  run         --config FILE|DIR [--config ...]   run the daemon until SIGTERM/SIGINT
+  run         --config FILE|DIR [--config ...] [--watch]   run the daemon until SIGTERM/SIGINT;
+              --watch reloads when the pipeline files change
   validate    --config FILE|DIR [--config ...]   build everything run builds, open nothing; exit 1 on errors
   graph       --config FILE|DIR [--format mermaid|dot]   print the pipelines as a graph
   components  [--json]                           list component types, signals and stability
+  test        [FILE|DIR ...]                     run pipeline tests (*.test.yaml; default pipelines/tests)
+  tap         --component ID@PIPELINE [--endpoint HOST:PORT] [--limit N] [--format json|summary]
+              a live sample of the records leaving a component (status extension, tap.enabled)
 
 --config may repeat; a directory loads its *.yaml files in name order; files merge in order.
 `;
@@ -30,15 +36,19 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string', short: 'c', multiple: true },
         format: { type: 'string', default: 'mermaid' },
         json: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        endpoint: { type: 'string', default: '127.0.0.1:55679' },
+        component: { type: 'string' },
+        limit: { type: 'string', default: '0' },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command === 'test',
     });
   } catch (err) {
     process.stderr.write(`genrf-collector ${command}: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const { config = [], format, json } = parsed.values;
+  const { config = [], format, json, watch, endpoint, component, limit } = parsed.values;
   const needsConfig = command === 'run' || command === 'validate' || command === 'graph';
   if (needsConfig && config.length === 0) {
     process.stderr.write(`genrf-collector ${command}: --config is required (e.g. --config pipelines/default.yaml)\n`);
@@ -46,13 +56,24 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'run':
-      return runCommand(config);
+      return runCommand(config, { watch });
     case 'validate':
       return validateCommand(config);
     case 'graph':
       return graphCommand(config, format!);
     case 'components':
       return componentsCommand(json!);
+    case 'test':
+      return testCommand(parsed.positionals);
+    case 'tap': {
+      const n = Number(limit);
+      const fmt = parsed.values.format === 'mermaid' ? 'summary' : parsed.values.format;
+      if (component === undefined || !Number.isInteger(n) || n < 0 || (fmt !== 'json' && fmt !== 'summary')) {
+        process.stderr.write('genrf-collector tap: give --component ID@PIPELINE (e.g. redaction/pii@logs/security); --limit a whole number (0: until Ctrl-C); --format json or summary\n');
+        return 2;
+      }
+      return tapCommand({ endpoint: endpoint!, component, limit: n, format: fmt });
+    }
     default:
       process.stderr.write(`genrf-collector: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -4,13 +4,15 @@ import { engineParts, printDiagnostics } from './engine.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/metrics.ts';
 import { MetricsServer } from '../telemetry/server.ts';
+import { ProblemLog } from '../telemetry/problems.ts';
+import { watchConfig } from './watch.ts';
 
 /**
  * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers
  * and drain everything else within service.shutdown_timeout. A second signal exits at once.
- * SIGHUP reloads the pipeline files (see Reloader).
+ * SIGHUP reloads the pipeline files (see Reloader); so does a change of them with `watch`.
  */
-export async function runCommand(paths: string[]): Promise<number> {
+export async function runCommand(paths: string[], opts: { watch?: boolean } = {}): Promise<number> {
   const parts = engineParts();
   const { config, diagnostics, errors } = loadAndBuild(paths, parts);
   if (errors > 0 || !config) {
@@ -18,13 +20,15 @@ export async function runCommand(paths: string[]): Promise<number> {
     process.stderr.write(`${errors} error(s): not starting\n`);
     return 1;
   }
-  const logger = createLogger(config.service.telemetry.logs.level);
+  const problems = new ProblemLog();
+  const logger = createLogger(config.service.telemetry.logs.level, process.stderr, problems);
   for (const d of diagnostics) logger.warn({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line }, d.message);
 
   const metrics = new SelfMetrics();
   const { address, level } = config.service.telemetry.metrics;
   const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address) : undefined;
-  const service = new Reloader(paths, config, { logger, metrics, parts });
+  const service = new Reloader(paths, config, { logger, metrics, parts, problems });
+  let unwatch: (() => void) | undefined;
 
   let stopping: Promise<void> | undefined;
   let signalled!: () => void;
@@ -35,6 +39,7 @@ export async function runCommand(paths: string[]): Promise<number> {
       process.exit(1);
     }
     logger.info({ signal }, 'stopping: receivers first, then draining the pipelines');
+    unwatch?.();
     stopping = (async () => {
       await service.shutdown();
       await metricsServer?.shutdown();
@@ -46,7 +51,7 @@ export async function runCommand(paths: string[]): Promise<number> {
   process.on('SIGHUP', () => {
     if (stopping) return;
     logger.info({ signal: 'SIGHUP' }, 'reloading the pipeline files');
-    service.reload().catch((err: unknown) => logger.error({ err }, 'reload failed'));
+    service.reload('sighup').catch((err: unknown) => logger.error({ err }, 'reload failed'));
   });
 
   try {
@@ -57,7 +62,12 @@ export async function runCommand(paths: string[]): Promise<number> {
     await metricsServer?.shutdown();
     return 1;
   }
-  logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined }, 'pipelines started');
+  logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined, config_hash: service.hash }, 'pipelines started');
+  if (opts.watch && !stopping) {
+    unwatch = watchConfig(paths, () => {
+      if (!stopping) service.reload('watch').catch((err: unknown) => logger.error({ err }, 'reload failed'));
+    }, logger);
+  }
 
   // The servers keep the event loop alive until a signal stops them.
   await untilSignal;

@@ -4,6 +4,11 @@ import type { Signal } from '../pdata/types.ts';
 import type { Consumer } from './consumer.ts';
 import type { ComponentId } from './component-id.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
+import type { Problem } from '../telemetry/problems.ts';
+import type { Batch } from '../pdata/batch.ts';
+import type { GraphModel } from './graph-model.ts';
+import type { TapPoint, TapPolicy } from './tap.ts';
+import type { ReloadOutcome, ReloadTrigger, SecurityView } from './introspection.ts';
 
 export type Kind = 'receiver' | 'processor' | 'exporter' | 'connector' | 'extension';
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
@@ -15,10 +20,27 @@ export interface Health {
   message?: string;
 }
 
-/** What a running component can ask of the daemon. */
+/**
+ * What a running component can ask of the daemon. Only `components` is always there; the
+ * rest is what the running service offers an extension that shows or steers it (status).
+ */
 export interface Host {
   /** Every built component with its health, for the health_check extension. */
   components(): Iterable<{ id: string; kind: Kind; health(): Health }>;
+  /** The pipelines as the graph `graph` prints. */
+  pipelineGraph?(): GraphModel;
+  /** Where records can be tapped, by `id@pipeline` (one point may stand in several places). */
+  tapPoints?(): ReadonlyMap<string, readonly TapPoint[]>;
+  /** Whether a point may be tapped; absent: every point may. */
+  tapPolicy?: TapPolicy;
+  /** service.security as it applies to this config, or undefined without a policy. */
+  security?(): SecurityView | undefined;
+  /** The last warning or error each component logged, by node key. */
+  problems?(): ReadonlyMap<string, Problem>;
+  /** sha256 of the running configuration (merged, env-expanded), first 16 hex digits. */
+  configHash?(): string;
+  /** Reads the pipeline files again, as SIGHUP does. */
+  reload?(trigger: ReloadTrigger): Promise<ReloadOutcome>;
 }
 
 /** Start and stop. `start` may open ports; construction never does (`validate` builds). */
@@ -53,11 +75,27 @@ interface FactoryBase<C> {
   readonly config: z.ZodType<C>;
 }
 
+/** One request or message as a receiver would get it off the wire (for `genrf-collector test`). */
+export interface ReceiverInput {
+  signal: Signal;
+  /** The bytes: a request body, a message value. */
+  body: Uint8Array;
+  /** How the body is encoded, for receivers that take several (otlp: `json` or `proto`). */
+  format?: string;
+  /** Message headers (kafka), in order. */
+  headers?: ReadonlyArray<readonly [string, string]>;
+}
+
 export interface ReceiverFactory<C = any> extends FactoryBase<C> {
   readonly kind: 'receiver';
   readonly signals: Partial<Record<Signal, Stability>>;
   /** One receiver per id, shared by every pipeline that lists it. */
   create(settings: CreateSettings, config: C, consumers: ReceiverConsumers): Receiver;
+  /**
+   * Decodes one input exactly as the receiver does what it receives, without a network
+   * (`genrf-collector test`). Throws a DecodeError when the receiver would refuse it.
+   */
+  decode?(config: C, input: ReceiverInput): Batch;
 }
 
 export interface ProcessorFactory<C = any> extends FactoryBase<C> {
@@ -72,6 +110,17 @@ export interface ExporterFactory<C = any> extends FactoryBase<C> {
   readonly signals: Partial<Record<Signal, Stability>>;
   /** One exporter per id and signal, shared by the pipelines of that signal. */
   create(settings: CreateSettings, config: C, signal: Signal): Exporter;
+  /**
+   * Optional, for `genrf-collector test`: the exporter's own translation without sending
+   * (the prometheus exporter's exposition), as text a test can match.
+   */
+  preview?(settings: CreateSettings, config: C, signal: Signal): ExporterPreview;
+}
+
+/** What an exporter would make of batches: `consume` them, then read `text()`. */
+export interface ExporterPreview {
+  consume(batch: Batch): void;
+  text(): string;
 }
 
 /** The pipelines a connector feeds, by pipeline id (`logs/security`), and all of them. */

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import type { CollectorConfig, PipelineConfig } from '../config/model.ts';
 import type { Signal } from '../pdata/types.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
+import type { ComponentConfig } from '../config/model.ts';
 import type { Consumer } from './consumer.ts';
-import type { Health, Kind, Lifecycle } from './component.ts';
+import type { CreateSettings, Exporter, ExporterFactory, Health, Kind, Lifecycle, ReceiverConsumers } from './component.ts';
+import type { TapPoint } from './tap.ts';
 import { fanout } from './fanout.ts';
 import {
-  buildConnectors, buildExporters, buildExtensions, buildProcessors, buildReceivers, exporterKey, GraphBuilder, PipelineEntry,
+  buildConnectors, buildExporters, buildExtensions, buildProcessors, buildReceivers, exporterKey, GraphBuilder, PipelineEntry, tapPoint,
 } from './nodes.ts';
 
 /** One built component, with the name it is known by in logs, health and metrics. */
@@ -27,6 +29,11 @@ export interface GraphOptions {
    * given by the CLI). Default: none.
    */
   wrapExporter?: ExporterWrapper;
+  /**
+   * Builds something else in an exporter's place (`genrf-collector test` puts captures there).
+   * Default: the exporter its factory creates.
+   */
+  exporterStandIn?: (id: string, signal: Signal, config: ComponentConfig<ExporterFactory>, settings: CreateSettings) => Exporter;
 }
 
 /** Wraps one exporter (by id, for one signal) before pipelines are wired to it. */
@@ -46,6 +53,10 @@ export class Graph {
   readonly pipelineOrder: string[] = [];
   /** Consumer at the head of each pipeline. */
   readonly entries = new Map<string, Consumer>();
+  /** What each built receiver feeds, by receiver id (`genrf-collector test` pushes here). */
+  readonly receiverInputs = new Map<string, ReceiverConsumers>();
+  /** Where records can be tapped, by `id@pipeline`. */
+  readonly taps = new Map<string, TapPoint[]>();
 
   /** Components in start order: extensions, exporters, connectors, processors, receivers. */
   startOrder(): Node[] {
@@ -109,13 +120,13 @@ function buildPipeline(b: GraphBuilder, p: PipelineConfig, exporters: ReadonlyMa
   for (const id of p.exporters) {
     const exporter = exporters.get(exporterKey(id, p.signal));
     if (exporter !== undefined) {
-      tail.push(exporter);
+      tail.push(tapPoint(b, 'exporter', id, p, 'in', exporter));
       continue;
     }
     for (const { node, consumer } of buildConnectors(b, id, p)) {
       connNodes.push(node);
       connectorsMutate ||= consumer.mutates;
-      tail.push(consumer);
+      tail.push(tapPoint(b, 'connector', id, p, 'in', consumer));
     }
   }
   const { head, nodes, mutates } = buildProcessors(b, p, fanout(tail));

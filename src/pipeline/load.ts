@@ -5,6 +5,8 @@ import { SelfMetrics } from '../telemetry/metrics.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildGraph, type ExporterWrapper } from './graph.ts';
 import type { Registry } from './registry.ts';
+import type { SecurityView } from './introspection.ts';
+import type { TapPolicy } from './tap.ts';
 
 /**
  * What the engine is given by its caller (the CLI): the component factories it may build,
@@ -16,6 +18,8 @@ export interface EngineParts {
   check?: (config: CollectorConfig) => Diagnostic[];
   /** The wrapper put in front of every exporter of a config (service.security's run-time guard), or undefined. */
   exporterWrapper?: (config: CollectorConfig, logger: Logger, metrics: SelfMetrics) => ExporterWrapper | undefined;
+  /** What service.security says about a config, for the status page and taps; undefined without a policy. */
+  inspectSecurity?: (config: CollectorConfig) => { view: SecurityView; tapPolicy: TapPolicy } | undefined;
 }
 
 export interface Loaded {
@@ -28,8 +32,8 @@ export interface Loaded {
  * Loads and validates the pipeline files, then builds the whole graph as `run` would
  * (without starting anything), so that a factory's own checks count as validation errors.
  */
-export function loadAndBuild(paths: string[], parts: EngineParts): Loaded {
-  const { config, diagnostics } = loadConfig(paths, parts.registry);
+export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.ProcessEnv = process.env): Loaded {
+  const { config, diagnostics } = loadConfig(paths, parts.registry, env);
   let errors = diagnostics.filter((d) => d.severity === 'error').length;
   const loaded = config !== undefined && errors === 0;
   if (loaded && parts.check !== undefined) {

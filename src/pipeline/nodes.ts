@@ -8,6 +8,7 @@ import type { Connector, CreateSettings, Extension, Factory, Processor, Receiver
 import type { Consumer } from './consumer.ts';
 import { fanout } from './fanout.ts';
 import type { Graph, GraphOptions, Node } from './graph.ts';
+import { TapPoint, type TapPointInfo } from './tap.ts';
 
 /** The state of one build: the graph so far, and the connectors made so far by key. */
 export class GraphBuilder {
@@ -61,7 +62,8 @@ export function buildExporters(b: GraphBuilder): Map<string, Consumer> {
       const k = exporterKey(id, p.signal);
       if (out.has(k)) continue;
       const key = `exporter/${k}`;
-      const instance = c.factory.create(b.settings(c, key), c.config, p.signal);
+      const settings = b.settings(c, key);
+      const instance = b.opts.exporterStandIn?.(id, p.signal, c, settings) ?? c.factory.create(settings, c.config, p.signal);
       out.set(k, wrap ? wrap(id, p.signal, instance) : instance);
       b.graph.exporters.push({ key, kind: 'exporter', id, instance });
     }
@@ -84,7 +86,7 @@ export function buildConnectors(b: GraphBuilder, id: string, p: PipelineConfig):
     let consumer = b.connectors.get(k);
     if (!consumer) {
       const targets = fed.filter((q) => q.signal === to);
-      const byPipeline = new Map<string, Consumer>(targets.map((q) => [q.id, b.graph.entries.get(q.id)!]));
+      const byPipeline = new Map<string, Consumer>(targets.map((q) => [q.id, tapPoint(b, 'connector', id, q, 'out', b.graph.entries.get(q.id)!)]));
       const all = fanout([...byPipeline.values()]);
       const created = c.factory.create(b.settings(c, key), c.config, p.signal, to, { all, byPipeline });
       consumer = connectorMutates(created, p.signal === to, all, byPipeline) ? withMutates(created, true) : created;
@@ -128,7 +130,7 @@ export function buildProcessors(b: GraphBuilder, p: PipelineConfig, tail: Consum
     const c = b.config.processors.get(id)!;
     const key = `processor/${id}@${p.id}`;
     const pm = b.opts.metrics.processor(id, p.signal);
-    const out = new CountingConsumer(next, pm.outgoing);
+    const out = new CountingConsumer(tapPoint(b, 'processor', id, p, 'out', next), pm.outgoing);
     const instance: Processor = c.factory.create(b.settings(c, key), c.config, p.signal, out);
     mutates ||= instance.mutates;
     next = new CountingConsumer(instance, pm.incoming);
@@ -146,17 +148,30 @@ export function buildReceivers(b: GraphBuilder): void {
     const consumers: ReceiverConsumers = {};
     let used = false;
     for (const signal of SIGNALS) {
-      const heads = pipelines.filter((p) => p.signal === signal && p.receivers.includes(id)).map((p) => b.graph.entries.get(p.id)!);
+      const heads = pipelines
+        .filter((p) => p.signal === signal && p.receivers.includes(id))
+        .map((p) => tapPoint(b, 'receiver', id, p, 'out', b.graph.entries.get(p.id)!));
       if (heads.length > 0) {
         consumers[signal] = fanout(heads);
         used = true;
       }
     }
     if (!used) continue; // unused: a warning at validation, not built
+    b.graph.receiverInputs.set(id, consumers);
     const key = `receiver/${id}`;
     const instance: Receiver = c.factory.create(b.settings(c, key), c.config, consumers);
     b.graph.receivers.push({ key, kind: 'receiver', id, instance });
   }
+}
+
+/** A tap point `id@pipeline` in front of `inner`, recorded in the graph. */
+export function tapPoint(b: GraphBuilder, kind: TapPointInfo['kind'], id: string, p: PipelineConfig, side: TapPointInfo['side'], inner: Consumer): TapPoint {
+  const key = `${id}@${p.id}`;
+  const point = new TapPoint({ key, kind, id, pipeline: p.id, signal: p.signal, side }, inner);
+  let list = b.graph.taps.get(key);
+  if (!list) b.graph.taps.set(key, (list = []));
+  list.push(point);
+  return point;
 }
 
 /** Counts items in and out of a processor (otelcol_processor_incoming/outgoing_items). */

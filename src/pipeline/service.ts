@@ -1,8 +1,25 @@
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
+import type { Problem, ProblemLog } from '../telemetry/problems.ts';
 import type { Health, Host, Kind } from './component.ts';
 import { buildGraph, type ExporterWrapper, type Graph, type Node } from './graph.ts';
+import { graphModel, type GraphModel } from './graph-model.ts';
+import { configHash } from './config-hash.ts';
+import type { ReloadOutcome, ReloadTrigger, SecurityView } from './introspection.ts';
+import type { TapPoint, TapPolicy } from './tap.ts';
+
+export interface ServiceOptions {
+  logger: Logger;
+  metrics: SelfMetrics;
+  wrapExporter?: ExporterWrapper;
+  /** service.security as it applies to this config: what the status page shows, what a tap may see. */
+  security?: { view: SecurityView; tapPolicy: TapPolicy };
+  /** The last problem each component logged (fed by the daemon's logger). */
+  problems?: ProblemLog;
+  /** How an extension reloads the daemon (given by the Reloader). */
+  reload?: (trigger: ReloadTrigger) => Promise<ReloadOutcome>;
+}
 
 type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -16,9 +33,20 @@ export class Service implements Host {
   readonly #logger: Logger;
   readonly #shutdownTimeoutMs: number;
   readonly #started = new Set<Node>();
+  readonly #config: CollectorConfig;
+  readonly #opts: ServiceOptions;
+  readonly #hash: string;
+  #model: GraphModel | undefined;
   #state: State = 'built';
+  readonly tapPolicy: TapPolicy | undefined;
+  readonly reload: ((trigger: ReloadTrigger) => Promise<ReloadOutcome>) | undefined;
 
-  constructor(config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics; wrapExporter?: ExporterWrapper }) {
+  constructor(config: CollectorConfig, opts: ServiceOptions) {
+    this.#config = config;
+    this.#opts = opts;
+    this.#hash = configHash(config);
+    this.tapPolicy = opts.security?.tapPolicy;
+    this.reload = opts.reload;
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
     this.graph = buildGraph(config, {
@@ -34,6 +62,27 @@ export class Service implements Host {
     for (const node of this.graph.all()) {
       yield { id: node.key, kind: node.kind, health: () => this.#health(node) };
     }
+  }
+
+  pipelineGraph(): GraphModel {
+    this.#model ??= graphModel(this.#config);
+    return this.#model;
+  }
+
+  tapPoints(): ReadonlyMap<string, readonly TapPoint[]> {
+    return this.graph.taps;
+  }
+
+  security(): SecurityView | undefined {
+    return this.#opts.security?.view;
+  }
+
+  problems(): ReadonlyMap<string, Problem> {
+    return this.#opts.problems?.last ?? new Map();
+  }
+
+  configHash(): string {
+    return this.#hash;
   }
 
   #health(node: Node): Health {

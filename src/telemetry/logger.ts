@@ -1,19 +1,25 @@
 import { pino, type Logger, type Level } from 'pino';
+import type { ProblemLog } from './problems.ts';
 
 export type { Logger };
 export type LogLevel = Level;
 
-/** The daemon's own structured logs: JSON lines on stderr. */
-export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream = process.stderr): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'genrf-collector' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label.toUpperCase() }) },
-    },
-    destination,
-  );
+const RANK: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/**
+ * The daemon's own structured logs: JSON lines on stderr. With `problems`, the lines at warn
+ * and above are also kept per component for the status page (even when `level` is error).
+ */
+export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream = process.stderr, problems?: ProblemLog): Logger {
+  const options = {
+    level,
+    base: { service: 'genrf-collector' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label.toUpperCase() }) },
+  };
+  if (problems === undefined) return pino(options, destination);
+  const lowest = (RANK[level] ?? 30) <= RANK.warn ? level : 'warn';
+  return pino({ ...options, level: lowest }, pino.multistream([{ level, stream: destination }, { level: 'warn', stream: problems }]));
 }
 
 /** A logger that discards everything (for `validate` and tests). */

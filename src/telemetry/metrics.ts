@@ -36,15 +36,27 @@ export interface RedactionMetrics {
   redacted(index: number, n: number): void;
 }
 
+/** One series as `snapshot()` gives it: what `/metrics` writes, as data. */
+export interface MetricSample {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/** Every series made so far, with its labels as data (for snapshot; the store keeps them as text). */
+type Index = Map<Series, { name: string; labels: Record<string, string> }>;
+
 /** A metric family: its name, type and help, and a function from label values to a series. */
 class Declared {
   readonly #store: SeriesStore;
+  readonly #index: Index;
   readonly #name: string;
   readonly #kind: PointKind;
   readonly #help: string;
 
-  constructor(store: SeriesStore, name: string, kind: PointKind, help: string) {
+  constructor(store: SeriesStore, index: Index, name: string, kind: PointKind, help: string) {
     this.#store = store;
+    this.#index = index;
     this.#name = name;
     this.#kind = kind;
     this.#help = help;
@@ -56,13 +68,16 @@ class Declared {
     const f = this.#store.family(this.#name, this.#kind, '', this.#help);
     let text = '';
     for (const k in labels) text += (text === '' ? '' : ',') + pair(k, labels[k]);
-    return this.#store.series(f, text, 0)!;
+    const series = this.#store.series(f, text, 0)!;
+    if (!this.#index.has(series)) this.#index.set(series, { name: this.#name, labels: { ...labels } });
+    return series;
   }
 }
 
 export class SelfMetrics {
   /** Unbounded (the label values are component ids and fixed reasons) and never expiring. */
   readonly #store = new SeriesStore(Number.MAX_SAFE_INTEGER, 0);
+  readonly #index: Index = new Map();
   readonly #accepted: Record<Signal, Declared>;
   readonly #refused: Record<Signal, Declared>;
   readonly #sent: Record<Signal, Declared>;
@@ -75,13 +90,15 @@ export class SelfMetrics {
   readonly #dropped: Declared;
   readonly #redactions: Declared;
   readonly #conflicts: Declared;
+  readonly #reloads: Declared;
 
   constructor() {
     const store = this.#store;
+    const index = this.#index;
     const counters = (prefix: string, help: string) => {
       const out = {} as Record<Signal, Declared>;
       for (const signal of ['traces', 'metrics', 'logs'] as const) {
-        out[signal] = new Declared(store, `${prefix}_${ITEM[signal]}_total`, 'counter', `${help} (${ITEM[signal].replace('_', ' ')})`);
+        out[signal] = new Declared(store, index, `${prefix}_${ITEM[signal]}_total`, 'counter', `${help} (${ITEM[signal].replace('_', ' ')})`);
       }
       return out;
     };
@@ -90,22 +107,31 @@ export class SelfMetrics {
     this.#sent = counters('otelcol_exporter_sent', 'Items successfully sent to the destination');
     this.#sendFailed = counters('otelcol_exporter_send_failed', 'Items the exporter failed to send');
     this.#enqueueFailed = counters('otelcol_exporter_enqueue_failed', 'Items refused because the sending queue was full');
-    this.#queueSize = new Declared(store, 'otelcol_exporter_queue_size', 'gauge', 'Size of the sending queue, in the sizer unit (batches or items)');
-    this.#queueCapacity = new Declared(store, 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the sending queue, in the sizer unit (batches or items)');
-    this.#incoming = new Declared(store, 'otelcol_processor_incoming_items_total', 'counter', 'Items passed to the processor');
-    this.#outgoing = new Declared(store, 'otelcol_processor_outgoing_items_total', 'counter', 'Items emitted by the processor');
-    this.#dropped = new Declared(store, 'genrf_collector_dropped_items_total', 'counter', 'Items dropped for good, by component and reason');
+    this.#queueSize = new Declared(store, index, 'otelcol_exporter_queue_size', 'gauge', 'Size of the sending queue, in the sizer unit (batches or items)');
+    this.#queueCapacity = new Declared(store, index, 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the sending queue, in the sizer unit (batches or items)');
+    this.#incoming = new Declared(store, index, 'otelcol_processor_incoming_items_total', 'counter', 'Items passed to the processor');
+    this.#outgoing = new Declared(store, index, 'otelcol_processor_outgoing_items_total', 'counter', 'Items emitted by the processor');
+    this.#dropped = new Declared(store, index, 'genrf_collector_dropped_items_total', 'counter', 'Items dropped for good, by component and reason');
     this.#redactions = new Declared(
       store,
+      index,
       'genrf_collector_redactions_total',
       'counter',
       'Values redacted by the redaction processor, by detector (never the values themselves)',
     );
     this.#conflicts = new Declared(
       store,
+      index,
       'genrf_collector_prometheus_conflicts_total',
       'counter',
       'Points whose Prometheus name clashed with another type, unit or help (prometheus exporter)',
+    );
+    this.#reloads = new Declared(
+      store,
+      index,
+      'genrf_collector_reloads_total',
+      'counter',
+      'Reloads of the pipeline files, by trigger (sighup, http, watch) and result (reloaded, refused, failed, unchanged)',
     );
   }
 
@@ -154,6 +180,18 @@ export class SelfMetrics {
   /** Points whose name clashed in the prometheus exporter; `kind` is type, unit or help. */
   prometheusConflict(component: string, kind: 'type' | 'unit' | 'help', points: number): void {
     this.#conflicts.labels({ component, kind }).value += points;
+  }
+
+  /** Counts one reload attempt. */
+  reload(trigger: string, result: string): void {
+    this.#reloads.labels({ trigger, result }).value += 1;
+  }
+
+  /** Every series with its current value, as `/metrics` would write it (counters and gauges). */
+  snapshot(): MetricSample[] {
+    const out: MetricSample[] = [];
+    for (const [series, { name, labels }] of this.#index) out.push({ name, labels, value: series.value });
+    return out;
   }
 
   /** The exposition of every metric: text format 0.0.4 unless OpenMetrics is asked for. */

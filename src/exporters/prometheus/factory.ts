@@ -9,4 +9,9 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig
   config: prometheusExporterConfig,
   signals: { metrics: 'beta' },
   create: (settings, config, signal) => new PrometheusExporter(settings, config, signal),
+  // The exposition a scrape would get, without a port: the real naming and ingest.
+  preview: (settings, config, signal) => {
+    const exporter = new PrometheusExporter(settings, config, signal);
+    return { consume: (batch) => void exporter.consume(batch), text: () => exporter.scrape('text') };
+  },
 };

@@ -1,6 +1,10 @@
 import type { ReceiverFactory } from '../../pipeline/component.ts';
 import { kafkaReceiverConfig, type KafkaReceiverConfig } from './config.ts';
 import { KafkaReceiver } from './receiver.ts';
+import { decodeMessage } from '../../kafka/encoding.ts';
+import { DecodeError } from '../../pdata/errors.ts';
+import type { KeyValue } from '../../pdata/types.ts';
+import { addResourceAttributes } from './headers.ts';
 
 export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   kind: 'receiver',
@@ -9,4 +13,28 @@ export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: kafkaReceiverConfig,
   create: (settings, config, consumers) => new KafkaReceiver(settings, config, consumers),
+  // One message value as the receiver decodes it: the topic's encoding, the size limit and
+  // header_extraction (a message it cannot decode goes to the dead-letter topic).
+  decode: (config, input) => {
+    if (input.body.length > config.max_message_bytes) {
+      throw new DecodeError(`message of ${input.body.length} bytes is over max_message_bytes (${config.max_message_bytes})`);
+    }
+    const encoding = config[input.signal].encoding;
+    let batch;
+    try {
+      batch = decodeMessage(input.signal, encoding, input.body);
+    } catch (err) {
+      throw new DecodeError(`cannot decode as ${encoding} ${input.signal}: ${(err as Error).message}`);
+    }
+    const h = config.header_extraction;
+    if (h.extract_headers && batch.items > 0) {
+      const attrs: KeyValue[] = [];
+      for (const name of h.headers) {
+        const found = input.headers?.find(([k]) => k === name);
+        if (found) attrs.push({ key: `kafka.header.${name}`, value: { stringValue: found[1] } });
+      }
+      addResourceAttributes(input.signal, batch, attrs);
+    }
+    return batch;
+  },
 };

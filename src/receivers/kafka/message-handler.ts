@@ -7,6 +7,7 @@ import { decodeMessage, type KafkaEncoding } from '../../kafka/encoding.ts';
 import { describeKafkaError, isRetryableKafkaError } from '../../kafka/errors.ts';
 import type { KafkaReceiverConfig } from './config.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
+import { addResourceAttributes } from './headers.ts';
 import type { KafkaMessage, PartitionQueue } from './partition-queue.ts';
 
 /** What the receiver knows about one subscribed topic. */
@@ -107,10 +108,7 @@ export class MessageHandler {
         if (k.toString() === name) { attrs.push({ key: attr, value: { stringValue: v.toString() } }); break; }
       }
     }
-    if (attrs.length === 0) return;
-    const data = batch.mutableData() as unknown as Record<string, Array<{ resource: { attributes: KeyValue[] } }>>;
-    const list = signal === 'traces' ? data.resourceSpans : signal === 'metrics' ? data.resourceMetrics : data.resourceLogs;
-    for (const r of list) r.resource.attributes.push(...attrs);
+    addResourceAttributes(signal, batch, attrs);
   }
 
   /** Writes the message to the dead-letter topic and counts it; true once the offset may move on. */
