@@ -80,10 +80,19 @@ export class Graph {
     if (!list.includes(node)) list.push(node);
   }
 
+  /**
+   * A connector shared by several pipelines stops after the last of them (their processors
+   * flush into it); every pipeline exporting to a connector comes before every pipeline it
+   * feeds in this order, so it still stops before those.
+   */
   #pipelineStages(): Node[] {
     const out: Node[] = [];
     for (const p of [...this.pipelineOrder].reverse()) {
-      for (const n of this.#stages.get(p) ?? []) if (!out.includes(n)) out.push(n);
+      for (const n of this.#stages.get(p) ?? []) {
+        const at = out.indexOf(n);
+        if (at >= 0) out.splice(at, 1);
+        out.push(n);
+      }
     }
     return out;
   }

@@ -67,4 +67,24 @@ describe('buildGraph phases', () => {
     expect(mutates(graph.entries)).toEqual({ 'logs/out': false, 'logs/a': true, 'logs/b': true });
     expect(graph.connectors.map((n) => n.key)).toEqual(['connector/mut@logs>logs']);
   });
+
+  it('stops a connector shared by pipelines after the processors of every one of them', () => {
+    // As spanmetrics behind traces and traces/kafka: the last batch of either must reach it before it flushes and stops.
+    const graph = build(makeConfig({
+      receivers: { fake: fakeReceiver },
+      processors: { pass: [passProcessor] },
+      exporters: { sink: sinkExporter },
+      connectors: { fwd: forwardLike },
+      pipelines: {
+        'logs/a': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
+        'logs/b': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
+        'logs/out': { receivers: ['fwd'], processors: ['pass'], exporters: ['sink'] },
+      },
+    }));
+    const order = graph.stopOrder().map((n) => n.key);
+    const at = (k: string) => order.indexOf(k);
+    expect(at('connector/fwd@logs>logs')).toBeGreaterThan(at('processor/pass@logs/a'));
+    expect(at('connector/fwd@logs>logs')).toBeGreaterThan(at('processor/pass@logs/b'));
+    expect(at('connector/fwd@logs>logs')).toBeLessThan(at('processor/pass@logs/out'));
+  });
 });
