@@ -78,6 +78,8 @@ const env = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).
 
 const testCase = z.strictObject({
   name: z.string().min(1),
+  /** Pipeline files for this test instead of the file's (e.g. with an overlay that changes one setting). */
+  pipelines: z.array(z.string().min(1)).min(1).optional(),
   /** Environment variables for `${env:...}` in the pipeline files, on top of the file's. */
   env: env.default({}),
   inputs: z.array(input).min(1),
