@@ -150,23 +150,24 @@ export class TapSession {
       this.dropped++;
       return;
     }
-    const left = this.#opts.limit > 0 ? this.#opts.limit - this.#taken : Infinity;
-    const n = Math.min(Math.floor(this.#tokens), items, left);
-    this.skipped += items - n;
     const signal = batch.signal;
-    let data: SignalData[Signal] | undefined = headData(signal, batch.data, n);
-    let records = n;
+    let data: SignalData[Signal] | undefined = batch.data;
+    let available = items;
     const filter = this.#opts.filter;
     if (filter !== undefined) {
+      // Before choosing the records, so that withheld ones never take a sample's place.
       const f = filter(signal, data);
       this.withheld += f.withheld;
-      records -= f.withheld;
+      available -= f.withheld;
       data = f.data;
     }
+    const left = this.#opts.limit > 0 ? this.#opts.limit - this.#taken : Infinity;
+    const n = Math.min(Math.floor(this.#tokens), available, left);
+    this.skipped += available - n;
+    if (data === undefined || n <= 0) return;
     this.#tokens -= n;
-    if (data === undefined || records <= 0) return;
-    this.#taken += records;
-    this.#samples.push({ time: now, signal, records, otlp: encodeJson(signal, data) });
+    this.#taken += n;
+    this.#samples.push({ time: now, signal, records: n, otlp: encodeJson(signal, headData(signal, data, n)) });
     this.#opts.wake();
   }
 }

@@ -105,8 +105,9 @@ service:
 
   /** Waits for the page to render a document built after `after` (ms since the epoch); returns its time. */
   async function nextRefresh(after: number): Promise<number> {
-    await page.waitForFunction((t) => Number(document.body.dataset.time ?? 0) > t, after, { timeout: 10_000 });
-    return Number(await page.evaluate(() => document.body.dataset.time));
+    // Runs in the page (globalThis: the test's own TypeScript has no DOM types).
+    await page.waitForFunction((t: number) => Number((globalThis as any).document.body.dataset.time ?? 0) > t, after, { timeout: 10_000 });
+    return Number(await page.evaluate(() => (globalThis as any).document.body.dataset.time as string));
   }
 
   const total = (node: string, field: string) =>
@@ -158,7 +159,7 @@ service:
     sink = undefined;
     await page.locator('#graph g.node[data-node="exporter_otlphttp_sink"][data-health="unhealthy"]').waitFor({ timeout: 5_000 });
     expect(Date.now() - stopped).toBeLessThan(5_000);
-    const stroke = await page.locator('#graph g.node[data-node="exporter_otlphttp_sink"] rect').first().evaluate((e) => getComputedStyle(e).stroke);
+    const stroke = await page.locator('#graph g.node[data-node="exporter_otlphttp_sink"] rect').first().evaluate((e) => (globalThis as any).getComputedStyle(e).stroke as string);
     expect(stroke).toBe('rgb(217, 48, 37)');
     const row = page.locator('#components tr[data-node="exporter_otlphttp_sink"]');
     expect(await row.locator('td[data-health]').textContent()).toBe('unhealthy');
