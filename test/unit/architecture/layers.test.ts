@@ -21,6 +21,7 @@ export const RULES: Rule[] = [
   { name: 'a component imports only its own folder and the shared modules', from: '^(receivers|processors|connectors|extensions)/[^/]+/', allowOnly: ['$own', ...SHARED] },
   { name: 'an exporter imports only its own folder, the shared modules and the exporter helper', from: '^exporters/[^/]+/', allowOnly: ['$own', ...SHARED, 'exporters/helper/'] },
   { name: 'security/ imports only itself and the shared modules', from: '^security/', allowOnly: ['$own', ...SHARED] },
+  { name: 'pipeline tests (pipetest/) import only themselves and the shared modules', from: '^pipetest/', allowOnly: ['$own', ...SHARED] },
 ];
 
 const SRC = resolve(import.meta.dirname, '../../../src');
