@@ -50,7 +50,7 @@ function rater(doc) {
   };
 }
 
-/** Columns by longest path from a source; exporters in the last column. */
+/** Columns by longest path from a source: edges mostly join neighbouring columns and cross no box. */
 function layout(doc) {
   const depth = new Map(doc.nodes.map((n) => [n.id, 0]));
   for (let i = 0; i < doc.nodes.length; i++) {
@@ -61,8 +61,6 @@ function layout(doc) {
     }
     if (!changed) break;
   }
-  const last = Math.max(0, ...[...depth.entries()].filter(([id]) => !id.startsWith('exporter_')).map(([, d]) => d)) + 1;
-  for (const n of doc.nodes) if (n.kind === 'exporter') depth.set(n.id, last);
   const columns = [];
   for (const n of doc.nodes) (columns[depth.get(n.id)] ||= []).push(n);
   const pos = new Map();
