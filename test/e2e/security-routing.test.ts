@@ -34,10 +34,11 @@ function records(lines: Json[]): Array<[string, string, string | undefined]> {
 describe('pipelines/default.yaml: security logs are separated', () => {
   it('genrf.security and genrf.security.* only in security.jsonl (scrubbed), the rest only in genrf.jsonl', async () => {
     const data = await tempDir();
-    const [grpc, http, health, metrics] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [grpc, http, health, metrics, prom] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const yaml = readFileSync(join(ROOT, 'pipelines/default.yaml'), 'utf8')
       .replaceAll('127.0.0.1:4317', `127.0.0.1:${grpc}`).replaceAll('127.0.0.1:4318', `127.0.0.1:${http}`)
-      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`).replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`);
+      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`).replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`)
+      .replaceAll('127.0.0.1:8889', `127.0.0.1:${prom}`);
     const config = join(data, 'default.yaml');
     writeFileSync(config, yaml);
     const daemon = runCli(['run', '--config', config], { GENRF_DATA_DIR: data, GENRF_ENV: 'e2e' });
