@@ -29,6 +29,13 @@ export function segment(name: string, index: number): string {
   return index < 0 ? name : `${name}[${index}]`;
 }
 
+/** The segment for field number `field` of a message whose names by number are `names`. */
+export function fieldName(names: readonly string[], field: number): string {
+  if (field === 0) return ''; // failed reading a tag: the message itself is the place
+  const name = names[field];
+  return name === undefined || name === '' ? `field ${field}` : name;
+}
+
 /** The public error: `root.a[0].b: reason`. Joins array indices without a dot. */
 export function toDecodeError(e: unknown, root: string): DecodeError {
   if (e instanceof DecodeError) return e;

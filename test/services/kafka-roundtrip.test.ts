@@ -1,11 +1,12 @@
 // Issue #4, check 1: every encoding round-trips, exporter -> Kafka -> receiver -> file, with
 // the records unchanged; and check 4: garbage, wrong-encoding and oversized messages go to
-// the dead-letter topic with counters, and the pipeline keeps flowing.
+// the dead-letter topic with counters, and the pipeline keeps flowing; otlp_proto messages are
+// validated down to the last nested field (issue 11).
 import { join } from 'node:path';
 import { Producer } from '@platformatic/kafka';
 import { afterEach, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from '../e2e/helpers/daemon.ts';
-import { allRecords, logsRequest, metricValue, normalize, postOtlp, scrape, tracesRequest, waitForRecords, type Signal } from '../e2e/helpers/otlp.ts';
+import { allRecords, logsProto, logsRequest, metricValue, normalize, postOtlp, scrape, tracesRequest, waitForRecords, type Signal } from '../e2e/helpers/otlp.ts';
 import { describeService, requireService } from './helpers/services.ts';
 import { createTopics, metricsRequest, readTopic, runId } from './kafka-helpers.ts';
 
@@ -170,3 +171,69 @@ service:
     expect(metricValue(await scrape(metrics), 'otelcol_receiver_accepted_log_records_total', { receiver: 'kafka', transport: 'kafka' })).toBe(4);
   }, 60_000);
 });
+
+describeService(kafka, 'kafka receiver: otlp_proto is validated completely (issue 11)', (env) => {
+  const brokers = env.KAFKA_BROKERS!.split(',');
+  const list = brokers.map((b) => `"${b}"`).join(', ');
+
+  it('a message malformed deep inside goes to the DLQ; the good messages batched with it all arrive', async () => {
+    const run = runId();
+    const dir = await tempDir('genrf-kafka-');
+    const topic = `proto-dlq-${run}`;
+    const dlq = `${topic}.dead`;
+    const metrics = await freePort();
+    await createTopics(brokers, [topic, dlq], 1);
+    const d = await startDaemon(`
+receivers:
+  kafka:
+    brokers: [${list}]
+    group_id: proto-dlq-${run}
+    initial_offset: earliest
+    logs: { topic: ${topic}, encoding: otlp_proto }
+    dead_letter_topic: ${dlq}
+processors:
+  batch: { timeout: 1s, send_batch_size: 1000 }
+exporters:
+  file: { path: ${join(dir, 'logs.jsonl')} }
+service:
+  telemetry: { metrics: { address: 127.0.0.1:${metrics} } }
+  pipelines:
+    logs: { receivers: [kafka], processors: [batch], exporters: [file] }
+`);
+    daemons.push(d);
+    // A log record ending with field 13 of wire type 7, and one whose body nests 70 kvlists.
+    const lenField = (f: number, body: number[]): number[] => [(f << 3) | 2, ...varint(body.length), ...body];
+    const str = (f: number, s: string): number[] => lenField(f, [...Buffer.from(s)]);
+    const request = (record: number[]): Buffer => Buffer.from(lenField(1, lenField(2, lenField(2, record))));
+    let deep = str(1, 'leaf');
+    for (let i = 0; i < 70; i++) deep = lenField(6, lenField(1, [...str(1, 'k'), ...lenField(2, deep)]));
+    const producer = new Producer({ clientId: 'test', bootstrapBrokers: brokers });
+    await producer.send({ messages: [
+      ...Array.from({ length: 8 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, i)) })),
+      { topic, value: request([...lenField(5, str(1, 'poison')), (13 << 3) | 7, 1, 2, 3]) },
+      { topic, value: request(lenField(5, deep)) },
+      ...Array.from({ length: 7 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, 8 + i)) })),
+    ] });
+    await producer.close();
+    const lines = await waitForRecords(join(dir, 'logs.jsonl'), 'logs', 15, 20_000);
+    expect(allRecords('logs', lines).map((r) => r.body.stringValue).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `good-${i}`).sort());
+
+    const dead = await readTopic(brokers, dlq);
+    expect(dead.map((m) => m.headers['genrf.original.offset'])).toEqual(['8', '9']);
+    expect(dead[0].headers['genrf.error']).toMatch(/resource_logs\[0\]\.scope_logs\[0\]\.log_records\[0\]\.field 13: invalid wire type 7/);
+    expect(dead[1].headers['genrf.error']).toMatch(/log_records\[0\]\.body\.kvlist_value.*nested deeper than 64 levels/);
+    const m = await scrape(metrics);
+    expect(metricValue(m, 'genrf_collector_dropped_items_total', { component: 'receiver/kafka', reason: 'dead_letter' })).toBe(2);
+    expect(metricValue(m, 'genrf_collector_dropped_items_total', { reason: 'permanent_error' })).toBe(0);
+  }, 60_000);
+});
+
+function varint(v: number): number[] {
+  const out: number[] = [];
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}

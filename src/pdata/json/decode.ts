@@ -90,7 +90,10 @@ function listNested<T>(a: Obj, dec: (v: unknown) => T): T[] {
 }
 
 function nested<T>(f: () => T, field: string): T {
-  if (++depth > MAX_DEPTH) throw withSegment(new PathFail(`values nested deeper than ${MAX_DEPTH} levels`), field);
+  // Checked before counting the level: a refused request must not leave the count raised
+  // (it is shared by every decode, and each refusal would lower the limit for all).
+  if (depth >= MAX_DEPTH) throw withSegment(new PathFail(`values nested deeper than ${MAX_DEPTH} levels`), field);
+  depth++;
   try {
     return f();
   } catch (e) {

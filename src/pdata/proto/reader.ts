@@ -4,88 +4,7 @@
 // (no per-field callbacks). Every read is bounds-checked so that malformed input ends in a
 // PathFail naming the byte offset, never in a RangeError or a read of garbage.
 import { PathFail } from '../decode-path.ts';
-
-const decoder = new TextDecoder('utf-8');
-
-// Node's Buffer methods decode straight from any Uint8Array, without the subarray and the
-// fixed cost of TextDecoder (measured on Node 24: utf8Slice ~70 ns, TextDecoder ~150 ns for a
-// 25-byte string; hex of a 16-byte id: hexSlice ~115 ns, joining table entries ~200 ns).
-type Slice = (this: Uint8Array, start: number, end: number) => string;
-const BufferProto = Buffer.prototype as unknown as { utf8Slice?: Slice; hexSlice?: Slice };
-const utf8Slice: Slice =
-  BufferProto.utf8Slice ??
-  function (this: Uint8Array, start: number, end: number): string {
-    return decoder.decode(this.subarray(start, end));
-  };
-const hexSlice: Slice =
-  BufferProto.hexSlice ??
-  function (this: Uint8Array, start: number, end: number): string {
-    let s = '';
-    for (let i = start; i < end; i++) s += HEX[this[i]];
-    return s;
-  };
-
-const fcc = String.fromCharCode;
-
-/** Up to this length an ASCII string is built by hand (cheaper than a native call). */
-const SHORT_STRING = 16;
-
-/**
- * Invalid UTF-8 becomes U+FFFD, as TextDecoder and protobuf-go's lenient mode do.
- *
- * Short ASCII strings (most attribute values: "GET", "tsmc65", "user-42") are made by one
- * String.fromCharCode call with the bytes as arguments: measured on Node 24, ~20-45 ns for
- * 3-8 bytes against ~60-80 ns for utf8Slice and ~25-85 ns for a loop of one-char appends.
- */
-function utf8(buf: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (n === 0) return '';
-  if (n > SHORT_STRING) return utf8Slice.call(buf, start, end);
-  let or = 0;
-  for (let i = start; i < end; i++) or |= buf[i];
-  if (or >= 0x80) return utf8Slice.call(buf, start, end);
-  if (n <= 8) return ascii8(buf, start, n);
-  return ascii8(buf, start, 8) + ascii8(buf, start + 8, n - 8);
-}
-
-/** 1 to 8 ASCII bytes as a string. */
-function ascii8(b: Uint8Array, s: number, n: number): string {
-  switch (n) {
-    case 1: return fcc(b[s]);
-    case 2: return fcc(b[s], b[s + 1]);
-    case 3: return fcc(b[s], b[s + 1], b[s + 2]);
-    case 4: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3]);
-    case 5: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
-    case 6: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
-    case 7: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
-    default: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
-  }
-}
-
-// Char codes of the hex digits, for ids built with one String.fromCharCode call per 8 bytes
-// (measured on Node 24: ~65 ns for a span id and ~75 ns for a trace id, against ~90-120 ns for hexSlice).
-const HEXC = new Uint8Array(16);
-for (let i = 0; i < 16; i++) HEXC[i] = '0123456789abcdef'.charCodeAt(i);
-
-/** 16 bytes from `p` as 32 lowercase hex digits (a trace id), in one call. */
-function hex16(b: Uint8Array, p: number): string {
-  const h = HEXC;
-  return fcc(
-    h[b[p] >> 4], h[b[p] & 15], h[b[p + 1] >> 4], h[b[p + 1] & 15], h[b[p + 2] >> 4], h[b[p + 2] & 15], h[b[p + 3] >> 4], h[b[p + 3] & 15],
-    h[b[p + 4] >> 4], h[b[p + 4] & 15], h[b[p + 5] >> 4], h[b[p + 5] & 15], h[b[p + 6] >> 4], h[b[p + 6] & 15], h[b[p + 7] >> 4], h[b[p + 7] & 15],
-    h[b[p + 8] >> 4], h[b[p + 8] & 15], h[b[p + 9] >> 4], h[b[p + 9] & 15], h[b[p + 10] >> 4], h[b[p + 10] & 15], h[b[p + 11] >> 4], h[b[p + 11] & 15],
-    h[b[p + 12] >> 4], h[b[p + 12] & 15], h[b[p + 13] >> 4], h[b[p + 13] & 15], h[b[p + 14] >> 4], h[b[p + 14] & 15], h[b[p + 15] >> 4], h[b[p + 15] & 15],
-  );
-}
-
-/** 8 bytes from `p` as 16 lowercase hex digits (a span id). */
-function hex8(b: Uint8Array, p: number): string {
-  const h = HEXC;
-  return fcc(
-    h[b[p] >> 4], h[b[p] & 15], h[b[p + 1] >> 4], h[b[p + 1] & 15], h[b[p + 2] >> 4], h[b[p + 2] & 15], h[b[p + 3] >> 4], h[b[p + 3] & 15],
-    h[b[p + 4] >> 4], h[b[p + 4] & 15], h[b[p + 5] >> 4], h[b[p + 5] & 15], h[b[p + 6] >> 4], h[b[p + 6] & 15], h[b[p + 7] >> 4], h[b[p + 7] & 15],
-  );
-}
+import { hex16, hex8, hexSlice, invalidUtf8, utf8 } from './strings.ts';
 
 // The attribute key cache: 1024 slots of at most 64 bytes, shared by all decodes. A slot's
 // bytes are copied into one arena (64 KiB in all): no object per entry, and no reference to
@@ -98,9 +17,6 @@ const keyStrings: string[] = new Array(KEY_SLOT_MASK + 1).fill('');
 
 /** AnyValue arrays and maps may nest; deeper input is refused to bound the recursion. */
 export const MAX_DEPTH = 64;
-
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -324,6 +240,72 @@ export class Reader {
     if (n === 8) return hex8(this.buf, start);
     if (n === 0) return '';
     return hexSlice.call(this.buf, start, end);
+  }
+
+  // ---- the validating scan (proto-scan.ts): checks a field without building its value ----
+
+  /** Skips a varint; fails when it is truncated or longer than 10 bytes. */
+  skipVarint(): void {
+    const pos = this.pos;
+    if (pos < this.len && this.buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return;
+    }
+    this.#varint64();
+  }
+
+  /** Skips a fixed64, sfixed64 or double. */
+  skip64(): void {
+    if (this.pos + 8 > this.len) throw this.fail('truncated fixed64');
+    this.pos += 8;
+  }
+
+  /** Skips a fixed32. */
+  skip32(): void {
+    if (this.pos + 4 > this.len) throw this.fail('truncated fixed32');
+    this.pos += 4;
+  }
+
+  /** Skips a bytes field. */
+  skipBytes(): void {
+    this.pos = this.end();
+  }
+
+  /** Skips a string field, which proto3 requires to be valid UTF-8. */
+  skipString(): void {
+    const end = this.end();
+    const bad = invalidUtf8(this.buf, this.pos, end);
+    if (bad >= 0) throw this.fail('invalid UTF-8 in a string field', bad);
+    this.pos = end;
+  }
+
+  /** Skips a trace or span id: `size` bytes, or empty (as OTLP/JSON requires). */
+  skipId(size: number): void {
+    const at = this.pos;
+    const end = this.end();
+    const n = end - this.pos;
+    if (n !== size && n !== 0) throw this.fail(`an id must be ${size} bytes or empty, got ${n} bytes`, at);
+    this.pos = end;
+  }
+
+  /** Skips a packed repeated field of fixed-size elements (8: fixed64/double, 4: fixed32). */
+  skipPacked(size: number): void {
+    const end = this.end();
+    const n = end - this.pos;
+    if (n % size !== 0) throw this.fail(`packed ${size === 8 ? 'fixed64' : 'fixed32'} length ${n} is not a multiple of ${size}`);
+    this.pos = end;
+  }
+
+  /** Skips a packed repeated field of varints. */
+  skipPackedVarints(): void {
+    const end = this.end();
+    while (this.pos < end) this.skipVarint();
+    this.checkEnd(end);
+  }
+
+  /** Counts one more level of AnyValue nesting; fails past MAX_DEPTH. */
+  enter(): void {
+    if (++this.depth > MAX_DEPTH) throw this.fail(`values nested deeper than ${MAX_DEPTH} levels`);
   }
 
   /** Skips a field of the given wire type (the tag has been read). */
