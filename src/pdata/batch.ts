@@ -13,18 +13,26 @@ import { cloneData, countItems } from './ops.ts';
  * Rules: `data` is for reading. A consumer that declared `mutates: true` is handed a batch
  * of its own and calls `mutableData()` before changing it, which drops the cached bytes and
  * item count. The bytes are never changed in place.
+ *
+ * A batch the batch processor merged by concatenating requests remembers where each source
+ * request ends (`sources()`): should the merged bytes fail to decode or encode downstream
+ * (which the receivers' validating scan is there to prevent), a consumer hands the sources on
+ * one by one, so that only the bad request is dropped.
  */
 export class Batch<S extends Signal = Signal> {
   readonly signal: S;
   #data: SignalData[S] | undefined;
   #proto: Uint8Array | undefined;
   #items: number;
+  /** Merged batches: [end offset, items] of each source request, flattened; else undefined. */
+  #bounds: readonly number[] | undefined;
 
-  private constructor(signal: S, data: SignalData[S] | undefined, proto: Uint8Array | undefined, items: number) {
+  private constructor(signal: S, data: SignalData[S] | undefined, proto: Uint8Array | undefined, items: number, bounds?: readonly number[]) {
     this.signal = signal;
     this.#data = data;
     this.#proto = proto;
     this.#items = items;
+    this.#bounds = bounds;
   }
 
   /** A batch of decoded data; `items` is counted when not given. */
@@ -37,6 +45,41 @@ export class Batch<S extends Signal = Signal> {
     return new Batch(signal, undefined, bytes, items);
   }
 
+  /**
+   * The concatenation of several protobuf requests; `bounds` holds each one's end offset in
+   * `bytes` and its items, flattened (`[end0, items0, end1, items1, ...]`).
+   */
+  static merged<S extends Signal>(signal: S, bytes: Uint8Array, items: number, bounds: readonly number[]): Batch<S> {
+    return new Batch(signal, undefined, bytes, items, bounds.length > 2 ? bounds : undefined);
+  }
+
+  /** How many requests this batch was merged from: 1 unless merged (and not changed since). */
+  get sourceCount(): number {
+    return this.#bounds === undefined ? 1 : this.#bounds.length >>> 1;
+  }
+
+  /** See `merged`; undefined unless this batch was merged from several requests. */
+  get bounds(): readonly number[] | undefined {
+    return this.#bounds;
+  }
+
+  /**
+   * The requests a merged batch was made of, in order, as batches of their own (views of its
+   * bytes, no copy); `[this]` for any other batch.
+   */
+  sources(): Batch<S>[] {
+    const bounds = this.#bounds;
+    if (bounds === undefined) return [this];
+    const bytes = this.#proto!;
+    const out: Batch<S>[] = [];
+    let start = 0;
+    for (let i = 0; i < bounds.length; i += 2) {
+      out.push(new Batch(this.signal, undefined, bytes.subarray(start, bounds[i]), bounds[i + 1]));
+      start = bounds[i];
+    }
+    return out;
+  }
+
   get data(): SignalData[S] {
     if (this.#data === undefined) this.#data = decodeProto(this.signal, this.#proto!);
     return this.#data;
@@ -47,6 +90,7 @@ export class Batch<S extends Signal = Signal> {
     const data = this.data;
     this.#proto = undefined;
     this.#items = -1;
+    this.#bounds = undefined;
     return data;
   }
 
@@ -69,7 +113,7 @@ export class Batch<S extends Signal = Signal> {
 
   /** An independent copy for a mutating consumer: shares the bytes when there are any. */
   clone(): Batch<S> {
-    if (this.#proto !== undefined) return new Batch(this.signal, undefined, this.#proto, this.#items);
+    if (this.#proto !== undefined) return new Batch(this.signal, undefined, this.#proto, this.#items, this.#bounds);
     return new Batch(this.signal, cloneData(this.signal, this.#data!), undefined, this.#items);
   }
 }

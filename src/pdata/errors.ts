@@ -5,3 +5,16 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/**
+ * True when `err`, or an error it was caused by, is a DecodeError (also one rebuilt from a
+ * worker thread's message, which keeps only the name): the data, not the destination, failed.
+ */
+export function isDecodeFailure(err: unknown): boolean {
+  let e = err;
+  for (let depth = 0; depth < 8 && typeof e === 'object' && e !== null; depth++) {
+    if (e instanceof DecodeError || (e as { name?: unknown }).name === 'DecodeError') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,4 +1,5 @@
 import { Batch } from '../../pdata/batch.ts';
+import { isDecodeFailure } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
 import { ConsumerError } from '../../pipeline/consumer.ts';
@@ -54,8 +55,13 @@ class ElasticsearchExporter implements Exporter {
     try {
       job = this.#sender.encode(batch, new BulkJob());
     } catch (err) {
-      this.#settings.metrics.dropped(`exporter/${this.#settings.id.text}`, this.#signal, 'encode_error', batch.items);
-      throw ConsumerError.permanent('encode_error', `exporter ${this.#settings.id.text}: cannot encode documents: ${err instanceof Error ? err.message : String(err)}`);
+      // A merged batch that cannot be decoded: its requests are encoded one by one and only
+      // the bad ones are dropped (and dead-lettered).
+      if (batch.sourceCount > 1 && isDecodeFailure(err)) job = await this.#encodeEach(batch);
+      else {
+        await this.#encodeFailed(batch, err);
+        throw ConsumerError.permanent('encode_error', `exporter ${this.#settings.id.text}: cannot encode documents: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     if (job.size === 0) return;
     if (!this.#gather) return this.#enqueue(job);
@@ -87,6 +93,33 @@ class ElasticsearchExporter implements Exporter {
       );
     });
     await this.#queued.shutdown();
+  }
+
+  async #encodeEach(batch: Batch): Promise<BulkJob> {
+    const job = new BulkJob();
+    for (const part of batch.sources()) {
+      try {
+        this.#sender.encode(part, job);
+      } catch (err) {
+        await this.#encodeFailed(part, err);
+      }
+    }
+    return job;
+  }
+
+  /** Counts (and, for a request that cannot be decoded, dead-letters) a batch that cannot be encoded. */
+  async #encodeFailed(batch: Batch, err: unknown): Promise<void> {
+    const id = this.#settings.id.text;
+    const malformed = isDecodeFailure(err);
+    const reason = malformed ? 'malformed' : 'encode_error';
+    const message = err instanceof Error ? err.message : String(err);
+    this.#settings.metrics.dropped(`exporter/${id}`, this.#signal, reason, batch.items);
+    this.#settings.logger.warn({ exporter: id, signal: this.#signal, reason, items: batch.items, error: message },
+      `exporter ${id} dropped ${batch.items} ${this.#signal} items (${reason}): ${message}`);
+    if (!malformed) return;
+    await this.#sender.deadLetter(batch, this.#signal, message).catch((e: unknown) => {
+      this.#settings.logger.error({ exporter: id, err: e instanceof Error ? e.message : String(e) }, `exporter ${id}: could not dead-letter a malformed request`);
+    });
   }
 
   /** Moves the pending documents to the queue; on refusal they stay pending and it throws. */

@@ -34,6 +34,7 @@ export class ElasticsearchSender implements Sender {
   // The documents of a batch, from its first attempt to its last: a retry sends only what
   // is left. Weak: a delivered or dropped batch takes its documents with it.
   readonly #jobs = new WeakMap<Batch, BulkJob>();
+  readonly #deadLetter: DeadLetterFile | undefined;
   #client: Client | undefined;
   #reach: Health = { healthy: true };
   #pinger: NodeJS.Timeout | undefined;
@@ -47,6 +48,7 @@ export class ElasticsearchSender implements Sender {
     this.#encoder = new DocumentEncoder(MODES[config.mapping.mode], this.#router);
     const dl = config.dead_letter;
     const deadLetter = dl.path === undefined ? undefined : new DeadLetterFile(dl.path, dl.max_megabytes * 1024 * 1024, dl.max_backups);
+    this.#deadLetter = deadLetter;
     this.#bulk = new BulkSender(settings, signal, { bytes: config.flush.bytes, documents: config.flush.documents }, deadLetter);
     this.#templates = config.mapping.mode === 'genrf' && config.mapping.install_template ? new TemplateInstaller(signal, this.#router) : undefined;
   }
@@ -56,6 +58,17 @@ export class ElasticsearchSender implements Sender {
     if (batch.signal === 'logs') this.#encoder.logs(batch.data as LogsData, into);
     else this.#encoder.traces(batch.data as TracesData, into);
     return into;
+  }
+
+  /**
+   * A request that could not be decoded, in the dead-letter file (when there is one) as its
+   * protobuf bytes in base64: `{"type":"malformed_request","document":{"signal","otlp_protobuf_base64"}}`.
+   */
+  async deadLetter(batch: Batch, signal: Signal, error: string): Promise<void> {
+    if (this.#deadLetter === undefined) return;
+    const bytes = batch.toProto();
+    const source = JSON.stringify({ signal, otlp_protobuf_base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
+    await this.#deadLetter.write([{ index: '', status: 0, type: 'malformed_request', reason: error, source }]);
   }
 
   /** Hands a job to the next send of `token` (a batch that stands for the job in the queue). */

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Batch } from '../../pdata/batch.ts';
+import { isDecodeFailure } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
 import { ConsumerError } from '../../pipeline/consumer.ts';
@@ -18,11 +19,17 @@ export interface Sender {
    * deadline does: stop and throw then.
    */
   send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void>;
+  /**
+   * Keeps a request that could not be decoded or encoded (dropped as `malformed`) where the
+   * exporter's dead-letter option says; only exporters that have one implement it.
+   */
+  deadLetter?(batch: Batch, signal: Signal, error: string): Promise<void>;
   shutdown?(): Promise<void>;
   health?(): Health;
 }
 
-type Failure = GiveUp<ExportError>;
+/** Why a batch was not delivered: retry's reasons, and `malformed` for data that cannot be encoded. */
+type Failure = { reason: GiveUp<ExportError>['reason'] | 'malformed'; error: ExportError };
 
 const RESOLVED = Promise.resolve();
 // How long shutdown waits, after its deadline aborted every send, for senders to notice.
@@ -143,7 +150,7 @@ class QueuedExporter implements Exporter {
       let batch: Batch | undefined;
       while (!this.#kill.signal.aborted && (batch = this.#shift(queue)) !== undefined) {
         const failure = await this.#sendWithRetry(batch);
-        if (failure !== undefined) this.#drop(batch, failure);
+        if (failure !== undefined) await this.#failed(batch, failure);
       }
     } catch (err) {
       // Only a bug gets here (sendWithRetry catches the sender's errors); keep the daemon up.
@@ -174,6 +181,9 @@ class QueuedExporter implements Exporter {
     try {
       const failure = await this.#sendWithRetry(batch);
       if (failure === undefined) return;
+      // A merged batch that cannot be decoded: its requests are sent one by one and only the
+      // bad ones are dropped (counted, dead-lettered); the good ones count as delivered.
+      if (failure.reason === 'malformed' && batch.sourceCount > 1) return await this.#failed(batch, failure);
       const { reason, error } = failure;
       if (error.retryable) {
         // The caller still holds the data and is told to retry: nothing is dropped here.
@@ -190,8 +200,11 @@ class QueuedExporter implements Exporter {
   }
 
   /** Sends with retries; undefined when delivered, else why it was not. */
-  #sendWithRetry(batch: Batch): Promise<Failure | undefined> {
-    return retry(() => this.#attempt(batch), this.#config.retry_on_failure, this.#kill.signal);
+  async #sendWithRetry(batch: Batch): Promise<Failure | undefined> {
+    const failure = await retry(() => this.#attempt(batch), this.#config.retry_on_failure, this.#kill.signal);
+    // The data, not the destination, failed: counted apart, and a merged batch is split (#failed).
+    if (failure?.reason === 'permanent_error' && isDecodeFailure(failure.error)) return { reason: 'malformed', error: failure.error };
+    return failure;
   }
 
   /** One send attempt under the timeout; undefined on success, else the classified error. */
@@ -217,6 +230,42 @@ class QueuedExporter implements Exporter {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       kill.removeEventListener('abort', onKill);
+    }
+  }
+
+  /**
+   * A batch that will not be delivered. When the batch processor merged it from several
+   * requests and it could not be decoded or encoded, each request is sent on its own instead,
+   * so that only the bad one is dropped: one client's bad request never costs another's data.
+   */
+  async #failed(batch: Batch, failure: Failure): Promise<void> {
+    if (failure.reason !== 'malformed' || batch.sourceCount === 1) {
+      this.#drop(batch, failure);
+      if (failure.reason === 'malformed') await this.#deadLetter(batch, failure.error);
+      return;
+    }
+    this.#settings.logger.warn(
+      { exporter: this.#settings.id.text, signal: this.#signal, requests: batch.sourceCount, error: failure.error.message },
+      `exporter ${this.#settings.id.text}: a batch of ${batch.sourceCount} requests could not be encoded (${failure.error.message}); sending them one by one`,
+    );
+    for (const part of batch.sources()) {
+      const f = await this.#sendWithRetry(part);
+      if (f === undefined) continue;
+      this.#drop(part, f);
+      if (f.reason === 'malformed') await this.#deadLetter(part, f.error);
+    }
+  }
+
+  async #deadLetter(batch: Batch, error: ExportError): Promise<void> {
+    const deadLetter = this.#sender.deadLetter;
+    if (deadLetter === undefined) return;
+    try {
+      await deadLetter.call(this.#sender, batch, this.#signal, error.message);
+    } catch (err) {
+      this.#settings.logger.error(
+        { exporter: this.#settings.id.text, signal: this.#signal, err: err instanceof Error ? err.message : String(err) },
+        `exporter ${this.#settings.id.text}: could not dead-letter a malformed request: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 

@@ -87,16 +87,21 @@ for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
 /**
  * The offset of the first byte of [start, end) that is not part of well-formed UTF-8 (no
- * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all of it is. ASCII is
- * checked four bytes at a time.
+ * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all of it is. Most
+ * strings are ASCII: they take the tight loops (eight, then one byte at a time) and return.
  */
 export function invalidUtf8(b: Uint8Array, start: number, end: number): number {
   let i = start;
+  const end8 = end - 7;
+  while (i < end8 && ((b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) & 0x80) === 0) i += 8;
+  while (i < end && b[i] < 0x80) i++;
+  return i === end ? -1 : invalidUtf8From(b, i, end);
+}
+
+/** invalidUtf8 from a non-ASCII byte on. */
+function invalidUtf8From(b: Uint8Array, start: number, end: number): number {
+  let i = start;
   while (i < end) {
-    if (i + 4 <= end && ((b[i] | b[i + 1] | b[i + 2] | b[i + 3]) & 0x80) === 0) {
-      i += 4;
-      continue;
-    }
     const c = b[i];
     if (c < 0x80) {
       i++;

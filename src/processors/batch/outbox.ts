@@ -4,6 +4,7 @@
 // the shutdown deadline drops items, each drop counted and logged.
 import { retry } from '../../net/retry.ts';
 import type { Batch } from '../../pdata/batch.ts';
+import { isDecodeFailure } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
@@ -111,6 +112,13 @@ export class Outbox {
         const entry = queue[0];
         const failed = await retry(() => this.#handOn(entry.batch), RETRY_BACKOFF, this.#kill.signal, this.#onWait);
         if (failed?.reason === 'shutdown_timeout') return; // drain drops what is left
+        if (failed !== undefined && entry.batch.sourceCount > 1 && isDecodeFailure(failed.error)) {
+          // A merged batch the next consumer could not decode: its requests go on one by one,
+          // so that only the bad one is dropped.
+          this.#splitting(entry.batch, failed.error);
+          queue.splice(0, 1, ...entry.batch.sources().map((batch) => ({ batch, items: batch.items })));
+          continue;
+        }
         if (this.#attempt > 0) this.#recovered(failed === undefined);
         queue.shift();
         this.#items -= entry.items;
@@ -162,13 +170,22 @@ export class Outbox {
     this.#waitMs = 0;
   }
 
+  #splitting(batch: Batch, err: ConsumerError): void {
+    const id = this.#settings.id.text;
+    this.#settings.logger.warn(
+      { processor: id, signal: this.#signal, requests: batch.sourceCount, error: err.message },
+      `processor ${id}: the next consumer could not decode a batch of ${batch.sourceCount} requests (${err.message}); handing them on one by one`,
+    );
+  }
+
   #dropPermanent(batchItems: number, err: ConsumerError): void {
     // A partial refusal names how many items were rejected; the rest were accepted.
     const items = err.rejected === undefined ? batchItems : Math.min(batchItems, err.rejected);
-    this.#settings.metrics.dropped(this.#component, this.#signal, 'permanent_error', items);
+    const reason = isDecodeFailure(err) ? 'malformed' : 'permanent_error';
+    this.#settings.metrics.dropped(this.#component, this.#signal, reason, items);
     const id = this.#settings.id.text;
     this.#settings.logger.warn(
-      { processor: id, signal: this.#signal, reason: 'permanent_error', items, error: err.message },
+      { processor: id, signal: this.#signal, reason, items, error: err.message },
       `processor ${id} dropped ${items} ${this.#signal} items: the next consumer refused them for good (${err.reason}: ${err.message})`,
     );
   }

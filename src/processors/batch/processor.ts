@@ -14,6 +14,7 @@
 // bigger than send_batch_max_size is split, on its own), so with wait_for_export each
 // request's fate is exactly the fate of the batches that hold it.
 import type { Batch } from '../../pdata/batch.ts';
+import { isDecodeFailure } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
@@ -206,10 +207,25 @@ export class BatchProcessor implements Processor {
         await this.#next.consume(outgoing);
         settle(group, undefined);
       } catch (e) {
-        settle(group, ConsumerError.from(e));
+        const err = ConsumerError.from(e);
+        // Merged requests the next consumer could not decode: each goes on by itself and is
+        // answered by its own fate, so one bad request does not fail the others.
+        if (group.length > 1 && !err.retryable && isDecodeFailure(err)) await this.#sendEach(group);
+        else settle(group, err);
       }
     } finally {
       this.#waitingItems -= items;
+    }
+  }
+
+  async #sendEach(group: Waiter[]): Promise<void> {
+    for (const w of group) {
+      try {
+        await this.#next.consume(w.batch);
+        w.resolve();
+      } catch (e) {
+        w.reject(ConsumerError.from(e));
+      }
     }
   }
 

@@ -7,6 +7,7 @@
 // its records with it.
 import type { Logger } from 'pino';
 import type { Batch } from '../../pdata/batch.ts';
+import { isDecodeFailure } from '../../pdata/errors.ts';
 import type {
   KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData,
 } from '../../pdata/types.ts';
@@ -60,6 +61,9 @@ export class RedactionProcessor implements Processor {
     try {
       this.#process(this.#signal, batch.mutableData());
     } catch (err) {
+      // A merged batch that cannot be decoded: the batch processor before us hands its
+      // requests on one by one, so only the bad one is lost (and counted there).
+      if (batch.sourceCount > 1 && isDecodeFailure(err)) return Promise.reject(ConsumerError.from(err));
       // Outside any one record (a malformed structure): the whole batch goes, unscrubbed data never on.
       const items = safeItems(batch);
       this.#fail(err, items);

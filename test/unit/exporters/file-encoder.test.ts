@@ -77,7 +77,7 @@ describe('file exporter encoder threads', () => {
     expect(new Set(firsts).size).toBe(100);
   });
 
-  it('drops a malformed protobuf batch permanently with the same error as the main thread', async () => {
+  it('drops a malformed protobuf batch permanently (reason malformed) with the same error as the main thread', async () => {
     const good = encodeProto('logs', decodeJson('logs', await readFile(join(CONFORMANCE, 'logs.json'), 'utf8')));
     const bad = good.slice(0, good.length - 7); // cut inside a field
     const dropped: string[] = [];
@@ -85,8 +85,8 @@ describe('file exporter encoder threads', () => {
       const s = testSettings(`file/bad${threads}`);
       const text = await exportAll(`bad`, threads, [Batch.fromProto('logs', bad, 1), Batch.fromProto('logs', good, 1)], {}, s);
       expect(text.toString('utf8').trimEnd().split('\n').length).toBe(1); // the good batch
-      expect(await metricValue(s, 'genrf_collector_dropped_items_total', `file/bad${threads}`, 'permanent_error')).toBe(1);
-      const warn = s.logs.find((l) => l.reason === 'permanent_error');
+      expect(await metricValue(s, 'genrf_collector_dropped_items_total', `file/bad${threads}`, 'reason="malformed"')).toBe(1);
+      const warn = s.logs.find((l) => l.reason === 'malformed');
       expect(warn?.error).toBeTypeOf('string');
       dropped.push(String(warn!.error));
     }
