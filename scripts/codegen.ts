@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { loadTable, type Table } from './codegen/table.ts';
 import { emitFields } from './codegen/emit-fields.ts';
 import { emitScan } from './codegen/emit-scan.ts';
+import { emitDefaults } from './codegen/emit-defaults.ts';
+import { emitDecode } from './codegen/emit-decode.ts';
+import { emitEncode } from './codegen/emit-encode.ts';
+import { emitJsonDecode } from './codegen/emit-json-decode.ts';
+import { emitJsonEncode } from './codegen/emit-json-encode.ts';
+import { emitClone } from './codegen/emit-clone.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 export const OUT_DIR = 'src/pdata/generated';
@@ -17,6 +23,12 @@ export function generate(root = ROOT): Map<string, string> {
   const files = new Map<string, string>();
   files.set(`${OUT_DIR}/fields.ts`, emitFields(t));
   files.set(`${OUT_DIR}/proto-scan.ts`, emitScan(t));
+  files.set(`${OUT_DIR}/defaults.ts`, emitDefaults(t));
+  files.set(`${OUT_DIR}/proto-decode.ts`, emitDecode(t));
+  files.set(`${OUT_DIR}/proto-encode.ts`, emitEncode(t));
+  files.set(`${OUT_DIR}/json-decode.ts`, emitJsonDecode(t));
+  files.set(`${OUT_DIR}/json-encode.ts`, emitJsonEncode(t));
+  files.set(`${OUT_DIR}/clone.ts`, emitClone(t));
   return files;
 }
 

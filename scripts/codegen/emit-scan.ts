@@ -2,7 +2,7 @@
 // as the decoder does (same tags, same skipping of unknown fields, same depth limit, same
 // errors) and also checks what the decoder is lenient about (UTF-8 in string fields, id
 // lengths), but builds nothing: it returns the number of items.
-import { counterOf, describe, header, importLine, namesConst } from './emit-util.ts';
+import { counterOf, describe, header, importLine, namesConst, segmentThrow } from './emit-util.ts';
 import { reachable, REQUEST_ROOTS, WIRE_I32, WIRE_I64, WIRE_VARINT, type Field, type Message, type Table } from './table.ts';
 
 function skipScalar(f: Field): string {
@@ -55,7 +55,6 @@ function emitMessage(m: Message, out: string[]): void {
   for (const f of counted) out.push(`  let ${counterOf(f)} = 0;`);
   out.push('  try {');
   out.push('    while (r.pos < end) {');
-  out.push('      field = 0;');
   out.push('      const tag = r.tag();');
   out.push('      field = tag >>> 3;');
   out.push('      switch (tag) {');
@@ -88,9 +87,7 @@ function emitMessage(m: Message, out: string[]): void {
   out.push('    }');
   out.push('    r.checkEnd(end);');
   out.push('  } catch (e) {');
-  let seg = `fieldName(${namesConst(m)}, field)`;
-  for (const f of [...counted].reverse()) seg = `field === ${f.number} ? segment('${f.name}', ${counterOf(f)}) : ${seg}`;
-  out.push(`    throw withSegment(e, ${seg});`);
+  out.push(...segmentThrow(counted.map((f) => `field === ${f.number} ? segment('${f.name}', ${counterOf(f)})`), `fieldName(${namesConst(m)}, field)`));
   out.push('  }');
   if (m.depth) out.push('  r.depth--;');
   if (m.counts) out.push(`  return ${['items', ...slots].join(' + ')};`);
@@ -104,7 +101,7 @@ export function emitScan(t: Table): string {
     header(t, 'The validating scan of OTLP protobuf requests: checks every nested message (wire types, lengths,\n' +
       'UTF-8 in string fields, id lengths, the AnyValue depth limit) without building anything, and\n' +
       'counts the items. Whatever it accepts, the decoder (proto-decode.ts) decodes.'),
-    "import { fieldName, segment, withSegment } from '../decode-path.ts';",
+    "import { fieldName, segment, tagFailed, withSegment } from '../decode-path.ts';",
     "import type { Reader } from '../proto/reader.ts';",
     importLine(messages.map(namesConst), './fields.ts'),
     '',

@@ -53,3 +53,67 @@ export function importLine(names: string[], from: string, typeOnly = false): str
   lines.push(line.trimEnd(), `} from '${from}';`);
   return lines.join('\n');
 }
+
+/** The TypeScript type of one value of a field (of one element, for a repeated field). */
+export function valueType(f: Field): string {
+  switch (f.repr) {
+    case 'string': case 'key': case 'hex16': case 'hex8': return 'string';
+    case 'bytes': return 'Uint8Array';
+    case 'bool': return 'boolean';
+    case 'fixed64': case 'sfixed64': case 'int64': return 'bigint';
+    case 'message': return f.message!.ts;
+    default: return 'number';
+  }
+}
+
+/** The model's type of a field. */
+export function fieldType(f: Field): string {
+  const t = valueType(f);
+  if (f.repeated) return /^[\w]+$/.test(t) ? `${t}[]` : `Array<${t}>`;
+  return undefinedWhenAbsent(f) ? `${t} | undefined` : t;
+}
+
+/** True when the model holds `undefined` for the field when it is absent. */
+export function undefinedWhenAbsent(f: Field): boolean {
+  if (f.repeated) return false;
+  return f.optional || f.oneof !== undefined || f.presence === 'optional';
+}
+
+/** The default (proto3 zero) value of a scalar field, as a JS expression. */
+export function zeroOf(f: Field): string {
+  switch (valueType(f)) {
+    case 'string': return "''";
+    case 'boolean': return 'false';
+    case 'bigint': return '0n';
+    case 'number': return '0';
+    case 'Uint8Array': return 'new Uint8Array(0)';
+    default: throw new Error(`no zero for ${f.owner.key}.${f.name}`);
+  }
+}
+
+/** Messages whose model holds an empty instance when the field is absent (need newX / isEmptyX). */
+export function defaulted(t: Table): Message[] {
+  const out = new Set<Message>();
+  for (const m of t.messages) {
+    for (const f of m.fields) {
+      if (f.message !== undefined && !f.repeated && !undefinedWhenAbsent(f)) out.add(f.message);
+    }
+  }
+  return t.messages.filter((m) => out.has(m));
+}
+
+/** `throw withSegment(e, <a> : <b> : fallback);` in a catch block, one case per line when long. */
+export function segmentThrow(cases: string[], fallback: string): string[] {
+  const all = ["tagFailed(e) ? ''", ...cases];
+  const one = `    throw withSegment(e, ${[...all, fallback].join(' : ')});`;
+  if (one.length <= 120) return [one];
+  return ['    throw withSegment(', '      e,', ...all.map((c) => `      ${c} :`), `      ${fallback},`, '    );'];
+}
+
+/** `{ a, b: c }` on one line, or one property per line when that line would be long. */
+export function objectLiteral(prefix: string, props: string[], suffix: string): string[] {
+  const one = `${prefix}{ ${props.join(', ')} }${suffix}`;
+  if (one.length <= 120) return [one];
+  const indent = ' '.repeat(prefix.length - prefix.trimStart().length);
+  return [`${prefix}{`, ...props.map((p) => `${indent}  ${p},`), `${indent}}${suffix}`];
+}

@@ -286,7 +286,7 @@ export function loadTable(root: string): Table {
 export function typeNames(t: Table): string[] {
   const names = new Set<string>();
   for (const m of t.messages) {
-    for (const id of m.ts.match(/[A-Z]\w*/g) ?? []) names.add(id);
+    for (const id of m.ts.match(/\b[A-Z]\w*/g) ?? []) names.add(id);
   }
   return [...names].sort();
 }

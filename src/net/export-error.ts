@@ -1,3 +1,5 @@
+import { GrpcCode, grpcCodeName } from '../pdata/rpc-status.ts';
+
 // The one error type an exporter's sender throws: it says whether the batch may be sent
 // again, and how long the peer asked us to wait. Transports map their protocol's statuses
 // here, in one place, so that every exporter retries the same failures.
@@ -52,23 +54,6 @@ export function httpStatusError(status: number, detail: string, retryAfter?: str
     : ExportError.permanent(message);
 }
 
-/** gRPC status codes by number (the ones this code names). */
-export const GrpcCode = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  RESOURCE_EXHAUSTED: 8,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
-
 // The codes the OTLP specification lists as retryable. RESOURCE_EXHAUSTED is retryable here
 // as in otelcol: a collector answers it when its queue is full.
 const RETRYABLE_GRPC = new Set<number>([
@@ -87,12 +72,11 @@ export function isRetryableGrpcCode(code: number): boolean {
 
 /** An ExportError for a failed gRPC call. */
 export function grpcStatusError(code: number, detail: string, retryAfterMs?: number): ExportError {
-  const name = GRPC_NAMES[code] ?? `code ${code}`;
+  const name = grpcCodeName(code);
   const message = `gRPC ${name}${detail ? `: ${detail}` : ''}`;
   return RETRYABLE_GRPC.has(code) ? ExportError.retryable(message, retryAfterMs) : ExportError.permanent(message);
 }
 
-const GRPC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(GrpcCode).map(([k, v]) => [v, k]));
 
 // Node system errors that mean "the peer or the disk is not there now": worth a retry.
 const RETRYABLE_SYSTEM = new Set([

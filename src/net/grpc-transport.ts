@@ -3,7 +3,7 @@ import type { PartialSuccess, Signal } from '../pdata/types.ts';
 import { decodeProtoResponse } from '../pdata/proto/index.ts';
 import { loadTls, type TlsConfig } from './client-config.ts';
 import { ExportError, grpcStatusError } from './export-error.ts';
-import { decodeRpcStatus } from './rpc-status.ts';
+import { decodeRpcStatus } from '../pdata/rpc-status.ts';
 
 // OTLP over gRPC, as a transport of already-encoded Export*ServiceRequest bytes: no
 // protobuf library and no generated stubs, just the method path and pass-through

@@ -7,7 +7,7 @@ import { decodeJsonResponse } from '../pdata/json/index.ts';
 import { decodeProtoResponse } from '../pdata/proto/index.ts';
 import { loadTls, type TlsConfig } from './client-config.ts';
 import { ExportError, httpStatusError, toExportError } from './export-error.ts';
-import { decodeRpcStatus } from './rpc-status.ts';
+import { decodeRpcStatus } from '../pdata/rpc-status.ts';
 
 const gzip = promisify(gzipCb);
 

@@ -10,6 +10,8 @@ export class PathFail extends Error {
   readonly reason: string;
   /** Segments from the innermost outwards. */
   readonly segments: string[] = [];
+  /** Failed reading a field's tag: the message being read is the place, not its last field. */
+  atTag = false;
 
   constructor(reason: string) {
     super(reason);
@@ -29,9 +31,14 @@ export function segment(name: string, index: number): string {
   return index < 0 ? name : `${name}[${index}]`;
 }
 
-/** The segment for field number `field` of a message whose names by number are `names`. */
+/** True when `e` is a failure to read a tag of the message at hand (no field is to blame). */
+export function tagFailed(e: unknown): boolean {
+  return e instanceof PathFail && e.atTag && e.segments.length === 0;
+}
+
+/** The segment for field number `field` of a message whose field names by number are `names`. */
 export function fieldName(names: readonly string[], field: number): string {
-  if (field === 0) return ''; // failed reading a tag: the message itself is the place
+  if (field === 0) return '';
   const name = names[field];
   return name === undefined || name === '' ? `field ${field}` : name;
 }

@@ -3,17 +3,15 @@ import type {
   LogsData,
   Metric,
   MetricsData,
-  ResourceLogs,
   ResourceMetrics,
-  ResourceSpans,
-  ScopeLogs,
   ScopeMetrics,
-  ScopeSpans,
   Signal,
   SignalData,
   TracesData,
 } from './types.ts';
-import { cloneLogs, cloneMetricHeader, cloneMetrics, cloneResource, cloneScope, cloneTraces } from './clone.ts';
+import { cloneData, cloneMetricHeader, cloneResource, cloneScope } from './clone.ts';
+import { dataPointsOf, setDataPoints } from './points.ts';
+import { SHAPES, type Shape } from './shape.ts';
 
 export { countProtoItems } from './proto/count.ts';
 
@@ -33,20 +31,10 @@ export function countItems<S extends Signal>(signal: S, data: SignalData[S]): nu
 }
 
 function metricPoints(m: Metric): number {
-  if (m.gauge !== undefined) return m.gauge.dataPoints.length;
-  if (m.sum !== undefined) return m.sum.dataPoints.length;
-  if (m.histogram !== undefined) return m.histogram.dataPoints.length;
-  if (m.exponentialHistogram !== undefined) return m.exponentialHistogram.dataPoints.length;
-  if (m.summary !== undefined) return m.summary.dataPoints.length;
-  return 0;
+  return dataPointsOf(m).length;
 }
 
-/** A deep copy. */
-export function cloneData<S extends Signal>(signal: S, data: SignalData[S]): SignalData[S] {
-  if (signal === 'traces') return cloneTraces(data as TracesData) as SignalData[S];
-  if (signal === 'logs') return cloneLogs(data as LogsData) as SignalData[S];
-  return cloneMetrics(data as MetricsData) as SignalData[S];
-}
+export { cloneData };
 
 /**
  * Splits into pieces of at most `maxItems` items each, keeping resource and scope.
@@ -57,70 +45,42 @@ export function cloneData<S extends Signal>(signal: S, data: SignalData[S]): Sig
  */
 export function splitData<S extends Signal>(signal: S, data: SignalData[S], maxItems: number): SignalData[S][] {
   if (maxItems <= 0 || countItems(signal, data) <= maxItems) return [data];
-  if (signal === 'traces') return splitRecords(data as TracesData, maxItems, TRACES) as SignalData[S][];
-  if (signal === 'logs') return splitRecords(data as LogsData, maxItems, LOGS) as SignalData[S][];
-  return splitMetrics(data as MetricsData, maxItems) as SignalData[S][];
+  if (signal === 'metrics') return splitMetrics(data as MetricsData, maxItems) as SignalData[S][];
+  return splitRecords(data, maxItems, SHAPES[signal]);
 }
 
-/** How to take apart and rebuild one signal's three levels (traces and logs share the walk). */
-interface Shape<D, R, SC, I> {
-  resources(d: D): R[];
-  scopes(r: R): SC[];
-  items(s: SC): I[];
-  newData(rs: R[]): D;
-  newResource(r: R, copy: boolean, scopes: SC[]): R;
-  newScope(s: SC, copy: boolean, items: I[]): SC;
-}
-
-const TRACES: Shape<TracesData, ResourceSpans, ScopeSpans, unknown> = {
-  resources: (d) => d.resourceSpans,
-  scopes: (r) => r.scopeSpans,
-  items: (s) => s.spans,
-  newData: (resourceSpans) => ({ resourceSpans }),
-  newResource: (r, copy, scopeSpans) => ({ resource: copy ? cloneResource(r.resource) : r.resource, scopeSpans, schemaUrl: r.schemaUrl }),
-  newScope: (s, copy, spans) => ({ scope: copy ? cloneScope(s.scope) : s.scope, spans: spans as ScopeSpans['spans'], schemaUrl: s.schemaUrl }),
-};
-
-const LOGS: Shape<LogsData, ResourceLogs, ScopeLogs, unknown> = {
-  resources: (d) => d.resourceLogs,
-  scopes: (r) => r.scopeLogs,
-  items: (s) => s.logRecords,
-  newData: (resourceLogs) => ({ resourceLogs }),
-  newResource: (r, copy, scopeLogs) => ({ resource: copy ? cloneResource(r.resource) : r.resource, scopeLogs, schemaUrl: r.schemaUrl }),
-  newScope: (s, copy, logRecords) => ({ scope: copy ? cloneScope(s.scope) : s.scope, logRecords: logRecords as ScopeLogs['logRecords'], schemaUrl: s.schemaUrl }),
-};
-
-function splitRecords<D, R, SC, I>(data: D, max: number, shape: Shape<D, R, SC, I>): D[] {
+/** Spans or log records into pieces of at most `max` (metrics split inside a metric: splitMetrics). */
+function splitRecords<D>(data: D, max: number, shape: Shape): D[] {
   const pieces: D[] = [];
-  let resources: R[] = [];
+  let resources: unknown[] = [];
   let room = max;
   for (const r of shape.resources(data)) {
-    let scopes: SC[] = [];
+    let scopes: unknown[] = [];
     let resourceUsed = false;
     for (const s of shape.scopes(r)) {
-      const items = shape.items(s);
+      const items = shape.records(s);
       let scopeUsed = false;
       let at = 0;
       do {
         // A piece is closed only when another item needs room, so empty scopes stay attached.
         if (room === 0 && at < items.length) {
-          if (scopes.length > 0) resources.push(shape.newResource(r, resourceUsed, scopes));
+          if (scopes.length > 0) resources.push(shape.withScopes(r, scopes, resourceUsed ? cloneResource(shape.resource(r)) : undefined));
           resourceUsed = true;
           scopes = [];
-          pieces.push(shape.newData(resources));
+          pieces.push(shape.data(resources) as D);
           resources = [];
           room = max;
         }
         const take = Math.min(room, items.length - at);
-        scopes.push(shape.newScope(s, scopeUsed, items.slice(at, at + take)));
+        scopes.push(shape.withRecords(s, items.slice(at, at + take), scopeUsed ? cloneScope(shape.scope(s)) : undefined));
         scopeUsed = true;
         at += take;
         room -= take;
       } while (at < items.length);
     }
-    if (scopes.length > 0) resources.push(shape.newResource(r, resourceUsed, scopes));
+    if (scopes.length > 0) resources.push(shape.withScopes(r, scopes, resourceUsed ? cloneResource(shape.resource(r)) : undefined));
   }
-  if (resources.length > 0) pieces.push(shape.newData(resources));
+  if (resources.length > 0) pieces.push(shape.data(resources) as D);
   return pieces;
 }
 
@@ -169,18 +129,12 @@ function splitMetrics(data: MetricsData, max: number): MetricsData[] {
 /** A metric holding points [from, to) of `m`; the header is copied unless this is the first part. */
 function slicePoints(m: Metric, copy: boolean, from: number, to: number): Metric {
   const c: Metric = copy ? cloneMetricHeader(m) : { ...cloneMetricHeader(m), metadata: m.metadata };
-  if (m.gauge !== undefined) c.gauge = { dataPoints: m.gauge.dataPoints.slice(from, to) };
-  else if (m.sum !== undefined) c.sum = { ...m.sum, dataPoints: m.sum.dataPoints.slice(from, to) };
-  else if (m.histogram !== undefined) c.histogram = { ...m.histogram, dataPoints: m.histogram.dataPoints.slice(from, to) };
-  else if (m.exponentialHistogram !== undefined) {
-    c.exponentialHistogram = { ...m.exponentialHistogram, dataPoints: m.exponentialHistogram.dataPoints.slice(from, to) };
-  } else if (m.summary !== undefined) c.summary = { dataPoints: m.summary.dataPoints.slice(from, to) };
+  setDataPoints(c, m, dataPointsOf(m).slice(from, to));
   return c;
 }
 
 /** Concatenates the resource lists of several batches (no copy of records). */
 export function mergeData<S extends Signal>(signal: S, parts: SignalData[S][]): SignalData[S] {
-  if (signal === 'traces') return { resourceSpans: (parts as TracesData[]).flatMap((p) => p.resourceSpans) } as SignalData[S];
-  if (signal === 'logs') return { resourceLogs: (parts as LogsData[]).flatMap((p) => p.resourceLogs) } as SignalData[S];
-  return { resourceMetrics: (parts as MetricsData[]).flatMap((p) => p.resourceMetrics) } as SignalData[S];
+  const shape = SHAPES[signal];
+  return shape.data(parts.flatMap((p) => shape.resources(p))) as SignalData[S];
 }

@@ -3,8 +3,7 @@ export { exporterHelperFields, sendingQueueSchema, retryOnFailureSchema, default
 export { createQueuedExporter, type Sender } from './queued-exporter.ts';
 export {
   ExportError, toExportError, httpStatusError, grpcStatusError, parseRetryAfter,
-  isRetryableHttpStatus, isRetryableGrpcCode, GrpcCode,
+  isRetryableHttpStatus, isRetryableGrpcCode,
 } from '../../net/export-error.ts';
 export { reportPartialSuccess } from './partial-success.ts';
 export { tlsSchema, headersSchema, compressionSchema, loadTls, type TlsConfig, type TlsMaterial } from '../../net/client-config.ts';
-export { decodeRpcStatus, type RpcStatus } from '../../net/rpc-status.ts';

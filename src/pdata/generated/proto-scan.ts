@@ -5,7 +5,7 @@
 // UTF-8 in string fields, id lengths, the AnyValue depth limit) without building anything, and
 // counts the items. Whatever it accepts, the decoder (proto-decode.ts) decodes.
 
-import { fieldName, segment, withSegment } from '../decode-path.ts';
+import { fieldName, segment, tagFailed, withSegment } from '../decode-path.ts';
 import type { Reader } from '../proto/reader.ts';
 import {
   AnyValue_FIELDS, ArrayValue_FIELDS, Exemplar_FIELDS, ExponentialHistogramBuckets_FIELDS,
@@ -24,7 +24,6 @@ export function scanTracesData(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -38,7 +37,12 @@ export function scanTracesData(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('resource_spans', n1) : fieldName(TracesData_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('resource_spans', n1) :
+      fieldName(TracesData_FIELDS, field),
+    );
   }
   return items;
 }
@@ -50,7 +54,6 @@ export function scanResourceSpans(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -70,7 +73,12 @@ export function scanResourceSpans(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('scope_spans', n2) : fieldName(ResourceSpans_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 2 ? segment('scope_spans', n2) :
+      fieldName(ResourceSpans_FIELDS, field),
+    );
   }
   return items;
 }
@@ -81,7 +89,6 @@ export function scanResource(r: Reader, end: number): void {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -98,7 +105,12 @@ export function scanResource(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('attributes', n1) : fieldName(Resource_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('attributes', n1) :
+      fieldName(Resource_FIELDS, field),
+    );
   }
 }
 
@@ -107,7 +119,6 @@ export function scanKeyValue(r: Reader, end: number): void {
   let field = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -123,7 +134,7 @@ export function scanKeyValue(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, fieldName(KeyValue_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : fieldName(KeyValue_FIELDS, field));
   }
 }
 
@@ -132,7 +143,6 @@ export function scanAnyValue(r: Reader, end: number): void {
   let field = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -163,7 +173,7 @@ export function scanAnyValue(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, fieldName(AnyValue_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : fieldName(AnyValue_FIELDS, field));
   }
 }
 
@@ -174,7 +184,6 @@ export function scanArrayValue(r: Reader, end: number): void {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -188,7 +197,7 @@ export function scanArrayValue(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('values', n1) : fieldName(ArrayValue_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : field === 1 ? segment('values', n1) : fieldName(ArrayValue_FIELDS, field));
   }
   r.depth--;
 }
@@ -200,7 +209,6 @@ export function scanKeyValueList(r: Reader, end: number): void {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -214,7 +222,12 @@ export function scanKeyValueList(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('values', n1) : fieldName(KeyValueList_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('values', n1) :
+      fieldName(KeyValueList_FIELDS, field),
+    );
   }
   r.depth--;
 }
@@ -226,7 +239,6 @@ export function scanScopeSpans(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -247,7 +259,7 @@ export function scanScopeSpans(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('spans', n2) : fieldName(ScopeSpans_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : field === 2 ? segment('spans', n2) : fieldName(ScopeSpans_FIELDS, field));
   }
   return items;
 }
@@ -258,7 +270,6 @@ export function scanInstrumentationScope(r: Reader, end: number): void {
   let n3 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -281,7 +292,12 @@ export function scanInstrumentationScope(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 3 ? segment('attributes', n3) : fieldName(InstrumentationScope_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 3 ? segment('attributes', n3) :
+      fieldName(InstrumentationScope_FIELDS, field),
+    );
   }
 }
 
@@ -293,7 +309,6 @@ export function scanSpan(r: Reader, end: number): void {
   let n13 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -354,7 +369,14 @@ export function scanSpan(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 9 ? segment('attributes', n9) : field === 11 ? segment('events', n11) : field === 13 ? segment('links', n13) : fieldName(Span_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 9 ? segment('attributes', n9) :
+      field === 11 ? segment('events', n11) :
+      field === 13 ? segment('links', n13) :
+      fieldName(Span_FIELDS, field),
+    );
   }
 }
 
@@ -364,7 +386,6 @@ export function scanSpanEvent(r: Reader, end: number): void {
   let n3 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -387,7 +408,12 @@ export function scanSpanEvent(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 3 ? segment('attributes', n3) : fieldName(SpanEvent_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 3 ? segment('attributes', n3) :
+      fieldName(SpanEvent_FIELDS, field),
+    );
   }
 }
 
@@ -397,7 +423,6 @@ export function scanSpanLink(r: Reader, end: number): void {
   let n4 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -426,7 +451,12 @@ export function scanSpanLink(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 4 ? segment('attributes', n4) : fieldName(SpanLink_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 4 ? segment('attributes', n4) :
+      fieldName(SpanLink_FIELDS, field),
+    );
   }
 }
 
@@ -435,7 +465,6 @@ export function scanStatus(r: Reader, end: number): void {
   let field = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -451,7 +480,7 @@ export function scanStatus(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, fieldName(Status_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : fieldName(Status_FIELDS, field));
   }
 }
 
@@ -462,7 +491,6 @@ export function scanMetricsData(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -476,7 +504,12 @@ export function scanMetricsData(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('resource_metrics', n1) : fieldName(MetricsData_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('resource_metrics', n1) :
+      fieldName(MetricsData_FIELDS, field),
+    );
   }
   return items;
 }
@@ -488,7 +521,6 @@ export function scanResourceMetrics(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -508,7 +540,12 @@ export function scanResourceMetrics(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('scope_metrics', n2) : fieldName(ResourceMetrics_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 2 ? segment('scope_metrics', n2) :
+      fieldName(ResourceMetrics_FIELDS, field),
+    );
   }
   return items;
 }
@@ -520,7 +557,6 @@ export function scanScopeMetrics(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -540,7 +576,12 @@ export function scanScopeMetrics(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('metrics', n2) : fieldName(ScopeMetrics_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 2 ? segment('metrics', n2) :
+      fieldName(ScopeMetrics_FIELDS, field),
+    );
   }
   return items;
 }
@@ -553,7 +594,6 @@ export function scanMetric(r: Reader, end: number): number {
   let n12 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -591,7 +631,7 @@ export function scanMetric(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 12 ? segment('metadata', n12) : fieldName(Metric_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : field === 12 ? segment('metadata', n12) : fieldName(Metric_FIELDS, field));
   }
   return items + oneof_data;
 }
@@ -603,7 +643,6 @@ export function scanGauge(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -618,7 +657,7 @@ export function scanGauge(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('data_points', n1) : fieldName(Gauge_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : field === 1 ? segment('data_points', n1) : fieldName(Gauge_FIELDS, field));
   }
   return items;
 }
@@ -630,7 +669,6 @@ export function scanNumberDataPoint(r: Reader, end: number): void {
   let n7 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -663,7 +701,13 @@ export function scanNumberDataPoint(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 5 ? segment('exemplars', n5) : field === 7 ? segment('attributes', n7) : fieldName(NumberDataPoint_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 5 ? segment('exemplars', n5) :
+      field === 7 ? segment('attributes', n7) :
+      fieldName(NumberDataPoint_FIELDS, field),
+    );
   }
 }
 
@@ -673,7 +717,6 @@ export function scanExemplar(r: Reader, end: number): void {
   let n7 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -702,7 +745,12 @@ export function scanExemplar(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 7 ? segment('filtered_attributes', n7) : fieldName(Exemplar_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 7 ? segment('filtered_attributes', n7) :
+      fieldName(Exemplar_FIELDS, field),
+    );
   }
 }
 
@@ -713,7 +761,6 @@ export function scanSum(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -734,7 +781,7 @@ export function scanSum(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('data_points', n1) : fieldName(Sum_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : field === 1 ? segment('data_points', n1) : fieldName(Sum_FIELDS, field));
   }
   return items;
 }
@@ -746,7 +793,6 @@ export function scanHistogram(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -764,7 +810,12 @@ export function scanHistogram(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('data_points', n1) : fieldName(Histogram_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('data_points', n1) :
+      fieldName(Histogram_FIELDS, field),
+    );
   }
   return items;
 }
@@ -776,7 +827,6 @@ export function scanHistogramDataPoint(r: Reader, end: number): void {
   let n9 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -827,7 +877,13 @@ export function scanHistogramDataPoint(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 8 ? segment('exemplars', n8) : field === 9 ? segment('attributes', n9) : fieldName(HistogramDataPoint_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 8 ? segment('exemplars', n8) :
+      field === 9 ? segment('attributes', n9) :
+      fieldName(HistogramDataPoint_FIELDS, field),
+    );
   }
 }
 
@@ -838,7 +894,6 @@ export function scanExponentialHistogram(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -856,7 +911,12 @@ export function scanExponentialHistogram(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('data_points', n1) : fieldName(ExponentialHistogram_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('data_points', n1) :
+      fieldName(ExponentialHistogram_FIELDS, field),
+    );
   }
   return items;
 }
@@ -868,7 +928,6 @@ export function scanExponentialHistogramDataPoint(r: Reader, end: number): void 
   let n11 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -922,7 +981,13 @@ export function scanExponentialHistogramDataPoint(r: Reader, end: number): void 
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('attributes', n1) : field === 11 ? segment('exemplars', n11) : fieldName(ExponentialHistogramDataPoint_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('attributes', n1) :
+      field === 11 ? segment('exemplars', n11) :
+      fieldName(ExponentialHistogramDataPoint_FIELDS, field),
+    );
   }
 }
 
@@ -931,7 +996,6 @@ export function scanExponentialHistogramBuckets(r: Reader, end: number): void {
   let field = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -950,7 +1014,7 @@ export function scanExponentialHistogramBuckets(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, fieldName(ExponentialHistogramBuckets_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : fieldName(ExponentialHistogramBuckets_FIELDS, field));
   }
 }
 
@@ -961,7 +1025,6 @@ export function scanSummary(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -976,7 +1039,12 @@ export function scanSummary(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('data_points', n1) : fieldName(Summary_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('data_points', n1) :
+      fieldName(Summary_FIELDS, field),
+    );
   }
   return items;
 }
@@ -988,7 +1056,6 @@ export function scanSummaryDataPoint(r: Reader, end: number): void {
   let n7 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1021,7 +1088,13 @@ export function scanSummaryDataPoint(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 6 ? segment('quantile_values', n6) : field === 7 ? segment('attributes', n7) : fieldName(SummaryDataPoint_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 6 ? segment('quantile_values', n6) :
+      field === 7 ? segment('attributes', n7) :
+      fieldName(SummaryDataPoint_FIELDS, field),
+    );
   }
 }
 
@@ -1030,7 +1103,6 @@ export function scanValueAtQuantile(r: Reader, end: number): void {
   let field = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1046,7 +1118,7 @@ export function scanValueAtQuantile(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, fieldName(ValueAtQuantile_FIELDS, field));
+    throw withSegment(e, tagFailed(e) ? '' : fieldName(ValueAtQuantile_FIELDS, field));
   }
 }
 
@@ -1057,7 +1129,6 @@ export function scanLogsData(r: Reader, end: number): number {
   let n1 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1071,7 +1142,12 @@ export function scanLogsData(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 1 ? segment('resource_logs', n1) : fieldName(LogsData_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 1 ? segment('resource_logs', n1) :
+      fieldName(LogsData_FIELDS, field),
+    );
   }
   return items;
 }
@@ -1083,7 +1159,6 @@ export function scanResourceLogs(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1103,7 +1178,12 @@ export function scanResourceLogs(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('scope_logs', n2) : fieldName(ResourceLogs_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 2 ? segment('scope_logs', n2) :
+      fieldName(ResourceLogs_FIELDS, field),
+    );
   }
   return items;
 }
@@ -1115,7 +1195,6 @@ export function scanScopeLogs(r: Reader, end: number): number {
   let n2 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1136,7 +1215,12 @@ export function scanScopeLogs(r: Reader, end: number): number {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 2 ? segment('log_records', n2) : fieldName(ScopeLogs_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 2 ? segment('log_records', n2) :
+      fieldName(ScopeLogs_FIELDS, field),
+    );
   }
   return items;
 }
@@ -1147,7 +1231,6 @@ export function scanLogRecord(r: Reader, end: number): void {
   let n6 = 0;
   try {
     while (r.pos < end) {
-      field = 0;
       const tag = r.tag();
       field = tag >>> 3;
       switch (tag) {
@@ -1191,6 +1274,11 @@ export function scanLogRecord(r: Reader, end: number): void {
     }
     r.checkEnd(end);
   } catch (e) {
-    throw withSegment(e, field === 6 ? segment('attributes', n6) : fieldName(LogRecord_FIELDS, field));
+    throw withSegment(
+      e,
+      tagFailed(e) ? '' :
+      field === 6 ? segment('attributes', n6) :
+      fieldName(LogRecord_FIELDS, field),
+    );
   }
 }

@@ -1,10 +1,31 @@
-// OTLP/JSON codec (the OTLP specification's JSON encoding of the Export*Service messages).
+// OTLP/JSON codec (the OTLP specification's JSON encoding of the Export*Service messages). The
+// per-message readers and writers are generated from the OTLP .proto files
+// (src/pdata/generated/json-{decode,encode}.ts); parse.ts, scalars.ts, read.ts and write.ts
+// are the hand-written parts they call.
 import type { Signal, SignalData, PartialSuccess, TracesData, MetricsData, LogsData } from '../types.ts';
 import { DecodeError } from '../errors.ts';
 import { toDecodeError } from '../decode-path.ts';
-import * as dec from './decode.ts';
-import * as enc from './encode.ts';
-import { i64, obj, str, type Obj } from './scalars.ts';
+import {
+  readExportLogsServiceResponse,
+  readExportMetricsServiceResponse,
+  readExportTraceServiceResponse,
+  readLogsData,
+  readMetricsData,
+  readTracesData,
+} from '../generated/json-decode.ts';
+import {
+  writeExportLogsServiceResponse,
+  writeExportMetricsServiceResponse,
+  writeExportTraceServiceResponse,
+  writeLogsData,
+  writeMetricsData,
+  writeResourceLogs,
+  writeResourceMetrics,
+  writeResourceSpans,
+  writeTracesData,
+} from '../generated/json-encode.ts';
+import { take } from './write.ts';
+import { obj, type Obj } from './scalars.ts';
 import { parseJson } from './parse.ts';
 import { decodeProtoPieces } from '../proto/index.ts';
 
@@ -15,9 +36,9 @@ export function decodeJson<S extends Signal>(signal: S, text: string | Uint8Arra
     throw new DecodeError(`an OTLP/JSON request must be a JSON object, got ${Array.isArray(root) ? 'an array' : JSON.stringify(root)}`);
   }
   try {
-    if (signal === 'traces') return dec.tracesData(root as Obj) as SignalData[S];
-    if (signal === 'metrics') return dec.metricsData(root as Obj) as SignalData[S];
-    return dec.logsData(root as Obj) as SignalData[S];
+    if (signal === 'traces') return readTracesData(root) as SignalData[S];
+    if (signal === 'metrics') return readMetricsData(root) as SignalData[S];
+    return readLogsData(root) as SignalData[S];
   } catch (e) {
     throw toDecodeError(e, '');
   }
@@ -25,9 +46,11 @@ export function decodeJson<S extends Signal>(signal: S, text: string | Uint8Arra
 
 /** Encodes an OTLP/JSON Export*ServiceRequest on one line (no newline). */
 export function encodeJson<S extends Signal>(signal: S, data: SignalData[S]): string {
-  if (signal === 'traces') return enc.tracesData(data as TracesData);
-  if (signal === 'metrics') return enc.metricsData(data as MetricsData);
-  return enc.logsData(data as LogsData);
+  take(); // whatever an earlier encode left behind (it threw half way)
+  if (signal === 'traces') writeTracesData(data as TracesData, '');
+  else if (signal === 'metrics') writeMetricsData(data as MetricsData, '');
+  else writeLogsData(data as LogsData, '');
+  return take();
 }
 
 /**
@@ -35,36 +58,42 @@ export function encodeJson<S extends Signal>(signal: S, data: SignalData[S]): st
  * encodeJson(signal, decodeProto(signal, bytes)), decoded and written one resource at a time
  * so that no decoded object outlives its resource (measured on 8192-span requests of 16
  * resources: ~1.5x the spans/s of decoding the whole request first, most of it less GC).
- * Throws DecodeError on malformed input.
+ * Each resource is written to its own string, so the many small strings it is built from die
+ * young instead of living in one rope until the whole request is done. Throws DecodeError.
  */
 export function encodeJsonFromProto(signal: Signal, bytes: Uint8Array): string {
-  const w = new enc.PieceWriter(signal);
-  decodeProtoPieces(signal, bytes, (piece) => w.add(signal, piece));
-  return w.finish();
+  const parts: string[] = [];
+  take();
+  decodeProtoPieces(signal, bytes, (piece) => {
+    if (signal === 'traces') for (const r of (piece as TracesData).resourceSpans) writeResourceSpans(r, parts.length === 0 ? '' : ',');
+    else if (signal === 'metrics') for (const r of (piece as MetricsData).resourceMetrics) writeResourceMetrics(r, parts.length === 0 ? '' : ',');
+    else for (const r of (piece as LogsData).resourceLogs) writeResourceLogs(r, parts.length === 0 ? '' : ',');
+    const text = take();
+    if (text === '') return;
+    text.charCodeAt(0); // V8 flattens a concatenated string on its first indexed read
+    parts.push(text);
+  });
+  if (parts.length === 0) return '{}';
+  return (signal === 'traces' ? '{"resourceSpans":[' : signal === 'metrics' ? '{"resourceMetrics":[' : '{"resourceLogs":[') + parts.join('') + ']}';
 }
 
-const REJECTED: Record<Signal, [string, string]> = {
-  traces: ['rejectedSpans', 'rejected_spans'],
-  metrics: ['rejectedDataPoints', 'rejected_data_points'],
-  logs: ['rejectedLogRecords', 'rejected_log_records'],
-};
-
 export function encodeJsonResponse(signal: Signal, partial?: PartialSuccess): string {
-  if (partial === undefined || (partial.rejected === 0 && partial.errorMessage === '')) return '{}';
-  const fields: string[] = [];
-  if (partial.rejected !== 0) fields.push(`"${REJECTED[signal][0]}":"${partial.rejected}"`);
-  if (partial.errorMessage !== '') fields.push(`"errorMessage":${JSON.stringify(partial.errorMessage)}`);
-  return `{"partialSuccess":{${fields.join(',')}}}`;
+  const response = { partialSuccess: partial !== undefined && (partial.rejected !== 0 || partial.errorMessage !== '') ? partial : undefined };
+  take();
+  if (signal === 'traces') writeExportTraceServiceResponse(response, '');
+  else if (signal === 'metrics') writeExportMetricsServiceResponse(response, '');
+  else writeExportLogsServiceResponse(response, '');
+  return take();
 }
 
 export function decodeJsonResponse(signal: Signal, text: string | Uint8Array): PartialSuccess | undefined {
   const root = parseJson(text);
   try {
-    const o = obj(root, '');
-    const p = o === undefined ? undefined : obj(o.partialSuccess ?? o.partial_success, 'partialSuccess');
-    if (p === undefined) return undefined;
-    const [camel, snake] = REJECTED[signal];
-    return { rejected: Number(i64(p[camel] ?? p[snake], camel)), errorMessage: str(p.errorMessage ?? p.error_message, 'errorMessage') };
+    const o: Obj | undefined = obj(root, '');
+    if (o === undefined) return undefined;
+    if (signal === 'traces') return readExportTraceServiceResponse(o).partialSuccess;
+    if (signal === 'metrics') return readExportMetricsServiceResponse(o).partialSuccess;
+    return readExportLogsServiceResponse(o).partialSuccess;
   } catch (e) {
     throw toDecodeError(e, '');
   }

@@ -142,21 +142,3 @@ export function writeDouble(v: number): string {
   if (Number.isFinite(v)) return String(v);
   return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
 }
-
-export const SPAN_KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
-export const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
-export const TEMPORALITIES: Record<string, number> = {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
-  AGGREGATION_TEMPORALITY_DELTA: 1,
-  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
-};
-export const SEVERITIES: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
-for (let i = 0; i < 24; i++) SEVERITIES[`SEVERITY_NUMBER_${LEVELS[i >> 2]}${i % 4 === 0 ? '' : (i % 4) + 1}`] = i + 1;

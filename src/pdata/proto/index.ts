@@ -1,13 +1,26 @@
-// OTLP protobuf codec: Export{Trace,Metrics,Logs}Service requests and responses.
-// Hand-written for speed (no generated code, no reflection); see reader.ts and writer.ts.
+// OTLP protobuf codec: Export{Trace,Metrics,Logs}Service requests and responses. The
+// per-message code is generated from the OTLP .proto files (src/pdata/generated/, `npm run
+// codegen`); the wire primitives it calls are hand-tuned (reader.ts, writer.ts, strings.ts).
 import type { Signal, SignalData, PartialSuccess, TracesData, MetricsData, LogsData } from '../types.ts';
 import { toDecodeError } from '../decode-path.ts';
+import {
+  decodeExportLogsServiceResponse,
+  decodeExportMetricsServiceResponse,
+  decodeExportTraceServiceResponse,
+  decodeLogsData,
+  decodeMetricsData,
+  decodeTracesData,
+} from '../generated/proto-decode.ts';
+import {
+  encodeExportLogsServiceResponse,
+  encodeExportMetricsServiceResponse,
+  encodeExportTraceServiceResponse,
+  encodeLogsData,
+  encodeMetricsData,
+  encodeTracesData,
+} from '../generated/proto-encode.ts';
 import { Reader } from './reader.ts';
 import * as w from './writer.ts';
-import { decodeTracesData, encodeTracesData } from './traces.ts';
-import { decodeMetricsData } from './metrics.ts';
-import { encodeMetricsData } from './metrics-encode.ts';
-import { decodeLogsData, encodeLogsData } from './logs.ts';
 import { REQUEST_NAMES } from './names.ts';
 
 export { countProtoItems } from './count.ts';
@@ -16,9 +29,9 @@ export { countProtoItems } from './count.ts';
 export function decodeProto<S extends Signal>(signal: S, bytes: Uint8Array): SignalData[S] {
   const r = new Reader(bytes);
   try {
-    if (signal === 'traces') return decodeTracesData(r) as SignalData[S];
-    if (signal === 'metrics') return decodeMetricsData(r) as SignalData[S];
-    return decodeLogsData(r) as SignalData[S];
+    if (signal === 'traces') return decodeTracesData(r, r.len) as SignalData[S];
+    if (signal === 'metrics') return decodeMetricsData(r, r.len) as SignalData[S];
+    return decodeLogsData(r, r.len) as SignalData[S];
   } catch (e) {
     throw toDecodeError(e, REQUEST_NAMES[signal].request);
   }
@@ -63,39 +76,22 @@ export function encodeProto<S extends Signal>(signal: S, data: SignalData[S]): U
 
 /** Encodes an Export*ServiceResponse (empty, or with partial_success when it says something). */
 export function encodeProtoResponse(signal: Signal, partial?: PartialSuccess): Uint8Array {
+  const response = { partialSuccess: partial !== undefined && (partial.rejected !== 0 || partial.errorMessage !== '') ? partial : undefined };
   w.start();
-  if (partial !== undefined && (partial.rejected !== 0 || partial.errorMessage !== '')) {
-    const m = w.begin(10); // 1 partial_success
-    if (partial.rejected !== 0) w.int64Field(8, BigInt(partial.rejected)); // 1 rejected_<items>
-    if (partial.errorMessage !== '') w.stringField(18, partial.errorMessage); // 2 error_message
-    w.finish(m);
-  }
+  if (signal === 'traces') encodeExportTraceServiceResponse(response);
+  else if (signal === 'metrics') encodeExportMetricsServiceResponse(response);
+  else encodeExportLogsServiceResponse(response);
   return w.output();
 }
 
 /** Decodes an Export*ServiceResponse; undefined when it carries no partial_success. */
 export function decodeProtoResponse(signal: Signal, bytes: Uint8Array): PartialSuccess | undefined {
   const r = new Reader(bytes);
-  let partial: PartialSuccess | undefined;
   try {
-    while (r.pos < r.len) {
-      const tag = r.tag();
-      if (tag !== 10) {
-        r.skip(tag & 7, tag >>> 3);
-        continue;
-      }
-      const end = r.end();
-      partial = { rejected: 0, errorMessage: '' };
-      while (r.pos < end) {
-        const t = r.tag();
-        if (t === 8) partial.rejected = Number(r.int64());
-        else if (t === 18) partial.errorMessage = r.string();
-        else r.skip(t & 7, t >>> 3);
-      }
-      r.checkEnd(end);
-    }
+    if (signal === 'traces') return decodeExportTraceServiceResponse(r, r.len).partialSuccess;
+    if (signal === 'metrics') return decodeExportMetricsServiceResponse(r, r.len).partialSuccess;
+    return decodeExportLogsServiceResponse(r, r.len).partialSuccess;
   } catch (e) {
-    throw toDecodeError(e, `${REQUEST_NAMES[signal].response}.partial_success`);
+    throw toDecodeError(e, REQUEST_NAMES[signal].response);
   }
-  return partial;
 }

@@ -290,10 +290,15 @@ export class Reader {
 
   /** Skips a packed repeated field of fixed-size elements (8: fixed64/double, 4: fixed32). */
   skipPacked(size: number): void {
+    this.pos = this.packedEnd(size);
+  }
+
+  /** The length prefix of a packed field of `size`-byte elements: its end, checked to hold whole elements. */
+  packedEnd(size: number): number {
     const end = this.end();
     const n = end - this.pos;
-    if (n % size !== 0) throw this.fail(`packed ${size === 8 ? 'fixed64' : 'fixed32'} length ${n} is not a multiple of ${size}`);
-    this.pos = end;
+    if (n % size !== 0) throw this.fail(`packed field length ${n} is not a multiple of ${size}`);
+    return end;
   }
 
   /** Skips a packed repeated field of varints. */
@@ -352,8 +357,30 @@ export class Reader {
   /** A field tag; refuses field number 0. */
   tag(): number {
     const at = this.pos;
-    const tag = this.uint32();
-    if (tag < 8) throw this.fail(`invalid field number 0 (tag ${tag})`, at);
+    if (at < this.len) {
+      const b = this.buf[at];
+      if (b < 0x80 && b >= 8) {
+        this.pos = at + 1;
+        return b;
+      }
+    }
+    return this.#tagSlow(at);
+  }
+
+  /** A tag of several bytes, or a bad one; a failure is marked as the tag's (not a field's). */
+  #tagSlow(at: number): number {
+    let tag: number;
+    try {
+      tag = this.uint32();
+    } catch (e) {
+      if (e instanceof PathFail) e.atTag = true;
+      throw e;
+    }
+    if (tag < 8) {
+      const fail = this.fail(`invalid field number 0 (tag ${tag})`, at);
+      fail.atTag = true;
+      throw fail;
+    }
     return tag;
   }
 

@@ -14,7 +14,7 @@ import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpGrpcConfig } from './config.ts';
 import { decodeRequest, exportBatch } from './export.ts';
-import { encodeRetryInfo, encodeStatusProto, GrpcCode } from './status.ts';
+import { encodeRetryInfo, encodeRpcStatus, GrpcCode } from '../../pdata/rpc-status.ts';
 import { listenError } from '../../net/listen.ts';
 
 const MIB = 1024 * 1024;
@@ -142,7 +142,7 @@ export class OtlpGrpcServer {
     const metadata = new grpc.Metadata();
     if (retryAfterMs !== undefined) {
       // Clients read the retry hint from the rich status (Go, Java) or from this key (Python).
-      metadata.set('grpc-status-details-bin', Buffer.from(encodeStatusProto(code, details, retryAfterMs)));
+      metadata.set('grpc-status-details-bin', Buffer.from(encodeRpcStatus(code, details, retryAfterMs)));
       metadata.set('google.rpc.retryinfo-bin', Buffer.from(encodeRetryInfo(retryAfterMs)));
     }
     if (this.#logger.isLevelEnabled('debug')) this.#logger.debug({ code, details }, 'OTLP/gRPC request refused');

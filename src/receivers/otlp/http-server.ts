@@ -14,7 +14,7 @@ import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
 import { decodeRequest, exportBatch, retryAfterSeconds, type Encoding } from './export.ts';
-import { encodeStatusJson, encodeStatusProto, GrpcCode } from './status.ts';
+import { encodeRpcStatus, encodeRpcStatusJson, GrpcCode } from '../../pdata/rpc-status.ts';
 import { listen } from '../../net/listen.ts';
 
 const PROTO_TYPE = 'application/x-protobuf';
@@ -176,8 +176,8 @@ export class OtlpHttpServer {
     if (opts.allow) res.setHeader('Allow', opts.allow);
     if (opts.retryAfterMs !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds(opts.retryAfterMs)));
     if (opts.close) res.setHeader('Connection', 'close');
-    if (encoding === 'proto') this.#send(res, status, PROTO_TYPE, encodeStatusProto(code, message, opts.retryAfterMs), message);
-    else if (encoding === 'json') this.#send(res, status, JSON_TYPE, encodeStatusJson(code, message, opts.retryAfterMs), message);
+    if (encoding === 'proto') this.#send(res, status, PROTO_TYPE, encodeRpcStatus(code, message, opts.retryAfterMs), message);
+    else if (encoding === 'json') this.#send(res, status, JSON_TYPE, encodeRpcStatusJson(code, message, opts.retryAfterMs), message);
     else this.#send(res, status, 'text/plain; charset=utf-8', `${message}\n`, message);
   }
 

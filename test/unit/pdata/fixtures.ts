@@ -1,5 +1,5 @@
 // Hand-built data covering every field of the model, shared by the pdata tests and bench.
-import type { AnyValue, KeyValue, LogsData, MetricsData, Span, TracesData } from '../../../src/pdata/types.ts';
+import type { AnyValue, KeyValue, LogsData, Metric, MetricsData, Span, TracesData } from '../../../src/pdata/types.ts';
 
 export const INT64_MIN = -9223372036854775808n;
 export const INT64_MAX = 9223372036854775807n;
@@ -297,5 +297,74 @@ export function fullLogs(): LogsData {
         ],
       },
     ],
+  };
+}
+
+/**
+ * Realistic metrics, `points` data points in all (bench and throughput tests): metrics of 8
+ * points each with 4 attributes, cycling through sum, histogram (16 buckets), gauge,
+ * exponential histogram (20 buckets) and summary (4 quantiles), as an SDK's periodic export.
+ */
+export function benchMetrics(points: number): MetricsData {
+  const metrics: Metric[] = [];
+  const t0 = 1700000000000000000n;
+  const bounds = [5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000, 20000];
+  for (let made = 0, k = 0; made < points; k++) {
+    const n = Math.min(8, points - made);
+    const attrs = (i: number) => [
+      kv('http.request.method', { stringValue: i % 2 === 0 ? 'GET' : 'POST' }),
+      kv('http.route', { stringValue: `/api/v1/resource${k % 7}/{id}` }),
+      kv('http.response.status_code', { intValue: BigInt(200 + (i % 3) * 100) }),
+      kv('host.name', { stringValue: 'worker-12.genrf.internal' }),
+    ];
+    const base = (i: number) => ({ attributes: attrs(i), startTimeUnixNano: t0, timeUnixNano: t0 + BigInt(k) * 1000000000n, flags: 0 });
+    const m: Metric = {
+      name: `genrf.metric.${k}`, description: 'A metric of the benchmark', unit: 'ms', metadata: [],
+      gauge: undefined, sum: undefined, histogram: undefined, exponentialHistogram: undefined, summary: undefined,
+    };
+    const range = Array.from({ length: n }, (_, i) => i);
+    switch (k % 5) {
+      case 0:
+        m.sum = { aggregationTemporality: 2, isMonotonic: true, dataPoints: range.map((i) => ({ ...base(i), asInt: BigInt(1000 * k + i), asDouble: undefined, exemplars: [] })) };
+        break;
+      case 1:
+        m.histogram = {
+          aggregationTemporality: 2,
+          dataPoints: range.map((i) => ({
+            ...base(i), count: 160 + i, sum: 12345.5 + i, bucketCounts: bounds.map((_, b) => b + i).concat([1]), explicitBounds: bounds,
+            exemplars: [], min: 0.5, max: 19999,
+          })),
+        };
+        break;
+      case 2:
+        m.gauge = { dataPoints: range.map((i) => ({ ...base(i), asDouble: 0.25 * i + k, asInt: undefined, exemplars: [] })) };
+        break;
+      case 3:
+        m.exponentialHistogram = {
+          aggregationTemporality: 1,
+          dataPoints: range.map((i) => ({
+            ...base(i), count: 210, sum: 999.25, scale: 3, zeroCount: 1, zeroThreshold: 0,
+            positive: { offset: -2, bucketCounts: Array.from({ length: 20 }, (_, b) => b + i) }, negative: { offset: 0, bucketCounts: [] },
+            exemplars: [], min: 0.1, max: 88,
+          })),
+        };
+        break;
+      default:
+        m.summary = {
+          dataPoints: range.map((i) => ({
+            ...base(i), count: 100 + i, sum: 5000.5,
+            quantileValues: [{ quantile: 0.5, value: 40 }, { quantile: 0.9, value: 80 }, { quantile: 0.99, value: 120 }, { quantile: 1, value: 150 }],
+          })),
+        };
+    }
+    metrics.push(m);
+    made += n;
+  }
+  return {
+    resourceMetrics: [{
+      resource: { attributes: [kv('service.name', { stringValue: 'bench' }), kv('host.name', { stringValue: 'h1' })], droppedAttributesCount: 0 },
+      scopeMetrics: [{ scope: { name: 'bench.meter', version: '1.0.0', attributes: [], droppedAttributesCount: 0 }, metrics, schemaUrl: '' }],
+      schemaUrl: '',
+    }],
   };
 }

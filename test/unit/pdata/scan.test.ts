@@ -127,6 +127,15 @@ describe('the validating scan refuses, naming the field', () => {
     expect(refused(p.signal, wrap(p.chain, [...tag(99, 5), 1, 2]))).toMatch(/truncated fixed32/);
   });
 
+  it('a tag cut short is blamed on its message, not on the field read before it (scan and decoder alike)', () => {
+    // spans[0] { attributes { key "k" }, then a two-byte tag whose second byte is missing }
+    const span = [...len(9, str(1, 'k')), 0x80];
+    const req = bytes([...len(1, len(2, len(2, span)))]);
+    for (const f of [() => countProtoItems('traces', req), () => decodeProto('traces', req)]) {
+      expect(f).toThrow(/^ExportTraceServiceRequest\.resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]: truncated varint at byte \d+$/);
+    }
+  });
+
   const stringFields = PLACES.flatMap((p) => p.message.fields.filter((f) => f.repr === 'string' || f.repr === 'key').map((f) => [`${p.message.key}.${f.name}`, p, f] as const));
 
   it.each(stringFields)('invalid UTF-8 in the string field %s', (_, p, f) => {
@@ -161,7 +170,7 @@ describe('the validating scan refuses, naming the field', () => {
     } else {
       const size = f.wire === 1 ? 8 : 4;
       for (const n of [1, size - 1, size + 1, 2 * size + 3]) {
-        expect(refused(p.signal, wrap(p.chain, len(f.number, Array(n).fill(0))))).toMatch(new RegExp(`\\.${f.name}: packed fixed\\d+ length ${n} is not a multiple of ${size}`));
+        expect(refused(p.signal, wrap(p.chain, len(f.number, Array(n).fill(0))))).toMatch(new RegExp(`\\.${f.name}: packed field length ${n} is not a multiple of ${size}`));
       }
     }
     expect(() => countProtoItems(p.signal, bytes(wrap(p.chain, len(f.number, Array(f.wire === 1 ? 16 : 2).fill(1)))))).not.toThrow();

@@ -59,7 +59,7 @@ describe('a merged batch', () => {
     expect(abc.sourceCount).toBe(3);
     const parts = abc.clone().sources();
     expect(parts.map((p) => p.items)).toEqual([1, 1, 1]);
-    expect(parts.map((p) => p.data.resourceLogs[0].scopeLogs[0].logRecords[0].body?.stringValue)).toEqual(['a 0', 'b 0', 'c 0']);
+    expect(parts.map((p) => (p.data as LogsData).resourceLogs[0].scopeLogs[0].logRecords[0].body?.stringValue)).toEqual(['a 0', 'b 0', 'c 0']);
     abc.mutableData();
     expect(abc.sourceCount).toBe(1);
     expect(abc.sources()).toEqual([abc]);
