@@ -63,7 +63,9 @@ function emitField(m: Message, f: Field, o: string, out: string[]): void {
       else out.push(`  for (let i = 0; i < ${v}.length; i++) ${writeScalar(f, `${v}[i]`)}`);
       return;
     }
-    out.push(`  for (let i = 0; i < ${v}.length; i++) {`, ...writeMessage(f, `${v}[i]`, '    '), '  }');
+    // The array in a local: the calls in the loop would make V8 load it again each time.
+    const a = `a${f.number}`;
+    out.push(`  const ${a} = ${v};`, `  for (let i = 0; i < ${a}.length; i++) {`, ...writeMessage(f, `${a}[i]`, '    '), '  }');
     return;
   }
   const cond = whenWritten(m, f, o);
@@ -90,9 +92,29 @@ function emitMessage(m: Message, out: string[]): void {
       first = false;
     }
   } else {
-    for (const f of m.byNumber) emitField(m, f, o, out);
+    for (let i = 0; i < m.byNumber.length; i++) {
+      const f = m.byNumber[i];
+      const members = f.oneof === undefined ? [] : m.oneofs.get(f.oneof)!;
+      const run = m.byNumber.slice(i, i + members.length);
+      if (members.length > 1 && run.every((x) => x.oneof === f.oneof)) {
+        // The members follow each other in field-number order: one else-if chain, the first set one written.
+        emitChain(run, o, out);
+        i += run.length - 1;
+      } else emitField(m, f, o, out);
+    }
   }
   out.push('}', '');
+}
+
+function emitChain(members: Field[], o: string, out: string[]): void {
+  members.forEach((f, i) => {
+    const v = `${o}.${f.prop}`;
+    const head = `  ${i === 0 ? '' : '} else '}if (${v} !== undefined) {`;
+    out.push(`${head} // ${describe(f)}`);
+    if (f.message !== undefined) out.push(...writeMessage(f, v, '    '));
+    else out.push(`    ${writeScalar(f, v)}`);
+  });
+  out.push('  }');
 }
 
 export function emitEncode(t: Table): string {

@@ -132,8 +132,13 @@ function emitMessage(m: Message, out: string[]): void {
     }
     toVar();
     if (f.repeated) {
-      if (f.message !== undefined) out.push(`  c = listF(c, '${key(f)}', ${x}, write${f.message.fn});`);
-      else out.push(`  c = ${repeatedScalar(f)}(c, '${key(f)}', ${x});`);
+      if (f.message !== undefined) {
+        // The loop written out, not a shared helper taking the writer: its call would be
+        // megamorphic (one helper for every list), and these are the hottest calls.
+        const a = `a${f.number}`;
+        out.push(`  const ${a} = ${x};`, `  if (${a}.length !== 0) {`, `    write${f.message.fn}(${a}[0], c + '${key(f)}[');`);
+        out.push(`    for (let i = 1; i < ${a}.length; i++) write${f.message.fn}(${a}[i], ',');`, "    emit(']');", "    c = ',';", '  }');
+      } else out.push(`  c = ${repeatedScalar(f)}(c, '${key(f)}', ${x});`);
     } else if (f.message !== undefined) {
       const cond = undefinedWhenAbsent(f) ? `${x} !== undefined` : `!isEmpty${f.message.fn}(${x})`;
       out.push(`  if (${cond}) {`, `    write${f.message.fn}(${x}, c + '${key(f)}');`, "    c = ',';", '  }');
@@ -151,7 +156,7 @@ export function emitJsonEncode(t: Table): string {
   const types = new Set<string>();
   for (const m of t.messages) for (const id of m.ts.match(/\b[A-Z]\w*/g) ?? []) types.add(id);
   const helpers = [
-    'b64', 'boolF', 'boolO', 'bytesO', 'close', 'countF', 'countO', 'countsF', 'dblF', 'dblO', 'doublesF', 'emit', 'listF',
+    'b64', 'boolF', 'boolO', 'bytesO', 'close', 'countF', 'countO', 'countsF', 'dblF', 'dblO', 'doublesF', 'emit',
     'numF', 'numO', 'numsF', 'str', 'strF', 'strO', 'strsF', 'u64F', 'u64O', 'writeDouble',
   ];
   const body: string[] = [];

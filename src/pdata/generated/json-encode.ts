@@ -4,8 +4,7 @@
 // OTLP/JSON writers: the model to the OTLP/JSON text, appended to the writer of json/write.ts.
 
 import {
-  b64, boolF, close, countF, countsF, dblF, dblO, doublesF, emit, listF, numF, str, strF, u64F, u64O,
-  writeDouble,
+  b64, boolF, close, countF, countsF, dblF, dblO, doublesF, emit, numF, str, strF, u64F, u64O, writeDouble,
 } from '../json/write.ts';
 import type {
   AnyValue, Exemplar, ExponentialHistogram, ExponentialHistogramBuckets, ExponentialHistogramDataPoint, Gauge,
@@ -21,7 +20,13 @@ import {
 /** opentelemetry.proto.trace.v1.TracesData */
 export function writeTracesData(v: TracesData, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"resourceSpans":', v.resourceSpans, writeResourceSpans);
+  const a1 = v.resourceSpans;
+  if (a1.length !== 0) {
+    writeResourceSpans(a1[0], c + '"resourceSpans":[');
+    for (let i = 1; i < a1.length; i++) writeResourceSpans(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
@@ -32,7 +37,13 @@ export function writeResourceSpans(v: ResourceSpans, pre: string): void {
     writeResource(v.resource, c + '"resource":');
     c = ',';
   }
-  c = listF(c, '"scopeSpans":', v.scopeSpans, writeScopeSpans);
+  const a2 = v.scopeSpans;
+  if (a2.length !== 0) {
+    writeScopeSpans(a2[0], c + '"scopeSpans":[');
+    for (let i = 1; i < a2.length; i++) writeScopeSpans(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -40,7 +51,13 @@ export function writeResourceSpans(v: ResourceSpans, pre: string): void {
 /** opentelemetry.proto.resource.v1.Resource */
 export function writeResource(v: Resource, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a1 = v.attributes;
+  if (a1.length !== 0) {
+    writeKeyValue(a1[0], c + '"attributes":[');
+    for (let i = 1; i < a1.length; i++) writeKeyValue(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
   close(c);
 }
@@ -71,14 +88,26 @@ export function writeAnyValue(v: AnyValue, pre: string): void {
 /** opentelemetry.proto.common.v1.ArrayValue */
 export function writeArrayValue(v: { values: AnyValue[] }, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"values":', v.values, writeAnyValue);
+  const a1 = v.values;
+  if (a1.length !== 0) {
+    writeAnyValue(a1[0], c + '"values":[');
+    for (let i = 1; i < a1.length; i++) writeAnyValue(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
 /** opentelemetry.proto.common.v1.KeyValueList */
 export function writeKeyValueList(v: { values: KeyValue[] }, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"values":', v.values, writeKeyValue);
+  const a1 = v.values;
+  if (a1.length !== 0) {
+    writeKeyValue(a1[0], c + '"values":[');
+    for (let i = 1; i < a1.length; i++) writeKeyValue(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
@@ -89,7 +118,13 @@ export function writeScopeSpans(v: ScopeSpans, pre: string): void {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
   }
-  c = listF(c, '"spans":', v.spans, writeSpan);
+  const a2 = v.spans;
+  if (a2.length !== 0) {
+    writeSpan(a2[0], c + '"spans":[');
+    for (let i = 1; i < a2.length; i++) writeSpan(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -99,7 +134,13 @@ export function writeInstrumentationScope(v: InstrumentationScope, pre: string):
   let c = pre + '{';
   c = strF(c, '"name":', v.name);
   c = strF(c, '"version":', v.version);
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a3 = v.attributes;
+  if (a3.length !== 0) {
+    writeKeyValue(a3[0], c + '"attributes":[');
+    for (let i = 1; i < a3.length; i++) writeKeyValue(a3[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
   close(c);
 }
@@ -116,11 +157,29 @@ export function writeSpan(v: Span, pre: string): void {
   c = numF(c, '"kind":', v.kind);
   c = u64F(c, '"startTimeUnixNano":', v.startTimeUnixNano);
   c = u64F(c, '"endTimeUnixNano":', v.endTimeUnixNano);
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a9 = v.attributes;
+  if (a9.length !== 0) {
+    writeKeyValue(a9[0], c + '"attributes":[');
+    for (let i = 1; i < a9.length; i++) writeKeyValue(a9[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
-  c = listF(c, '"events":', v.events, writeSpanEvent);
+  const a11 = v.events;
+  if (a11.length !== 0) {
+    writeSpanEvent(a11[0], c + '"events":[');
+    for (let i = 1; i < a11.length; i++) writeSpanEvent(a11[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedEventsCount":', v.droppedEventsCount);
-  c = listF(c, '"links":', v.links, writeSpanLink);
+  const a13 = v.links;
+  if (a13.length !== 0) {
+    writeSpanLink(a13[0], c + '"links":[');
+    for (let i = 1; i < a13.length; i++) writeSpanLink(a13[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedLinksCount":', v.droppedLinksCount);
   if (!isEmptyStatus(v.status)) {
     writeStatus(v.status, c + '"status":');
@@ -134,7 +193,13 @@ export function writeSpanEvent(v: SpanEvent, pre: string): void {
   let c = pre + '{';
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = strF(c, '"name":', v.name);
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a3 = v.attributes;
+  if (a3.length !== 0) {
+    writeKeyValue(a3[0], c + '"attributes":[');
+    for (let i = 1; i < a3.length; i++) writeKeyValue(a3[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
   close(c);
 }
@@ -145,7 +210,13 @@ export function writeSpanLink(v: SpanLink, pre: string): void {
   c = strF(c, '"traceId":', v.traceId);
   c = strF(c, '"spanId":', v.spanId);
   c = strF(c, '"traceState":', v.traceState);
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a4 = v.attributes;
+  if (a4.length !== 0) {
+    writeKeyValue(a4[0], c + '"attributes":[');
+    for (let i = 1; i < a4.length; i++) writeKeyValue(a4[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
   c = numF(c, '"flags":', v.flags);
   close(c);
@@ -162,7 +233,13 @@ export function writeStatus(v: Status, pre: string): void {
 /** opentelemetry.proto.metrics.v1.MetricsData */
 export function writeMetricsData(v: MetricsData, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"resourceMetrics":', v.resourceMetrics, writeResourceMetrics);
+  const a1 = v.resourceMetrics;
+  if (a1.length !== 0) {
+    writeResourceMetrics(a1[0], c + '"resourceMetrics":[');
+    for (let i = 1; i < a1.length; i++) writeResourceMetrics(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
@@ -173,7 +250,13 @@ export function writeResourceMetrics(v: ResourceMetrics, pre: string): void {
     writeResource(v.resource, c + '"resource":');
     c = ',';
   }
-  c = listF(c, '"scopeMetrics":', v.scopeMetrics, writeScopeMetrics);
+  const a2 = v.scopeMetrics;
+  if (a2.length !== 0) {
+    writeScopeMetrics(a2[0], c + '"scopeMetrics":[');
+    for (let i = 1; i < a2.length; i++) writeScopeMetrics(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -185,7 +268,13 @@ export function writeScopeMetrics(v: ScopeMetrics, pre: string): void {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
   }
-  c = listF(c, '"metrics":', v.metrics, writeMetric);
+  const a2 = v.metrics;
+  if (a2.length !== 0) {
+    writeMetric(a2[0], c + '"metrics":[');
+    for (let i = 1; i < a2.length; i++) writeMetric(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -212,26 +301,50 @@ export function writeMetric(v: Metric, pre: string): void {
     writeSummary(v.summary, c + '"summary":');
     c = ',';
   }
-  c = listF(c, '"metadata":', v.metadata, writeKeyValue);
+  const a12 = v.metadata;
+  if (a12.length !== 0) {
+    writeKeyValue(a12[0], c + '"metadata":[');
+    for (let i = 1; i < a12.length; i++) writeKeyValue(a12[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
 /** opentelemetry.proto.metrics.v1.Gauge */
 export function writeGauge(v: Gauge, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"dataPoints":', v.dataPoints, writeNumberDataPoint);
+  const a1 = v.dataPoints;
+  if (a1.length !== 0) {
+    writeNumberDataPoint(a1[0], c + '"dataPoints":[');
+    for (let i = 1; i < a1.length; i++) writeNumberDataPoint(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
 /** opentelemetry.proto.metrics.v1.NumberDataPoint */
 export function writeNumberDataPoint(v: NumberDataPoint, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a7 = v.attributes;
+  if (a7.length !== 0) {
+    writeKeyValue(a7[0], c + '"attributes":[');
+    for (let i = 1; i < a7.length; i++) writeKeyValue(a7[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = u64F(c, '"startTimeUnixNano":', v.startTimeUnixNano);
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   if (v.asDouble !== undefined) c = dblO(c, '"asDouble":', v.asDouble);
   else if (v.asInt !== undefined) c = u64O(c, '"asInt":', v.asInt);
-  c = listF(c, '"exemplars":', v.exemplars, writeExemplar);
+  const a5 = v.exemplars;
+  if (a5.length !== 0) {
+    writeExemplar(a5[0], c + '"exemplars":[');
+    for (let i = 1; i < a5.length; i++) writeExemplar(a5[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"flags":', v.flags);
   close(c);
 }
@@ -239,7 +352,13 @@ export function writeNumberDataPoint(v: NumberDataPoint, pre: string): void {
 /** opentelemetry.proto.metrics.v1.Exemplar */
 export function writeExemplar(v: Exemplar, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"filteredAttributes":', v.filteredAttributes, writeKeyValue);
+  const a7 = v.filteredAttributes;
+  if (a7.length !== 0) {
+    writeKeyValue(a7[0], c + '"filteredAttributes":[');
+    for (let i = 1; i < a7.length; i++) writeKeyValue(a7[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   if (v.asDouble !== undefined) c = dblO(c, '"asDouble":', v.asDouble);
   else if (v.asInt !== undefined) c = u64O(c, '"asInt":', v.asInt);
@@ -251,7 +370,13 @@ export function writeExemplar(v: Exemplar, pre: string): void {
 /** opentelemetry.proto.metrics.v1.Sum */
 export function writeSum(v: Sum, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"dataPoints":', v.dataPoints, writeNumberDataPoint);
+  const a1 = v.dataPoints;
+  if (a1.length !== 0) {
+    writeNumberDataPoint(a1[0], c + '"dataPoints":[');
+    for (let i = 1; i < a1.length; i++) writeNumberDataPoint(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"aggregationTemporality":', v.aggregationTemporality);
   c = boolF(c, '"isMonotonic":', v.isMonotonic);
   close(c);
@@ -260,7 +385,13 @@ export function writeSum(v: Sum, pre: string): void {
 /** opentelemetry.proto.metrics.v1.Histogram */
 export function writeHistogram(v: Histogram, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"dataPoints":', v.dataPoints, writeHistogramDataPoint);
+  const a1 = v.dataPoints;
+  if (a1.length !== 0) {
+    writeHistogramDataPoint(a1[0], c + '"dataPoints":[');
+    for (let i = 1; i < a1.length; i++) writeHistogramDataPoint(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"aggregationTemporality":', v.aggregationTemporality);
   close(c);
 }
@@ -268,14 +399,26 @@ export function writeHistogram(v: Histogram, pre: string): void {
 /** opentelemetry.proto.metrics.v1.HistogramDataPoint */
 export function writeHistogramDataPoint(v: HistogramDataPoint, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a9 = v.attributes;
+  if (a9.length !== 0) {
+    writeKeyValue(a9[0], c + '"attributes":[');
+    for (let i = 1; i < a9.length; i++) writeKeyValue(a9[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = u64F(c, '"startTimeUnixNano":', v.startTimeUnixNano);
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = countF(c, '"count":', v.count);
   c = dblO(c, '"sum":', v.sum);
   c = countsF(c, '"bucketCounts":', v.bucketCounts);
   c = doublesF(c, '"explicitBounds":', v.explicitBounds);
-  c = listF(c, '"exemplars":', v.exemplars, writeExemplar);
+  const a8 = v.exemplars;
+  if (a8.length !== 0) {
+    writeExemplar(a8[0], c + '"exemplars":[');
+    for (let i = 1; i < a8.length; i++) writeExemplar(a8[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"flags":', v.flags);
   c = dblO(c, '"min":', v.min);
   c = dblO(c, '"max":', v.max);
@@ -285,7 +428,13 @@ export function writeHistogramDataPoint(v: HistogramDataPoint, pre: string): voi
 /** opentelemetry.proto.metrics.v1.ExponentialHistogram */
 export function writeExponentialHistogram(v: ExponentialHistogram, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"dataPoints":', v.dataPoints, writeExponentialHistogramDataPoint);
+  const a1 = v.dataPoints;
+  if (a1.length !== 0) {
+    writeExponentialHistogramDataPoint(a1[0], c + '"dataPoints":[');
+    for (let i = 1; i < a1.length; i++) writeExponentialHistogramDataPoint(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"aggregationTemporality":', v.aggregationTemporality);
   close(c);
 }
@@ -293,7 +442,13 @@ export function writeExponentialHistogram(v: ExponentialHistogram, pre: string):
 /** opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint */
 export function writeExponentialHistogramDataPoint(v: ExponentialHistogramDataPoint, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a1 = v.attributes;
+  if (a1.length !== 0) {
+    writeKeyValue(a1[0], c + '"attributes":[');
+    for (let i = 1; i < a1.length; i++) writeKeyValue(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = u64F(c, '"startTimeUnixNano":', v.startTimeUnixNano);
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = countF(c, '"count":', v.count);
@@ -309,7 +464,13 @@ export function writeExponentialHistogramDataPoint(v: ExponentialHistogramDataPo
     c = ',';
   }
   c = numF(c, '"flags":', v.flags);
-  c = listF(c, '"exemplars":', v.exemplars, writeExemplar);
+  const a11 = v.exemplars;
+  if (a11.length !== 0) {
+    writeExemplar(a11[0], c + '"exemplars":[');
+    for (let i = 1; i < a11.length; i++) writeExemplar(a11[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = dblO(c, '"min":', v.min);
   c = dblO(c, '"max":', v.max);
   c = dblF(c, '"zeroThreshold":', v.zeroThreshold);
@@ -327,19 +488,37 @@ export function writeExponentialHistogramBuckets(v: ExponentialHistogramBuckets,
 /** opentelemetry.proto.metrics.v1.Summary */
 export function writeSummary(v: Summary, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"dataPoints":', v.dataPoints, writeSummaryDataPoint);
+  const a1 = v.dataPoints;
+  if (a1.length !== 0) {
+    writeSummaryDataPoint(a1[0], c + '"dataPoints":[');
+    for (let i = 1; i < a1.length; i++) writeSummaryDataPoint(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
 /** opentelemetry.proto.metrics.v1.SummaryDataPoint */
 export function writeSummaryDataPoint(v: SummaryDataPoint, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a7 = v.attributes;
+  if (a7.length !== 0) {
+    writeKeyValue(a7[0], c + '"attributes":[');
+    for (let i = 1; i < a7.length; i++) writeKeyValue(a7[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = u64F(c, '"startTimeUnixNano":', v.startTimeUnixNano);
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = countF(c, '"count":', v.count);
   c = dblF(c, '"sum":', v.sum);
-  c = listF(c, '"quantileValues":', v.quantileValues, writeValueAtQuantile);
+  const a6 = v.quantileValues;
+  if (a6.length !== 0) {
+    writeValueAtQuantile(a6[0], c + '"quantileValues":[');
+    for (let i = 1; i < a6.length; i++) writeValueAtQuantile(a6[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"flags":', v.flags);
   close(c);
 }
@@ -355,7 +534,13 @@ export function writeValueAtQuantile(v: ValueAtQuantile, pre: string): void {
 /** opentelemetry.proto.logs.v1.LogsData */
 export function writeLogsData(v: LogsData, pre: string): void {
   let c = pre + '{';
-  c = listF(c, '"resourceLogs":', v.resourceLogs, writeResourceLogs);
+  const a1 = v.resourceLogs;
+  if (a1.length !== 0) {
+    writeResourceLogs(a1[0], c + '"resourceLogs":[');
+    for (let i = 1; i < a1.length; i++) writeResourceLogs(a1[i], ',');
+    emit(']');
+    c = ',';
+  }
   close(c);
 }
 
@@ -366,7 +551,13 @@ export function writeResourceLogs(v: ResourceLogs, pre: string): void {
     writeResource(v.resource, c + '"resource":');
     c = ',';
   }
-  c = listF(c, '"scopeLogs":', v.scopeLogs, writeScopeLogs);
+  const a2 = v.scopeLogs;
+  if (a2.length !== 0) {
+    writeScopeLogs(a2[0], c + '"scopeLogs":[');
+    for (let i = 1; i < a2.length; i++) writeScopeLogs(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -378,7 +569,13 @@ export function writeScopeLogs(v: ScopeLogs, pre: string): void {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
   }
-  c = listF(c, '"logRecords":', v.logRecords, writeLogRecord);
+  const a2 = v.logRecords;
+  if (a2.length !== 0) {
+    writeLogRecord(a2[0], c + '"logRecords":[');
+    for (let i = 1; i < a2.length; i++) writeLogRecord(a2[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = strF(c, '"schemaUrl":', v.schemaUrl);
   close(c);
 }
@@ -394,7 +591,13 @@ export function writeLogRecord(v: LogRecord, pre: string): void {
     writeAnyValue(v.body, c + '"body":');
     c = ',';
   }
-  c = listF(c, '"attributes":', v.attributes, writeKeyValue);
+  const a6 = v.attributes;
+  if (a6.length !== 0) {
+    writeKeyValue(a6[0], c + '"attributes":[');
+    for (let i = 1; i < a6.length; i++) writeKeyValue(a6[i], ',');
+    emit(']');
+    c = ',';
+  }
   c = numF(c, '"droppedAttributesCount":', v.droppedAttributesCount);
   c = numF(c, '"flags":', v.flags);
   c = strF(c, '"traceId":', v.traceId);

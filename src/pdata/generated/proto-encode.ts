@@ -18,9 +18,10 @@ import {
 /** The fields of a opentelemetry.proto.trace.v1.TracesData. */
 export function encodeTracesData(v: TracesData): void {
   // 1 resource_spans: repeated ResourceSpans
-  for (let i = 0; i < v.resourceSpans.length; i++) {
+  const a1 = v.resourceSpans;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeResourceSpans(v.resourceSpans[i]);
+    encodeResourceSpans(a1[i]);
     w.finish(m1);
   }
 }
@@ -34,9 +35,10 @@ export function encodeResourceSpans(v: ResourceSpans): void {
     w.finish(m1);
   }
   // 2 scope_spans: repeated ScopeSpans
-  for (let i = 0; i < v.scopeSpans.length; i++) {
+  const a2 = v.scopeSpans;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeScopeSpans(v.scopeSpans[i]);
+    encodeScopeSpans(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -46,9 +48,10 @@ export function encodeResourceSpans(v: ResourceSpans): void {
 /** The fields of a opentelemetry.proto.resource.v1.Resource. */
 export function encodeResource(v: Resource): void {
   // 1 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a1 = v.attributes;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a1[i]);
     w.finish(m1);
   }
   // 2 dropped_attributes_count: uint32
@@ -81,9 +84,10 @@ export function encodeAnyValue(v: AnyValue): void {
 /** The fields of a opentelemetry.proto.common.v1.ArrayValue. */
 export function encodeArrayValue(v: { values: AnyValue[] }): void {
   // 1 values: repeated AnyValue
-  for (let i = 0; i < v.values.length; i++) {
+  const a1 = v.values;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeAnyValue(v.values[i]);
+    encodeAnyValue(a1[i]);
     w.finish(m1);
   }
 }
@@ -91,9 +95,10 @@ export function encodeArrayValue(v: { values: AnyValue[] }): void {
 /** The fields of a opentelemetry.proto.common.v1.KeyValueList. */
 export function encodeKeyValueList(v: { values: KeyValue[] }): void {
   // 1 values: repeated KeyValue
-  for (let i = 0; i < v.values.length; i++) {
+  const a1 = v.values;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeKeyValue(v.values[i]);
+    encodeKeyValue(a1[i]);
     w.finish(m1);
   }
 }
@@ -107,9 +112,10 @@ export function encodeScopeSpans(v: ScopeSpans): void {
     w.finish(m1);
   }
   // 2 spans: repeated Span
-  for (let i = 0; i < v.spans.length; i++) {
+  const a2 = v.spans;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeSpan(v.spans[i]);
+    encodeSpan(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -123,9 +129,10 @@ export function encodeInstrumentationScope(v: InstrumentationScope): void {
   // 2 version: string
   if (v.version !== '') w.stringField(18, v.version);
   // 3 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a3 = v.attributes;
+  for (let i = 0; i < a3.length; i++) {
     const m3 = w.begin(26);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a3[i]);
     w.finish(m3);
   }
   // 4 dropped_attributes_count: uint32
@@ -151,25 +158,28 @@ export function encodeSpan(v: Span): void {
   // 8 end_time_unix_nano: fixed64
   if (v.endTimeUnixNano !== 0n) w.fixed64Field(65, v.endTimeUnixNano);
   // 9 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a9 = v.attributes;
+  for (let i = 0; i < a9.length; i++) {
     const m9 = w.begin(74);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a9[i]);
     w.finish(m9);
   }
   // 10 dropped_attributes_count: uint32
   if (v.droppedAttributesCount !== 0) w.varintField(80, v.droppedAttributesCount);
   // 11 events: repeated Event
-  for (let i = 0; i < v.events.length; i++) {
+  const a11 = v.events;
+  for (let i = 0; i < a11.length; i++) {
     const m11 = w.begin(90);
-    encodeSpanEvent(v.events[i]);
+    encodeSpanEvent(a11[i]);
     w.finish(m11);
   }
   // 12 dropped_events_count: uint32
   if (v.droppedEventsCount !== 0) w.varintField(96, v.droppedEventsCount);
   // 13 links: repeated Link
-  for (let i = 0; i < v.links.length; i++) {
+  const a13 = v.links;
+  for (let i = 0; i < a13.length; i++) {
     const m13 = w.begin(106);
-    encodeSpanLink(v.links[i]);
+    encodeSpanLink(a13[i]);
     w.finish(m13);
   }
   // 14 dropped_links_count: uint32
@@ -191,9 +201,10 @@ export function encodeSpanEvent(v: SpanEvent): void {
   // 2 name: string
   if (v.name !== '') w.stringField(18, v.name);
   // 3 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a3 = v.attributes;
+  for (let i = 0; i < a3.length; i++) {
     const m3 = w.begin(26);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a3[i]);
     w.finish(m3);
   }
   // 4 dropped_attributes_count: uint32
@@ -209,9 +220,10 @@ export function encodeSpanLink(v: SpanLink): void {
   // 3 trace_state: string
   if (v.traceState !== '') w.stringField(26, v.traceState);
   // 4 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a4 = v.attributes;
+  for (let i = 0; i < a4.length; i++) {
     const m4 = w.begin(34);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a4[i]);
     w.finish(m4);
   }
   // 5 dropped_attributes_count: uint32
@@ -231,9 +243,10 @@ export function encodeStatus(v: Status): void {
 /** The fields of a opentelemetry.proto.metrics.v1.MetricsData. */
 export function encodeMetricsData(v: MetricsData): void {
   // 1 resource_metrics: repeated ResourceMetrics
-  for (let i = 0; i < v.resourceMetrics.length; i++) {
+  const a1 = v.resourceMetrics;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeResourceMetrics(v.resourceMetrics[i]);
+    encodeResourceMetrics(a1[i]);
     w.finish(m1);
   }
 }
@@ -247,9 +260,10 @@ export function encodeResourceMetrics(v: ResourceMetrics): void {
     w.finish(m1);
   }
   // 2 scope_metrics: repeated ScopeMetrics
-  for (let i = 0; i < v.scopeMetrics.length; i++) {
+  const a2 = v.scopeMetrics;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeScopeMetrics(v.scopeMetrics[i]);
+    encodeScopeMetrics(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -265,9 +279,10 @@ export function encodeScopeMetrics(v: ScopeMetrics): void {
     w.finish(m1);
   }
   // 2 metrics: repeated Metric
-  for (let i = 0; i < v.metrics.length; i++) {
+  const a2 = v.metrics;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeMetric(v.metrics[i]);
+    encodeMetric(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -282,40 +297,32 @@ export function encodeMetric(v: Metric): void {
   if (v.description !== '') w.stringField(18, v.description);
   // 3 unit: string
   if (v.unit !== '') w.stringField(26, v.unit);
-  // 5 gauge: Gauge
-  if (v.gauge !== undefined) {
+  if (v.gauge !== undefined) { // 5 gauge: Gauge
     const m5 = w.begin(42);
     encodeGauge(v.gauge);
     w.finish(m5);
-  }
-  // 7 sum: Sum
-  if (v.gauge === undefined && v.sum !== undefined) {
+  } else if (v.sum !== undefined) { // 7 sum: Sum
     const m7 = w.begin(58);
     encodeSum(v.sum);
     w.finish(m7);
-  }
-  // 9 histogram: Histogram
-  if (v.gauge === undefined && v.sum === undefined && v.histogram !== undefined) {
+  } else if (v.histogram !== undefined) { // 9 histogram: Histogram
     const m9 = w.begin(74);
     encodeHistogram(v.histogram);
     w.finish(m9);
-  }
-  // 10 exponential_histogram: ExponentialHistogram
-  if (v.gauge === undefined && v.sum === undefined && v.histogram === undefined && v.exponentialHistogram !== undefined) {
+  } else if (v.exponentialHistogram !== undefined) { // 10 exponential_histogram: ExponentialHistogram
     const m10 = w.begin(82);
     encodeExponentialHistogram(v.exponentialHistogram);
     w.finish(m10);
-  }
-  // 11 summary: Summary
-  if (v.gauge === undefined && v.sum === undefined && v.histogram === undefined && v.exponentialHistogram === undefined && v.summary !== undefined) {
+  } else if (v.summary !== undefined) { // 11 summary: Summary
     const m11 = w.begin(90);
     encodeSummary(v.summary);
     w.finish(m11);
   }
   // 12 metadata: repeated KeyValue
-  for (let i = 0; i < v.metadata.length; i++) {
+  const a12 = v.metadata;
+  for (let i = 0; i < a12.length; i++) {
     const m12 = w.begin(98);
-    encodeKeyValue(v.metadata[i]);
+    encodeKeyValue(a12[i]);
     w.finish(m12);
   }
 }
@@ -323,9 +330,10 @@ export function encodeMetric(v: Metric): void {
 /** The fields of a opentelemetry.proto.metrics.v1.Gauge. */
 export function encodeGauge(v: Gauge): void {
   // 1 data_points: repeated NumberDataPoint
-  for (let i = 0; i < v.dataPoints.length; i++) {
+  const a1 = v.dataPoints;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeNumberDataPoint(v.dataPoints[i]);
+    encodeNumberDataPoint(a1[i]);
     w.finish(m1);
   }
 }
@@ -339,17 +347,19 @@ export function encodeNumberDataPoint(v: NumberDataPoint): void {
   // 4 as_double: double
   if (v.asDouble !== undefined) w.doubleField(33, v.asDouble);
   // 5 exemplars: repeated Exemplar
-  for (let i = 0; i < v.exemplars.length; i++) {
+  const a5 = v.exemplars;
+  for (let i = 0; i < a5.length; i++) {
     const m5 = w.begin(42);
-    encodeExemplar(v.exemplars[i]);
+    encodeExemplar(a5[i]);
     w.finish(m5);
   }
   // 6 as_int: sfixed64
   if (v.asDouble === undefined && v.asInt !== undefined) w.sfixed64Field(49, v.asInt);
   // 7 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a7 = v.attributes;
+  for (let i = 0; i < a7.length; i++) {
     const m7 = w.begin(58);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a7[i]);
     w.finish(m7);
   }
   // 8 flags: uint32
@@ -369,9 +379,10 @@ export function encodeExemplar(v: Exemplar): void {
   // 6 as_int: sfixed64
   if (v.asDouble === undefined && v.asInt !== undefined) w.sfixed64Field(49, v.asInt);
   // 7 filtered_attributes: repeated KeyValue
-  for (let i = 0; i < v.filteredAttributes.length; i++) {
+  const a7 = v.filteredAttributes;
+  for (let i = 0; i < a7.length; i++) {
     const m7 = w.begin(58);
-    encodeKeyValue(v.filteredAttributes[i]);
+    encodeKeyValue(a7[i]);
     w.finish(m7);
   }
 }
@@ -379,9 +390,10 @@ export function encodeExemplar(v: Exemplar): void {
 /** The fields of a opentelemetry.proto.metrics.v1.Sum. */
 export function encodeSum(v: Sum): void {
   // 1 data_points: repeated NumberDataPoint
-  for (let i = 0; i < v.dataPoints.length; i++) {
+  const a1 = v.dataPoints;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeNumberDataPoint(v.dataPoints[i]);
+    encodeNumberDataPoint(a1[i]);
     w.finish(m1);
   }
   // 2 aggregation_temporality: AggregationTemporality
@@ -393,9 +405,10 @@ export function encodeSum(v: Sum): void {
 /** The fields of a opentelemetry.proto.metrics.v1.Histogram. */
 export function encodeHistogram(v: Histogram): void {
   // 1 data_points: repeated HistogramDataPoint
-  for (let i = 0; i < v.dataPoints.length; i++) {
+  const a1 = v.dataPoints;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeHistogramDataPoint(v.dataPoints[i]);
+    encodeHistogramDataPoint(a1[i]);
     w.finish(m1);
   }
   // 2 aggregation_temporality: AggregationTemporality
@@ -417,15 +430,17 @@ export function encodeHistogramDataPoint(v: HistogramDataPoint): void {
   // 7 explicit_bounds: repeated double
   if (v.explicitBounds.length > 0) w.packedDouble(58, v.explicitBounds);
   // 8 exemplars: repeated Exemplar
-  for (let i = 0; i < v.exemplars.length; i++) {
+  const a8 = v.exemplars;
+  for (let i = 0; i < a8.length; i++) {
     const m8 = w.begin(66);
-    encodeExemplar(v.exemplars[i]);
+    encodeExemplar(a8[i]);
     w.finish(m8);
   }
   // 9 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a9 = v.attributes;
+  for (let i = 0; i < a9.length; i++) {
     const m9 = w.begin(74);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a9[i]);
     w.finish(m9);
   }
   // 10 flags: uint32
@@ -439,9 +454,10 @@ export function encodeHistogramDataPoint(v: HistogramDataPoint): void {
 /** The fields of a opentelemetry.proto.metrics.v1.ExponentialHistogram. */
 export function encodeExponentialHistogram(v: ExponentialHistogram): void {
   // 1 data_points: repeated ExponentialHistogramDataPoint
-  for (let i = 0; i < v.dataPoints.length; i++) {
+  const a1 = v.dataPoints;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeExponentialHistogramDataPoint(v.dataPoints[i]);
+    encodeExponentialHistogramDataPoint(a1[i]);
     w.finish(m1);
   }
   // 2 aggregation_temporality: AggregationTemporality
@@ -451,9 +467,10 @@ export function encodeExponentialHistogram(v: ExponentialHistogram): void {
 /** The fields of a opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint. */
 export function encodeExponentialHistogramDataPoint(v: ExponentialHistogramDataPoint): void {
   // 1 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a1 = v.attributes;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a1[i]);
     w.finish(m1);
   }
   // 2 start_time_unix_nano: fixed64
@@ -483,9 +500,10 @@ export function encodeExponentialHistogramDataPoint(v: ExponentialHistogramDataP
   // 10 flags: uint32
   if (v.flags !== 0) w.varintField(80, v.flags);
   // 11 exemplars: repeated Exemplar
-  for (let i = 0; i < v.exemplars.length; i++) {
+  const a11 = v.exemplars;
+  for (let i = 0; i < a11.length; i++) {
     const m11 = w.begin(90);
-    encodeExemplar(v.exemplars[i]);
+    encodeExemplar(a11[i]);
     w.finish(m11);
   }
   // 12 min: optional double
@@ -507,9 +525,10 @@ export function encodeExponentialHistogramBuckets(v: ExponentialHistogramBuckets
 /** The fields of a opentelemetry.proto.metrics.v1.Summary. */
 export function encodeSummary(v: Summary): void {
   // 1 data_points: repeated SummaryDataPoint
-  for (let i = 0; i < v.dataPoints.length; i++) {
+  const a1 = v.dataPoints;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeSummaryDataPoint(v.dataPoints[i]);
+    encodeSummaryDataPoint(a1[i]);
     w.finish(m1);
   }
 }
@@ -525,15 +544,17 @@ export function encodeSummaryDataPoint(v: SummaryDataPoint): void {
   // 5 sum: double
   if (v.sum !== 0) w.doubleField(41, v.sum);
   // 6 quantile_values: repeated ValueAtQuantile
-  for (let i = 0; i < v.quantileValues.length; i++) {
+  const a6 = v.quantileValues;
+  for (let i = 0; i < a6.length; i++) {
     const m6 = w.begin(50);
-    encodeValueAtQuantile(v.quantileValues[i]);
+    encodeValueAtQuantile(a6[i]);
     w.finish(m6);
   }
   // 7 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a7 = v.attributes;
+  for (let i = 0; i < a7.length; i++) {
     const m7 = w.begin(58);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a7[i]);
     w.finish(m7);
   }
   // 8 flags: uint32
@@ -551,9 +572,10 @@ export function encodeValueAtQuantile(v: ValueAtQuantile): void {
 /** The fields of a opentelemetry.proto.logs.v1.LogsData. */
 export function encodeLogsData(v: LogsData): void {
   // 1 resource_logs: repeated ResourceLogs
-  for (let i = 0; i < v.resourceLogs.length; i++) {
+  const a1 = v.resourceLogs;
+  for (let i = 0; i < a1.length; i++) {
     const m1 = w.begin(10);
-    encodeResourceLogs(v.resourceLogs[i]);
+    encodeResourceLogs(a1[i]);
     w.finish(m1);
   }
 }
@@ -567,9 +589,10 @@ export function encodeResourceLogs(v: ResourceLogs): void {
     w.finish(m1);
   }
   // 2 scope_logs: repeated ScopeLogs
-  for (let i = 0; i < v.scopeLogs.length; i++) {
+  const a2 = v.scopeLogs;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeScopeLogs(v.scopeLogs[i]);
+    encodeScopeLogs(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -585,9 +608,10 @@ export function encodeScopeLogs(v: ScopeLogs): void {
     w.finish(m1);
   }
   // 2 log_records: repeated LogRecord
-  for (let i = 0; i < v.logRecords.length; i++) {
+  const a2 = v.logRecords;
+  for (let i = 0; i < a2.length; i++) {
     const m2 = w.begin(18);
-    encodeLogRecord(v.logRecords[i]);
+    encodeLogRecord(a2[i]);
     w.finish(m2);
   }
   // 3 schema_url: string
@@ -609,9 +633,10 @@ export function encodeLogRecord(v: LogRecord): void {
     w.finish(m5);
   }
   // 6 attributes: repeated KeyValue
-  for (let i = 0; i < v.attributes.length; i++) {
+  const a6 = v.attributes;
+  for (let i = 0; i < a6.length; i++) {
     const m6 = w.begin(50);
-    encodeKeyValue(v.attributes[i]);
+    encodeKeyValue(a6[i]);
     w.finish(m6);
   }
   // 7 dropped_attributes_count: uint32

@@ -139,16 +139,6 @@ export function bytesO(c: string, key: string, v: Uint8Array | undefined): strin
 
 // ---- repeated fields, left out when empty ----
 
-/** `key:[...]`, each item written by `write` (which gets the text to put before it). */
-export function listF<T>(c: string, key: string, items: readonly T[], write: (item: T, pre: string) => void): string {
-  const n = items.length;
-  if (n === 0) return c;
-  write(items[0], c + key + '[');
-  for (let i = 1; i < n; i++) write(items[i], ',');
-  out += ']';
-  return ',';
-}
-
 export function doublesF(c: string, key: string, v: readonly number[]): string {
   if (v.length === 0) return c;
   out += c + key + '[';
