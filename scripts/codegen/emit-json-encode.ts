@@ -27,7 +27,16 @@ function cat(parts: Part[]): string {
     else if (!('lit' in p && p.lit === '')) merged.push(p);
   }
   if (merged.length === 0) return "''";
-  return merged.map((p) => ('lit' in p ? `'${p.lit.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : p.expr)).join(' + ');
+  const q = (t: string): string => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const first = merged[0];
+  const second = merged[1];
+  if ('expr' in first && first.expr === 'pre' && second !== undefined && 'lit' in second) {
+    // `pre` is '' or ',' almost always (the first or a later element of a list): those two
+    // are literals of their own, so no string is built at run time to join them.
+    const head = `(pre === '' ? ${q(second.lit)} : pre === ',' ? ${q(`,${second.lit}`)} : pre + ${q(second.lit)})`;
+    return [head, ...merged.slice(2).map((p) => ('lit' in p ? q(p.lit) : p.expr))].join(' + ');
+  }
+  return merged.map((p) => ('lit' in p ? q(p.lit) : p.expr)).join(' + ');
 }
 
 const key = (f: Field): string => `"${f.json}":`;
@@ -107,6 +116,7 @@ function emitMessage(m: Message, out: string[]): void {
     inVar = true;
   };
   const done = new Set<string>();
+  let lastEmit: { index: number; parts: Part[] } | undefined;
   for (const f of m.fields) {
     const x = `v.${f.prop}`;
     if (f.oneof !== undefined) {
@@ -124,12 +134,26 @@ function emitMessage(m: Message, out: string[]): void {
     const always = f.message !== undefined ? f.presence === 'always' : f.jsonAlways && !f.repeated;
     if (always) {
       const head: Part[] = inVar ? [{ expr: 'c' }] : pending;
-      if (f.message !== undefined) out.push(`  write${f.message.fn}(${x}, ${cat([...head, { lit: key(f) }])});`);
-      else out.push(`  emit(${cat([...head, { lit: key(f) }, ...scalarParts(f, x)])});`);
+      if (f.message !== undefined && lastEmit !== undefined && lastEmit.index === out.length - 1) {
+        // Right after a static emit: the key goes out with it, and the value's writer gets ''
+        // (which costs no concatenation), e.g. KeyValue: `{"key":"k","value":` in one append.
+        lastEmit.parts.push(...head, { lit: key(f) });
+        out[lastEmit.index] = `  emit(${cat(lastEmit.parts)});`;
+        out.push(`  write${f.message.fn}(${x}, '');`);
+        lastEmit = undefined;
+      } else if (f.message !== undefined) {
+        out.push(`  write${f.message.fn}(${x}, ${cat([...head, { lit: key(f) }])});`);
+        lastEmit = undefined;
+      } else {
+        const parts = [...head, { lit: key(f) }, ...scalarParts(f, x)];
+        out.push(`  emit(${cat(parts)});`);
+        lastEmit = { index: out.length - 1, parts };
+      }
       pending = [{ lit: ',' }];
       inVar = false;
       continue;
     }
+    lastEmit = undefined;
     toVar();
     if (f.repeated) {
       if (f.message !== undefined) {

@@ -7,10 +7,9 @@
 // per-record test. Records, resources and scopes are shared with the input, not copied: the
 // caller decides who needs a copy of its own.
 import type { Condition } from './condition.ts';
-import type {
-  InstrumentationScope, LogRecord, LogsData, Metric, MetricsData, Resource, ResourceLogs, ResourceMetrics, ResourceSpans,
-  ScopeLogs, ScopeMetrics, ScopeSpans, Signal, SignalData, Span, TracesData,
-} from '../pdata/types.ts';
+import type { LogRecord, Metric, Signal, SignalData, Span } from '../pdata/types.ts';
+import { dataPointsOf } from '../pdata/points.ts';
+import { SHAPES, type Shape } from '../pdata/shape.ts';
 
 /** A route as the partitioner sees it: a condition and the targets (bit mask) it sends to. */
 export interface PartitionRoute {
@@ -33,74 +32,21 @@ export interface Partition<S extends Signal> {
 /** Most targets one partitioner serves: masks are 32-bit integers. */
 export const MAX_TARGETS = 30;
 
-/** How to take one signal apart and put it back together. */
-interface Shape {
-  resources(d: unknown): unknown[];
-  resource(r: unknown): Resource;
-  scopes(r: unknown): unknown[];
-  scope(s: unknown): InstrumentationScope;
-  records(s: unknown): unknown[];
-  match(c: Condition, rec: unknown): boolean;
-  weight(rec: unknown): number;
-  data(rs: unknown[]): unknown;
-  withScopes(r: unknown, scopes: unknown[]): unknown;
-  withRecords(s: unknown, recs: unknown[]): unknown;
-}
-
-const LOGS: Shape = {
-  resources: (d) => (d as LogsData).resourceLogs,
-  resource: (r) => (r as ResourceLogs).resource,
-  scopes: (r) => (r as ResourceLogs).scopeLogs,
-  scope: (s) => (s as ScopeLogs).scope,
-  records: (s) => (s as ScopeLogs).logRecords,
-  match: (c, rec) => c.matchLog(rec as LogRecord),
-  weight: () => 1,
-  data: (rs) => ({ resourceLogs: rs as ResourceLogs[] }),
-  withScopes: (r, scopeLogs) => ({ resource: (r as ResourceLogs).resource, scopeLogs, schemaUrl: (r as ResourceLogs).schemaUrl }),
-  withRecords: (s, logRecords) => ({ scope: (s as ScopeLogs).scope, logRecords, schemaUrl: (s as ScopeLogs).schemaUrl }),
+/** How a record of each signal is tested; the structure is pdata's SHAPES. */
+const MATCH: Record<Signal, (c: Condition, rec: unknown) => boolean> = {
+  logs: (c, rec) => c.matchLog(rec as LogRecord),
+  traces: (c, rec) => c.matchSpan(rec as Span),
+  metrics: (c, rec) => matchMetric(c, rec as Metric),
 };
-
-const TRACES: Shape = {
-  resources: (d) => (d as TracesData).resourceSpans,
-  resource: (r) => (r as ResourceSpans).resource,
-  scopes: (r) => (r as ResourceSpans).scopeSpans,
-  scope: (s) => (s as ScopeSpans).scope,
-  records: (s) => (s as ScopeSpans).spans,
-  match: (c, rec) => c.matchSpan(rec as Span),
-  weight: () => 1,
-  data: (rs) => ({ resourceSpans: rs as ResourceSpans[] }),
-  withScopes: (r, scopeSpans) => ({ resource: (r as ResourceSpans).resource, scopeSpans, schemaUrl: (r as ResourceSpans).schemaUrl }),
-  withRecords: (s, spans) => ({ scope: (s as ScopeSpans).scope, spans, schemaUrl: (s as ScopeSpans).schemaUrl }),
-};
-
-/** The data points of a metric, whatever its type. */
-function points(m: Metric): Array<{ attributes: Resource['attributes'] }> {
-  return m.gauge?.dataPoints ?? m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.exponentialHistogram?.dataPoints ?? m.summary?.dataPoints ?? [];
-}
 
 /** A metric is routed whole: it matches when its name does and any of its data points has the attributes. */
 function matchMetric(c: Condition, m: Metric): boolean {
   if (!c.matchMetric(m)) return false;
-  const ps = points(m);
+  const ps = dataPointsOf(m);
   if (ps.length === 0) return c.matchDataPointAttributes([]);
   for (let i = 0; i < ps.length; i++) if (c.matchDataPointAttributes(ps[i].attributes)) return true;
   return false;
 }
-
-const METRICS: Shape = {
-  resources: (d) => (d as MetricsData).resourceMetrics,
-  resource: (r) => (r as ResourceMetrics).resource,
-  scopes: (r) => (r as ResourceMetrics).scopeMetrics,
-  scope: (s) => (s as ScopeMetrics).scope,
-  records: (s) => (s as ScopeMetrics).metrics,
-  match: (c, rec) => matchMetric(c, rec as Metric),
-  weight: (rec) => points(rec as Metric).length,
-  data: (rs) => ({ resourceMetrics: rs as ResourceMetrics[] }),
-  withScopes: (r, scopeMetrics) => ({ resource: (r as ResourceMetrics).resource, scopeMetrics, schemaUrl: (r as ResourceMetrics).schemaUrl }),
-  withRecords: (s, metrics) => ({ scope: (s as ScopeMetrics).scope, metrics, schemaUrl: (s as ScopeMetrics).schemaUrl }),
-};
-
-const SHAPES: Record<Signal, Shape> = { logs: LOGS, traces: TRACES, metrics: METRICS };
 
 /**
  * Splits data by routes. `matchOnce`: the first matching route takes a record; otherwise
@@ -108,6 +54,7 @@ const SHAPES: Record<Signal, Shape> = { logs: LOGS, traces: TRACES, metrics: MET
  */
 export class Partitioner<S extends Signal> {
   readonly #shape: Shape;
+  readonly #match: (c: Condition, rec: unknown) => boolean;
   readonly #routes: readonly PartitionRoute[];
   readonly #defaultMask: number;
   readonly #matchOnce: boolean;
@@ -122,6 +69,7 @@ export class Partitioner<S extends Signal> {
   constructor(signal: S, routes: readonly PartitionRoute[], defaultMask: number, matchOnce: boolean, targets: number) {
     if (targets > MAX_TARGETS) throw new Error(`at most ${MAX_TARGETS} target pipelines are supported; got ${targets}`);
     this.#shape = SHAPES[signal];
+    this.#match = MATCH[signal];
     this.#routes = routes;
     this.#defaultMask = defaultMask;
     this.#matchOnce = matchOnce;
@@ -139,7 +87,7 @@ export class Partitioner<S extends Signal> {
     let matched = false;
     for (let i = 0; i < routes.length; i++) {
       if (scopeOk[i] === 0) continue;
-      if (this.#recordLevel[i] && !this.#shape.match(routes[i].cond, rec)) continue;
+      if (this.#recordLevel[i] && !this.#match(routes[i].cond, rec)) continue;
       mask |= routes[i].mask;
       matched = true;
       if (this.#matchOnce) break;

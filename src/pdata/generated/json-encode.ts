@@ -19,7 +19,7 @@ import {
 
 /** opentelemetry.proto.trace.v1.TracesData */
 export function writeTracesData(v: TracesData, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.resourceSpans;
   if (a1.length !== 0) {
     writeResourceSpans(a1[0], c + '"resourceSpans":[');
@@ -32,7 +32,7 @@ export function writeTracesData(v: TracesData, pre: string): void {
 
 /** opentelemetry.proto.trace.v1.ResourceSpans */
 export function writeResourceSpans(v: ResourceSpans, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyResource(v.resource)) {
     writeResource(v.resource, c + '"resource":');
     c = ',';
@@ -50,7 +50,7 @@ export function writeResourceSpans(v: ResourceSpans, pre: string): void {
 
 /** opentelemetry.proto.resource.v1.Resource */
 export function writeResource(v: Resource, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.attributes;
   if (a1.length !== 0) {
     writeKeyValue(a1[0], c + '"attributes":[');
@@ -64,30 +64,30 @@ export function writeResource(v: Resource, pre: string): void {
 
 /** opentelemetry.proto.common.v1.KeyValue */
 export function writeKeyValue(v: KeyValue, pre: string): void {
-  emit(pre + '{"key":' + str(v.key));
-  writeAnyValue(v.value, ',"value":');
+  emit((pre === '' ? '{"key":' : pre === ',' ? ',{"key":' : pre + '{"key":') + str(v.key) + ',"value":');
+  writeAnyValue(v.value, '');
   emit('}');
 }
 
 /** opentelemetry.proto.common.v1.AnyValue: the member that is set. */
 export function writeAnyValue(v: AnyValue, pre: string): void {
-  if (v.stringValue !== undefined) emit(pre + '{"stringValue":' + str(v.stringValue) + '}');
+  if (v.stringValue !== undefined) emit((pre === '' ? '{"stringValue":' : pre === ',' ? ',{"stringValue":' : pre + '{"stringValue":') + str(v.stringValue) + '}');
   else if (v.boolValue !== undefined) emit(pre + (v.boolValue ? '{"boolValue":true}' : '{"boolValue":false}'));
-  else if (v.intValue !== undefined) emit(pre + '{"intValue":"' + v.intValue + '"}');
-  else if (v.doubleValue !== undefined) emit(pre + '{"doubleValue":' + writeDouble(v.doubleValue) + '}');
+  else if (v.intValue !== undefined) emit((pre === '' ? '{"intValue":"' : pre === ',' ? ',{"intValue":"' : pre + '{"intValue":"') + v.intValue + '"}');
+  else if (v.doubleValue !== undefined) emit((pre === '' ? '{"doubleValue":' : pre === ',' ? ',{"doubleValue":' : pre + '{"doubleValue":') + writeDouble(v.doubleValue) + '}');
   else if (v.arrayValue !== undefined) {
-    writeArrayValue(v.arrayValue, pre + '{"arrayValue":');
+    writeArrayValue(v.arrayValue, (pre === '' ? '{"arrayValue":' : pre === ',' ? ',{"arrayValue":' : pre + '{"arrayValue":'));
     emit('}');
   } else if (v.kvlistValue !== undefined) {
-    writeKeyValueList(v.kvlistValue, pre + '{"kvlistValue":');
+    writeKeyValueList(v.kvlistValue, (pre === '' ? '{"kvlistValue":' : pre === ',' ? ',{"kvlistValue":' : pre + '{"kvlistValue":'));
     emit('}');
-  } else if (v.bytesValue !== undefined) emit(pre + '{"bytesValue":' + b64(v.bytesValue) + '}');
+  } else if (v.bytesValue !== undefined) emit((pre === '' ? '{"bytesValue":' : pre === ',' ? ',{"bytesValue":' : pre + '{"bytesValue":') + b64(v.bytesValue) + '}');
   else emit(pre + '{}');
 }
 
 /** opentelemetry.proto.common.v1.ArrayValue */
 export function writeArrayValue(v: { values: AnyValue[] }, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.values;
   if (a1.length !== 0) {
     writeAnyValue(a1[0], c + '"values":[');
@@ -100,7 +100,7 @@ export function writeArrayValue(v: { values: AnyValue[] }, pre: string): void {
 
 /** opentelemetry.proto.common.v1.KeyValueList */
 export function writeKeyValueList(v: { values: KeyValue[] }, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.values;
   if (a1.length !== 0) {
     writeKeyValue(a1[0], c + '"values":[');
@@ -113,7 +113,7 @@ export function writeKeyValueList(v: { values: KeyValue[] }, pre: string): void 
 
 /** opentelemetry.proto.trace.v1.ScopeSpans */
 export function writeScopeSpans(v: ScopeSpans, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyInstrumentationScope(v.scope)) {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
@@ -131,7 +131,7 @@ export function writeScopeSpans(v: ScopeSpans, pre: string): void {
 
 /** opentelemetry.proto.common.v1.InstrumentationScope */
 export function writeInstrumentationScope(v: InstrumentationScope, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = strF(c, '"name":', v.name);
   c = strF(c, '"version":', v.version);
   const a3 = v.attributes;
@@ -147,7 +147,7 @@ export function writeInstrumentationScope(v: InstrumentationScope, pre: string):
 
 /** opentelemetry.proto.trace.v1.Span */
 export function writeSpan(v: Span, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = strF(c, '"traceId":', v.traceId);
   c = strF(c, '"spanId":', v.spanId);
   c = strF(c, '"traceState":', v.traceState);
@@ -190,7 +190,7 @@ export function writeSpan(v: Span, pre: string): void {
 
 /** opentelemetry.proto.trace.v1.Span.Event */
 export function writeSpanEvent(v: SpanEvent, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = strF(c, '"name":', v.name);
   const a3 = v.attributes;
@@ -206,7 +206,7 @@ export function writeSpanEvent(v: SpanEvent, pre: string): void {
 
 /** opentelemetry.proto.trace.v1.Span.Link */
 export function writeSpanLink(v: SpanLink, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = strF(c, '"traceId":', v.traceId);
   c = strF(c, '"spanId":', v.spanId);
   c = strF(c, '"traceState":', v.traceState);
@@ -224,7 +224,7 @@ export function writeSpanLink(v: SpanLink, pre: string): void {
 
 /** opentelemetry.proto.trace.v1.Status */
 export function writeStatus(v: Status, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = strF(c, '"message":', v.message);
   c = numF(c, '"code":', v.code);
   close(c);
@@ -232,7 +232,7 @@ export function writeStatus(v: Status, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.MetricsData */
 export function writeMetricsData(v: MetricsData, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.resourceMetrics;
   if (a1.length !== 0) {
     writeResourceMetrics(a1[0], c + '"resourceMetrics":[');
@@ -245,7 +245,7 @@ export function writeMetricsData(v: MetricsData, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.ResourceMetrics */
 export function writeResourceMetrics(v: ResourceMetrics, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyResource(v.resource)) {
     writeResource(v.resource, c + '"resource":');
     c = ',';
@@ -263,7 +263,7 @@ export function writeResourceMetrics(v: ResourceMetrics, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.ScopeMetrics */
 export function writeScopeMetrics(v: ScopeMetrics, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyInstrumentationScope(v.scope)) {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
@@ -281,7 +281,7 @@ export function writeScopeMetrics(v: ScopeMetrics, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.Metric */
 export function writeMetric(v: Metric, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = strF(c, '"name":', v.name);
   c = strF(c, '"description":', v.description);
   c = strF(c, '"unit":', v.unit);
@@ -313,7 +313,7 @@ export function writeMetric(v: Metric, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.Gauge */
 export function writeGauge(v: Gauge, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.dataPoints;
   if (a1.length !== 0) {
     writeNumberDataPoint(a1[0], c + '"dataPoints":[');
@@ -326,7 +326,7 @@ export function writeGauge(v: Gauge, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.NumberDataPoint */
 export function writeNumberDataPoint(v: NumberDataPoint, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a7 = v.attributes;
   if (a7.length !== 0) {
     writeKeyValue(a7[0], c + '"attributes":[');
@@ -351,7 +351,7 @@ export function writeNumberDataPoint(v: NumberDataPoint, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.Exemplar */
 export function writeExemplar(v: Exemplar, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a7 = v.filteredAttributes;
   if (a7.length !== 0) {
     writeKeyValue(a7[0], c + '"filteredAttributes":[');
@@ -369,7 +369,7 @@ export function writeExemplar(v: Exemplar, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.Sum */
 export function writeSum(v: Sum, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.dataPoints;
   if (a1.length !== 0) {
     writeNumberDataPoint(a1[0], c + '"dataPoints":[');
@@ -384,7 +384,7 @@ export function writeSum(v: Sum, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.Histogram */
 export function writeHistogram(v: Histogram, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.dataPoints;
   if (a1.length !== 0) {
     writeHistogramDataPoint(a1[0], c + '"dataPoints":[');
@@ -398,7 +398,7 @@ export function writeHistogram(v: Histogram, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.HistogramDataPoint */
 export function writeHistogramDataPoint(v: HistogramDataPoint, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a9 = v.attributes;
   if (a9.length !== 0) {
     writeKeyValue(a9[0], c + '"attributes":[');
@@ -427,7 +427,7 @@ export function writeHistogramDataPoint(v: HistogramDataPoint, pre: string): voi
 
 /** opentelemetry.proto.metrics.v1.ExponentialHistogram */
 export function writeExponentialHistogram(v: ExponentialHistogram, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.dataPoints;
   if (a1.length !== 0) {
     writeExponentialHistogramDataPoint(a1[0], c + '"dataPoints":[');
@@ -441,7 +441,7 @@ export function writeExponentialHistogram(v: ExponentialHistogram, pre: string):
 
 /** opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint */
 export function writeExponentialHistogramDataPoint(v: ExponentialHistogramDataPoint, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.attributes;
   if (a1.length !== 0) {
     writeKeyValue(a1[0], c + '"attributes":[');
@@ -479,7 +479,7 @@ export function writeExponentialHistogramDataPoint(v: ExponentialHistogramDataPo
 
 /** opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets */
 export function writeExponentialHistogramBuckets(v: ExponentialHistogramBuckets, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = numF(c, '"offset":', v.offset);
   c = countsF(c, '"bucketCounts":', v.bucketCounts);
   close(c);
@@ -487,7 +487,7 @@ export function writeExponentialHistogramBuckets(v: ExponentialHistogramBuckets,
 
 /** opentelemetry.proto.metrics.v1.Summary */
 export function writeSummary(v: Summary, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.dataPoints;
   if (a1.length !== 0) {
     writeSummaryDataPoint(a1[0], c + '"dataPoints":[');
@@ -500,7 +500,7 @@ export function writeSummary(v: Summary, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.SummaryDataPoint */
 export function writeSummaryDataPoint(v: SummaryDataPoint, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a7 = v.attributes;
   if (a7.length !== 0) {
     writeKeyValue(a7[0], c + '"attributes":[');
@@ -525,7 +525,7 @@ export function writeSummaryDataPoint(v: SummaryDataPoint, pre: string): void {
 
 /** opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile */
 export function writeValueAtQuantile(v: ValueAtQuantile, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = dblF(c, '"quantile":', v.quantile);
   c = dblF(c, '"value":', v.value);
   close(c);
@@ -533,7 +533,7 @@ export function writeValueAtQuantile(v: ValueAtQuantile, pre: string): void {
 
 /** opentelemetry.proto.logs.v1.LogsData */
 export function writeLogsData(v: LogsData, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   const a1 = v.resourceLogs;
   if (a1.length !== 0) {
     writeResourceLogs(a1[0], c + '"resourceLogs":[');
@@ -546,7 +546,7 @@ export function writeLogsData(v: LogsData, pre: string): void {
 
 /** opentelemetry.proto.logs.v1.ResourceLogs */
 export function writeResourceLogs(v: ResourceLogs, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyResource(v.resource)) {
     writeResource(v.resource, c + '"resource":');
     c = ',';
@@ -564,7 +564,7 @@ export function writeResourceLogs(v: ResourceLogs, pre: string): void {
 
 /** opentelemetry.proto.logs.v1.ScopeLogs */
 export function writeScopeLogs(v: ScopeLogs, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (!isEmptyInstrumentationScope(v.scope)) {
     writeInstrumentationScope(v.scope, c + '"scope":');
     c = ',';
@@ -582,7 +582,7 @@ export function writeScopeLogs(v: ScopeLogs, pre: string): void {
 
 /** opentelemetry.proto.logs.v1.LogRecord */
 export function writeLogRecord(v: LogRecord, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = u64F(c, '"timeUnixNano":', v.timeUnixNano);
   c = u64F(c, '"observedTimeUnixNano":', v.observedTimeUnixNano);
   c = numF(c, '"severityNumber":', v.severityNumber);
@@ -608,7 +608,7 @@ export function writeLogRecord(v: LogRecord, pre: string): void {
 
 /** opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse */
 export function writeExportTraceServiceResponse(v: { partialSuccess: PartialSuccess | undefined }, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (v.partialSuccess !== undefined) {
     writeExportTracePartialSuccess(v.partialSuccess, c + '"partialSuccess":');
     c = ',';
@@ -618,7 +618,7 @@ export function writeExportTraceServiceResponse(v: { partialSuccess: PartialSucc
 
 /** opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess */
 export function writeExportTracePartialSuccess(v: PartialSuccess, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = countF(c, '"rejectedSpans":', v.rejected);
   c = strF(c, '"errorMessage":', v.errorMessage);
   close(c);
@@ -626,7 +626,7 @@ export function writeExportTracePartialSuccess(v: PartialSuccess, pre: string): 
 
 /** opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse */
 export function writeExportMetricsServiceResponse(v: { partialSuccess: PartialSuccess | undefined }, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (v.partialSuccess !== undefined) {
     writeExportMetricsPartialSuccess(v.partialSuccess, c + '"partialSuccess":');
     c = ',';
@@ -636,7 +636,7 @@ export function writeExportMetricsServiceResponse(v: { partialSuccess: PartialSu
 
 /** opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess */
 export function writeExportMetricsPartialSuccess(v: PartialSuccess, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = countF(c, '"rejectedDataPoints":', v.rejected);
   c = strF(c, '"errorMessage":', v.errorMessage);
   close(c);
@@ -644,7 +644,7 @@ export function writeExportMetricsPartialSuccess(v: PartialSuccess, pre: string)
 
 /** opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse */
 export function writeExportLogsServiceResponse(v: { partialSuccess: PartialSuccess | undefined }, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   if (v.partialSuccess !== undefined) {
     writeExportLogsPartialSuccess(v.partialSuccess, c + '"partialSuccess":');
     c = ',';
@@ -654,7 +654,7 @@ export function writeExportLogsServiceResponse(v: { partialSuccess: PartialSucce
 
 /** opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess */
 export function writeExportLogsPartialSuccess(v: PartialSuccess, pre: string): void {
-  let c = pre + '{';
+  let c = (pre === '' ? '{' : pre === ',' ? ',{' : pre + '{');
   c = countF(c, '"rejectedLogRecords":', v.rejected);
   c = strF(c, '"errorMessage":', v.errorMessage);
   close(c);

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Batch } from '../../pdata/batch.ts';
 import { isDecodeFailure } from '../../pdata/errors.ts';
+import { dataPointsOf } from '../../pdata/points.ts';
 import type {
   KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData,
 } from '../../pdata/types.ts';
@@ -298,9 +299,7 @@ function safeItems(batch: Batch): number {
 
 /** Any data point: summary points have no exemplars. */
 type Point = { attributes: KeyValue[]; exemplars?: Array<{ filteredAttributes: KeyValue[] }> };
-const NO_POINTS: Point[] = [];
 
 function points(m: Metric): Point[] {
-  return m.gauge?.dataPoints ?? m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.exponentialHistogram?.dataPoints
-    ?? (m.summary?.dataPoints as Point[] | undefined) ?? NO_POINTS;
+  return dataPointsOf(m) as Point[];
 }
