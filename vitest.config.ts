@@ -11,10 +11,23 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      // The fault matrix (test/faults): the real daemon killed, reloaded, its disk filled. One
+      // file at a time (they load the machine); cases that stop real services are in
+      // test/faults/services/ and run with the services, under their lock.
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         test: {
           name: 'services',
-          include: ['test/services/**/*.test.ts'],
+          include: ['test/services/**/*.test.ts', 'test/faults/services/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,

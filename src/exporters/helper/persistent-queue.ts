@@ -1,0 +1,157 @@
+// The sending queue on disk (`sending_queue.storage`). A batch is appended to the storage
+// extension's log before the caller is answered, kept in memory for the workers as well,
+// and acknowledged in the log once delivered or given up for good. After a crash the
+// unacknowledged records are read back and sent first, in order, before anything new.
+//
+// Consecutive queued batches are merged on the way out (up to MERGE_MAX_ITEMS items), by
+// concatenating their protobuf encodings, so an exporter behind a pass-through batch
+// processor still sends large requests.
+import { Batch } from '../../pdata/batch.ts';
+import type { Signal } from '../../pdata/types.ts';
+import type { RecordLog, RecordRef } from '../../pipeline/storage.ts';
+import { StorageFullError } from '../../pipeline/storage.ts';
+import { ConsumerError } from '../../pipeline/consumer.ts';
+import { RingQueue } from './ring-queue.ts';
+import type { SendQueue, Taken } from './send-queue.ts';
+
+/** Most items merged into one send from consecutive queued batches. */
+export const MERGE_MAX_ITEMS = 8192;
+/** Most batches merged into one send. */
+const MERGE_MAX_BATCHES = 256;
+const REFUSAL_RETRY_AFTER_MS = 1000;
+
+interface Entry {
+  ref: RecordRef;
+  items: number;
+  /** Held in memory when appended in this run; read back from the log when recovered. */
+  batch: Batch | undefined;
+}
+
+export interface PersistentQueueOptions {
+  signal: Signal;
+  queueSize: number;
+  byItems: boolean;
+  /** Who we are, for messages: `exporter file/security (logs)`. */
+  who: string;
+  full: ConsumerError;
+  onFull(items: number): void;
+  /** A recovered record could not be read back (the file changed under us): dropped and counted. */
+  onUnreadable(items: number, err: Error): void;
+}
+
+export class PersistentQueue implements SendQueue {
+  readonly #log: RecordLog;
+  readonly #o: PersistentQueueOptions;
+  readonly #ring = new RingQueue<Entry>(Number.MAX_SAFE_INTEGER);
+  /** Queued plus being appended, in the sizer's unit. */
+  #size = 0;
+  /** Items recovered from earlier runs not yet handed to a worker ("replaying N"). */
+  #replaying = 0;
+  readonly #storageFull: ConsumerError;
+
+  constructor(log: RecordLog, o: PersistentQueueOptions) {
+    this.#log = log;
+    this.#o = o;
+    for (const r of log.recovery.records) {
+      this.#ring.push({ ref: r, items: r.tag, batch: undefined });
+      this.#size += o.byItems ? r.tag : 1;
+      this.#replaying += r.tag;
+    }
+    this.#storageFull = ConsumerError.retryable(
+      'storage_full',
+      `${o.who}: the persistent queue's storage is full; retry later, or raise the file_storage max_size_mib / free disk space`,
+      REFUSAL_RETRY_AFTER_MS,
+    );
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get capacity(): number {
+    return this.#o.queueSize;
+  }
+
+  get empty(): boolean {
+    return this.#ring.size === 0;
+  }
+
+  /** Items left from earlier runs that no worker took yet. */
+  get replaying(): number {
+    return this.#replaying;
+  }
+
+  async offer(batch: Batch): Promise<void> {
+    const items = batch.items;
+    if (items === 0) return;
+    const units = this.#o.byItems ? items : 1;
+    if (this.#size > 0 && this.#size + units > this.#o.queueSize) {
+      this.#o.onFull(items);
+      throw this.#o.full;
+    }
+    this.#size += units;
+    let ref: RecordRef;
+    try {
+      ref = await this.#log.append(batch.toProto(), items);
+    } catch (err) {
+      this.#size -= units;
+      this.#o.onFull(items);
+      if (err instanceof StorageFullError) throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: 'storage_full', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
+      throw new ConsumerError(`${this.#o.who}: ${(err as Error).message}; retry later`, { retryable: true, reason: 'storage_error', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
+    }
+    this.#ring.push({ ref, items, batch });
+  }
+
+  async take(): Promise<Taken | undefined> {
+    for (;;) {
+      const head = this.#ring.shift();
+      if (head === undefined) return undefined;
+      const group = [head];
+      let items = head.items;
+      for (let next = this.#ring.peek(); next !== undefined && group.length < MERGE_MAX_BATCHES && items + next.items <= MERGE_MAX_ITEMS; next = this.#ring.peek()) {
+        group.push(this.#ring.shift()!);
+        items += next.items;
+      }
+      for (const e of group) this.#taken(e);
+      const protos: Uint8Array[] = [];
+      const refs: RecordRef[] = [];
+      for (const e of group) {
+        try {
+          protos.push(e.batch !== undefined ? e.batch.toProto() : await this.#log.read(e.ref));
+          refs.push(e.ref);
+        } catch (err) {
+          this.#log.ack(e.ref);
+          items -= e.items;
+          this.#o.onUnreadable(e.items, err as Error);
+        }
+      }
+      if (refs.length === 0) continue;
+      const batch = group.length === 1 && group[0].batch !== undefined
+        ? group[0].batch
+        : Batch.fromProto(this.#o.signal, protos.length === 1 ? protos[0] : Buffer.concat(protos), items);
+      return { batch, items, done: () => { for (const r of refs) this.#log.ack(r); } };
+    }
+  }
+
+  drainLeft(): { batches: number; items: number; kept: boolean } {
+    // Nothing is given up: what is left stays in the log for the next run.
+    let items = 0;
+    let batches = 0;
+    let e: Entry | undefined;
+    while ((e = this.#ring.shift()) !== undefined) {
+      batches++;
+      items += e.items;
+    }
+    this.#size = 0;
+    return { batches, items, kept: true };
+  }
+
+  close(): Promise<void> {
+    return this.#log.close();
+  }
+
+  #taken(e: Entry): void {
+    this.#size -= this.#o.byItems ? e.items : 1;
+    if (e.batch === undefined) this.#replaying -= e.items;
+  }
+}
