@@ -8,8 +8,9 @@
 // processor still sends large requests.
 import { Batch } from '../../pdata/batch.ts';
 import type { Signal } from '../../pdata/types.ts';
+import type { CreateSettings, Host } from '../../pipeline/component.ts';
 import type { RecordLog, RecordRef } from '../../pipeline/storage.ts';
-import { StorageFullError } from '../../pipeline/storage.ts';
+import { isStorageExtension, StorageFullError } from '../../pipeline/storage.ts';
 import { ConsumerError } from '../../pipeline/consumer.ts';
 import { RingQueue } from './ring-queue.ts';
 import type { SendQueue, Taken } from './send-queue.ts';
@@ -37,6 +38,48 @@ export interface PersistentQueueOptions {
   onFull(items: number): void;
   /** A recovered record could not be read back (the file changed under us): dropped and counted. */
   onUnreadable(items: number, err: Error): void;
+  /** The log refused appends (disk full, I/O error): once when it starts, and once when it ends (undefined). */
+  onStorageDown(err: Error | undefined): void;
+}
+
+/**
+ * Finds the storage extension named by `sending_queue.storage`, opens the exporter's log in
+ * it and wraps it in a queue whose drops and outages are logged and counted.
+ */
+export async function openPersistentQueue(
+  host: Host,
+  storage: string,
+  o: { settings: CreateSettings; signal: Signal; queueSize: number; byItems: boolean; full: ConsumerError; onFull(items: number): void },
+): Promise<PersistentQueue> {
+  const { settings, signal } = o;
+  const id = settings.id.text;
+  const ext = host.extension?.(storage);
+  if (!isStorageExtension(ext)) {
+    throw new Error(`exporter ${id}: sending_queue.storage "${storage}" is not a storage extension that is running: ` +
+      'configure a file_storage extension under extensions and list it in service.extensions');
+  }
+  const log = await ext.openLog(`exporter/${id}@${signal}`);
+  const logger = settings.logger;
+  return new PersistentQueue(log, {
+    signal,
+    queueSize: o.queueSize,
+    byItems: o.byItems,
+    who: `exporter ${id} (${signal})`,
+    full: o.full,
+    onFull: o.onFull,
+    onUnreadable: (items, err) => {
+      settings.metrics.exporter(id, signal).sendFailed(items);
+      settings.metrics.dropped(`exporter/${id}`, signal, 'storage_corrupt', items);
+      logger.warn({ exporter: id, signal, reason: 'storage_corrupt', items, error: err.message }, `exporter ${id} dropped ${items} ${signal} items: ${err.message}`);
+    },
+    onStorageDown: (err) => {
+      if (err === undefined) logger.info({ exporter: id, signal }, `exporter ${id}: the persistent queue takes data again`);
+      else {
+        logger.warn({ exporter: id, signal, error: err.message },
+          `exporter ${id}: the persistent queue cannot take data (${err.message}); new data is refused with a retryable status until it can`);
+      }
+    },
+  });
 }
 
 export class PersistentQueue implements SendQueue {
@@ -48,6 +91,8 @@ export class PersistentQueue implements SendQueue {
   /** Items recovered from earlier runs not yet handed to a worker ("replaying N"). */
   #replaying = 0;
   readonly #storageFull: ConsumerError;
+  /** The error of the last refused append, until an append succeeds again. */
+  #down: Error | undefined;
 
   constructor(log: RecordLog, o: PersistentQueueOptions) {
     this.#log = log;
@@ -96,10 +141,21 @@ export class PersistentQueue implements SendQueue {
     } catch (err) {
       this.#size -= units;
       this.#o.onFull(items);
+      if (this.#down === undefined) this.#o.onStorageDown(err as Error);
+      this.#down = err as Error;
       if (err instanceof StorageFullError) throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: 'storage_full', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
       throw new ConsumerError(`${this.#o.who}: ${(err as Error).message}; retry later`, { retryable: true, reason: 'storage_error', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
     }
+    if (this.#down !== undefined) {
+      this.#down = undefined;
+      this.#o.onStorageDown(undefined);
+    }
     this.#ring.push({ ref, items, batch });
+  }
+
+  /** Why appends are refused, while they are. */
+  get storageError(): Error | undefined {
+    return this.#down;
   }
 
   async take(): Promise<Taken | undefined> {

@@ -7,9 +7,8 @@ import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { HelperConfig } from './config.ts';
 import { ExportError, toExportError } from '../../net/export-error.ts';
 import { retry, type GiveUp } from '../../net/retry.ts';
-import { isStorageExtension } from '../../pipeline/storage.ts';
 import { MemoryQueue, type SendQueue } from './send-queue.ts';
-import { PersistentQueue } from './persistent-queue.ts';
+import { openPersistentQueue, PersistentQueue } from './persistent-queue.ts';
 
 /** What a concrete exporter provides: how to send one batch once. The helper does the rest. */
 export interface Sender {
@@ -138,6 +137,8 @@ class QueuedExporter implements Exporter {
     const sender = this.#sender.health?.();
     if (sender !== undefined && !sender.healthy) return sender;
     const queue = this.#queue;
+    const storageError = queue instanceof PersistentQueue ? queue.storageError : undefined;
+    if (storageError !== undefined) return { healthy: false, message: `persistent queue refuses data: ${storageError.message}` };
     if (queue instanceof PersistentQueue && queue.replaying > 0) {
       return { healthy: true, message: `replaying ${queue.replaying} ${ITEM_NAMES[this.#signal]} from the persistent queue` };
     }
@@ -149,28 +150,15 @@ class QueuedExporter implements Exporter {
     return this.#shutdownDone;
   }
 
-  async #openStorage(host: Host): Promise<PersistentQueue> {
-    const id = this.#settings.id.text;
-    const ext = host.extension?.(this.#storage!);
-    if (!isStorageExtension(ext)) {
-      throw new Error(`exporter ${id}: sending_queue.storage "${this.#storage}" is not a storage extension that is running: ` +
-        'configure a file_storage extension under extensions and list it in service.extensions');
-    }
+  #openStorage(host: Host): Promise<PersistentQueue> {
     const q = this.#config.sending_queue;
-    const log = await ext.openLog(this.#component + '@' + this.#signal);
-    return new PersistentQueue(log, {
+    return openPersistentQueue(host, this.#storage!, {
+      settings: this.#settings,
       signal: this.#signal,
       queueSize: q.queue_size,
       byItems: q.sizer === 'items',
-      who: `exporter ${id} (${this.#signal})`,
       full: this.#queueFull,
       onFull: this.#onFull,
-      onUnreadable: (items, err) => {
-        this.#metrics.sendFailed(items);
-        this.#settings.metrics.dropped(this.#component, this.#signal, 'storage_corrupt', items);
-        this.#settings.logger.warn({ exporter: id, signal: this.#signal, reason: 'storage_corrupt', items, error: err.message },
-          `exporter ${id} dropped ${items} ${this.#signal} items: ${err.message}`);
-      },
     });
   }
 

@@ -115,3 +115,58 @@ export async function settled(metricsPort: number, delivered: () => Promise<numb
 export async function untilAcknowledged(load: { acknowledged: number }, n: number, timeoutMs = 60_000): Promise<void> {
   await waitFor(() => load.acknowledged >= n, timeoutMs);
 }
+
+export interface RelayCaseOptions {
+  dir: string;
+  ports: Ports;
+  /** Where the sink daemon listens (OTLP/HTTP). */
+  sinkPort: number;
+  fsync: 'always' | 'interval' | 'never';
+  storageDir?: string;
+  maxSizeMib?: number;
+  segmentMib?: number;
+  numConsumers?: number;
+}
+
+/**
+ * OTLP/HTTP -> batch -> otlphttp exporter with a persistent queue -> a second daemon (the
+ * sink, test/e2e/helpers/file-sink.ts), which may be down: then the queue backs up on disk.
+ */
+export function relayCaseConfig(o: RelayCaseOptions): string {
+  return `
+receivers:
+  otlp: { protocols: { http: { endpoint: 127.0.0.1:${o.ports.otlp} } } }
+processors:
+  batch: { send_batch_size: 2048, timeout: 100ms }
+exporters:
+  otlphttp/sink:
+    endpoint: http://127.0.0.1:${o.sinkPort}
+    compression: none
+    sending_queue: { storage: file_storage, sizer: items, queue_size: 5000000, num_consumers: ${o.numConsumers ?? 4} }
+    retry_on_failure: { initial_interval: 100ms, max_interval: 500ms, max_elapsed_time: 0 }
+extensions:
+  file_storage:
+    directory: ${o.storageDir ?? join(o.dir, 'queue')}
+    fsync: ${o.fsync}
+    max_size_mib: ${o.maxSizeMib ?? 512}
+    segment_size_mib: ${o.segmentMib ?? 4}
+  health_check: { endpoint: 127.0.0.1:${o.ports.health} }
+service:
+  extensions: [file_storage, health_check]
+  shutdown_timeout: 20s
+  telemetry: { metrics: { address: 127.0.0.1:${o.ports.metrics} }, logs: { level: info } }
+  pipelines:
+    logs: { receivers: [otlp], processors: [batch], exporters: [otlphttp/sink] }
+`;
+}
+
+/** The health document's check of one component, e.g. `healthy: replaying 5000 log records ...`. */
+export async function healthCheck(healthPort: number, component: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${healthPort}/health`);
+    const body = (await res.json()) as { checks: Record<string, string> };
+    return body.checks[component];
+  } catch {
+    return undefined;
+  }
+}

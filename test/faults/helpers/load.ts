@@ -17,6 +17,26 @@ export interface LoadOptions {
   tag?: string;
   /** First record number. */
   from?: number;
+  /** Default logs (protobuf, bodies `<tag>-<n>`); traces are OTLP/JSON spans named `<tag>-<n>`. */
+  signal?: 'logs' | 'traces';
+}
+
+/** OTLP/JSON spans named `<tag>-<i>`, one trace per request, ids unique per number. */
+function tracesJson(tag: string, n: number, from: number): Uint8Array {
+  const spans = [];
+  for (let i = from; i < from + n; i++) {
+    spans.push({
+      traceId: (0xfa17n << 64n | BigInt(from)).toString(16).padStart(32, '0'),
+      spanId: (0x1000_0000_0000_0000n + BigInt(i)).toString(16).padStart(16, '0'),
+      name: `${tag}-${i}`,
+      kind: 1,
+      startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(Date.now() + 1) * 1_000_000n),
+    });
+  }
+  return Buffer.from(JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: tag } }] }, scopeSpans: [{ scope: { name: 'genrf.faults' }, spans }] }],
+  }));
 }
 
 export class NumberedLoad {
@@ -34,7 +54,7 @@ export class NumberedLoad {
   #sentRecords = 0;
 
   constructor(o: LoadOptions) {
-    this.#o = { perRequest: 100, concurrency: 16, tag: 'fault', from: 0, ...o };
+    this.#o = { perRequest: 100, concurrency: 16, tag: 'fault', from: 0, signal: 'logs', ...o };
     this.tag = this.#o.tag;
     this.#next = this.#o.from;
     this.#agent = new Agent({ keepAlive: true, maxSockets: this.#o.concurrency });
@@ -81,7 +101,8 @@ export class NumberedLoad {
       this.#next += perRequest;
       this.#sentRecords += perRequest;
       if (this.#next - this.#o.from > this.acked.length) this.#grow();
-      const status = await this.#post(logsProto(this.tag, perRequest, from));
+      const body = this.#o.signal === 'logs' ? logsProto(this.tag, perRequest, from) : tracesJson(this.tag, perRequest, from);
+      const status = await this.#post(body);
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       if (status === 200) this.acked.fill(1, from - this.#o.from, from - this.#o.from + perRequest);
       else if (status === 0) await new Promise((r) => setTimeout(r, 20)); // the daemon is down
@@ -97,8 +118,8 @@ export class NumberedLoad {
   #post(body: Uint8Array): Promise<number> {
     return new Promise((resolve) => {
       const req = request({
-        host: '127.0.0.1', port: this.#o.port, path: '/v1/logs', method: 'POST', agent: this.#agent,
-        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        host: '127.0.0.1', port: this.#o.port, path: `/v1/${this.#o.signal}`, method: 'POST', agent: this.#agent,
+        headers: { 'content-type': this.#o.signal === 'logs' ? 'application/x-protobuf' : 'application/json', 'content-length': body.length },
         timeout: 30_000,
       }, (res) => {
         res.resume();
