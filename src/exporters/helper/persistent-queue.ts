@@ -1,6 +1,7 @@
 // The sending queue on disk (`sending_queue.storage`). A batch is appended to the storage
-// extension's log before the caller is answered, kept in memory for the workers as well,
-// and acknowledged in the log once delivered or given up for good. After a crash the
+// extension's log before the caller is answered, kept in memory for the workers as well
+// (up to MEMORY_BYTES; beyond, read back from disk when its turn comes), and acknowledged in
+// the log once delivered or given up for good. After a crash the
 // unacknowledged records are read back and sent first, in order, before anything new.
 //
 // Consecutive queued batches are merged on the way out (up to MERGE_MAX_ITEMS items), by
@@ -19,13 +20,22 @@ import type { SendQueue, Taken } from './send-queue.ts';
 export const MERGE_MAX_ITEMS = 8192;
 /** Most batches merged into one send. */
 const MERGE_MAX_BATCHES = 256;
+/**
+ * Encoded bytes of queued batches kept in memory as well as on disk; past it, batches are
+ * only on disk and read back when their turn comes, so a long outage costs disk, not memory.
+ */
+export const MEMORY_BYTES = 32 * 1024 * 1024;
 const REFUSAL_RETRY_AFTER_MS = 1000;
 
 interface Entry {
   ref: RecordRef;
   items: number;
-  /** Held in memory when appended in this run; read back from the log when recovered. */
+  /** Held in memory (appended in this run, within MEMORY_BYTES); else read back from the log. */
   batch: Batch | undefined;
+  /** Bytes held in memory for it (0 when only on disk). */
+  bytes: number;
+  /** Left by an earlier run. */
+  recovered: boolean;
 }
 
 export interface PersistentQueueOptions {
@@ -93,12 +103,14 @@ export class PersistentQueue implements SendQueue {
   readonly #storageFull: ConsumerError;
   /** The error of the last refused append, until an append succeeds again. */
   #down: Error | undefined;
+  /** Encoded bytes of the queued batches held in memory. */
+  #memBytes = 0;
 
   constructor(log: RecordLog, o: PersistentQueueOptions) {
     this.#log = log;
     this.#o = o;
     for (const r of log.recovery.records) {
-      this.#ring.push({ ref: r, items: r.tag, batch: undefined });
+      this.#ring.push({ ref: r, items: r.tag, batch: undefined, bytes: 0, recovered: true });
       this.#size += o.byItems ? r.tag : 1;
       this.#replaying += r.tag;
     }
@@ -121,7 +133,7 @@ export class PersistentQueue implements SendQueue {
     return this.#ring.size === 0;
   }
 
-  /** Items left from earlier runs that no worker took yet. */
+  /** Items left from earlier runs and not delivered yet (or given up). */
   get replaying(): number {
     return this.#replaying;
   }
@@ -136,8 +148,9 @@ export class PersistentQueue implements SendQueue {
     }
     this.#size += units;
     let ref: RecordRef;
+    const proto = batch.toProto();
     try {
-      ref = await this.#log.append(batch.toProto(), items);
+      ref = await this.#log.append(proto, items);
     } catch (err) {
       this.#size -= units;
       this.#o.onFull(items);
@@ -150,7 +163,9 @@ export class PersistentQueue implements SendQueue {
       this.#down = undefined;
       this.#o.onStorageDown(undefined);
     }
-    this.#ring.push({ ref, items, batch });
+    const keep = this.#memBytes + proto.length <= MEMORY_BYTES;
+    if (keep) this.#memBytes += proto.length;
+    this.#ring.push({ ref, items, batch: keep ? batch : undefined, bytes: keep ? proto.length : 0, recovered: false });
   }
 
   /** Why appends are refused, while they are. */
@@ -168,7 +183,11 @@ export class PersistentQueue implements SendQueue {
         group.push(this.#ring.shift()!);
         items += next.items;
       }
-      for (const e of group) this.#taken(e);
+      let replayed = 0;
+      for (const e of group) {
+        this.#taken(e);
+        if (e.recovered) replayed += e.items;
+      }
       const protos: Uint8Array[] = [];
       const refs: RecordRef[] = [];
       for (const e of group) {
@@ -178,6 +197,10 @@ export class PersistentQueue implements SendQueue {
         } catch (err) {
           this.#log.ack(e.ref);
           items -= e.items;
+          if (e.recovered) {
+            replayed -= e.items;
+            this.#replaying -= e.items;
+          }
           this.#o.onUnreadable(e.items, err as Error);
         }
       }
@@ -185,7 +208,14 @@ export class PersistentQueue implements SendQueue {
       const batch = group.length === 1 && group[0].batch !== undefined
         ? group[0].batch
         : Batch.fromProto(this.#o.signal, protos.length === 1 ? protos[0] : Buffer.concat(protos), items);
-      return { batch, items, done: () => { for (const r of refs) this.#log.ack(r); } };
+      return {
+        batch,
+        items,
+        done: () => {
+          for (const r of refs) this.#log.ack(r);
+          this.#replaying -= replayed;
+        },
+      };
     }
   }
 
@@ -199,6 +229,7 @@ export class PersistentQueue implements SendQueue {
       items += e.items;
     }
     this.#size = 0;
+    this.#memBytes = 0;
     return { batches, items, kept: true };
   }
 
@@ -208,6 +239,6 @@ export class PersistentQueue implements SendQueue {
 
   #taken(e: Entry): void {
     this.#size -= this.#o.byItems ? e.items : 1;
-    if (e.batch === undefined) this.#replaying -= e.items;
+    this.#memBytes -= e.bytes;
   }
 }

@@ -133,12 +133,12 @@ class QueuedExporter implements Exporter {
   }
 
   health(): Health {
-    if (this.#lastError !== undefined) return { healthy: false, message: this.#lastError };
-    const sender = this.#sender.health?.();
-    if (sender !== undefined && !sender.healthy) return sender;
     const queue = this.#queue;
     const storageError = queue instanceof PersistentQueue ? queue.storageError : undefined;
     if (storageError !== undefined) return { healthy: false, message: `persistent queue refuses data: ${storageError.message}` };
+    if (this.#lastError !== undefined) return { healthy: false, message: this.#lastError };
+    const sender = this.#sender.health?.();
+    if (sender !== undefined && !sender.healthy) return sender;
     if (queue instanceof PersistentQueue && queue.replaying > 0) {
       return { healthy: true, message: `replaying ${queue.replaying} ${ITEM_NAMES[this.#signal]} from the persistent queue` };
     }

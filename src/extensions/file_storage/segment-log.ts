@@ -175,8 +175,16 @@ export class SegmentLog implements RecordLog {
   async #writeLoop(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const group = this.#pending.length <= RECORDS_PER_WRITE ? this.#pending : this.#pending.slice(0, RECORDS_PER_WRITE);
-        this.#pending = group === this.#pending ? [] : this.#pending.slice(RECORDS_PER_WRITE);
+        // One write takes what is waiting, up to the room left in the segment (at least one
+        // record), so segments stay near their size and can be deleted as they drain.
+        const active = this.#active;
+        const room = active !== undefined && active.size < this.#opts.segmentBytes ? this.#opts.segmentBytes - active.size : this.#opts.segmentBytes;
+        let n = 0;
+        let bytes = 0;
+        const pending = this.#pending;
+        while (n < pending.length && n < RECORDS_PER_WRITE && (n === 0 || bytes + pending[n].bytes <= room)) bytes += pending[n++].bytes;
+        const group = n === pending.length ? pending : pending.slice(0, n);
+        this.#pending = n === pending.length ? [] : pending.slice(n);
         await this.#write(group);
       }
     } finally {
