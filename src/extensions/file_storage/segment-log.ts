@@ -6,7 +6,7 @@
 // shared by every sender waiting on it. A sender is answered only when its record is written
 // (and synced, with `always`). A failed write (ENOSPC, EIO) is cut back off the file and
 // every append in it is refused; nothing half-written stays behind a later record.
-import type { RecordLog, Recovery } from '../../pipeline/storage.ts';
+import type { RecordLog, RecordRef, Recovery } from '../../pipeline/storage.ts';
 import { StorageFullError } from '../../pipeline/storage.ts';
 import { HEADER_BYTES, MAX_PAYLOAD, recordHeader } from './format.ts';
 import { recoverQueue, syncDir, type RecoverOptions } from './recover.ts';
@@ -114,11 +114,13 @@ export class SegmentLog implements RecordLog {
     });
   }
 
-  read(ref: Ref): Promise<Uint8Array> {
+  read(record: RecordRef): Promise<Uint8Array> {
+    const ref = record as Ref;
     return ref.segment.read(ref);
   }
 
-  ack(ref: Ref): void {
+  ack(record: RecordRef): void {
+    const ref = record as Ref;
     const seg = ref.segment;
     if (seg.deleted || !seg.ack(ref.index)) return;
     if (seg.live === 0 && seg !== this.#active) {

@@ -39,7 +39,8 @@ export class Segment {
   live = 0;
   /** Acknowledged indices, as a bitmap. */
   #acked = new Uint8Array(64);
-  #ackFh: FileHandle | undefined;
+  /** The ack file, opened on the first flush (a promise, so concurrent flushes open it once). */
+  #ackFh: Promise<FileHandle> | undefined;
   #pendingAcks: number[] = [];
   deleted = false;
 
@@ -85,12 +86,14 @@ export class Segment {
     this.#pendingAcks = [];
     const buf = Buffer.allocUnsafe(indices.length * ACK_BYTES);
     for (let i = 0; i < indices.length; i++) ackEntry(indices[i], buf, i * ACK_BYTES);
-    this.#ackFh ??= await open(this.ackPath, 'a');
-    await this.#ackFh.write(buf, 0, buf.length);
+    this.#ackFh ??= open(this.ackPath, 'a');
+    const fh = await this.#ackFh;
+    if (this.deleted) return;
+    await fh.write(buf, 0, buf.length);
   }
 
   async syncAcks(): Promise<void> {
-    await this.#ackFh?.datasync();
+    await (await this.#ackFh)?.datasync();
   }
 
   /** Reads a record back and checks it; throws when it no longer checks. */
@@ -104,8 +107,9 @@ export class Segment {
   }
 
   async close(): Promise<void> {
-    await this.#ackFh?.close().catch(() => {});
+    const ack = this.#ackFh;
     this.#ackFh = undefined;
+    await ack?.then((fh) => fh.close()).catch(() => {});
     await this.fh.close().catch(() => {});
   }
 

@@ -36,7 +36,7 @@ class Backend implements Sender {
   bodies: string[] = [];
   async send(batch: Batch): Promise<void> {
     if (!this.up) throw ExportError.retryable('backend down');
-    for (const rl of (batch.data as LogsData).resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.bodies.push(r.body.stringValue!);
+    for (const rl of (batch.data as LogsData).resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.bodies.push(r.body!.stringValue!);
   }
 }
 
