@@ -84,7 +84,10 @@ export class FileStorageExtension implements Extension, StorageExtension {
     const { records, torn, corrupt } = log.recovery;
     const logger = this.#settings.logger;
     const fields = { owner, directory: dir, records: records.length, bytes: log.bytes, torn, corrupt, compacted: log.compacted };
-    if (records.length > 0) logger.info(fields, `file_storage: ${owner} has ${records.length} unsent records from an earlier run; they are sent first`);
+    // One line per queue at every start: what the previous run left, and what was lost.
+    logger.info(fields, records.length > 0
+      ? `file_storage: ${owner} has ${records.length} unsent records from an earlier run (${torn} torn, ${corrupt} damaged); they are sent first`
+      : `file_storage: ${owner} opened in ${dir}: nothing left from an earlier run (${torn} torn, ${corrupt} damaged)`);
     if (torn > 0) {
       this.#settings.metrics.storageRecordsSkipped(this.#settings.id.text, 'torn', torn);
       logger.warn(fields, `file_storage: ${owner}: ${torn} torn record(s) at the end of a segment (a crash while writing, before the sender was answered) skipped`);
