@@ -8,12 +8,18 @@ export const fileStorageConfig = z
   .strictObject({
     /** Required: where the queues live, one sub-directory per component. Created if missing. */
     directory: z.string().min(1, 'give the directory the queues are kept in, e.g. ${env:GENRF_DATA_DIR}/queue'),
+    /** Default true: create `directory` (and its parents) when missing. False: start fails if it is missing. */
+    create_directory: z.boolean().default(true),
     /**
      * Default `interval`. When an appended record is synced to the disk: `always` before the
      * sender is answered; `interval` every `fsync_interval` (the sender is answered once it is
      * written); `never`: left to the operating system.
      */
-    fsync: z.enum(['always', 'interval', 'never']).default('interval'),
+    fsync: z
+      .union([z.enum(['always', 'interval', 'never']), z.boolean()])
+      .default('interval')
+      // otelcol's file_storage takes a boolean: true syncs every write, false leaves it to the OS.
+      .transform((v) => (v === true ? 'always' : v === false ? 'never' : v)),
     /** Default 1s: how often written records are synced with `fsync: interval`. */
     fsync_interval: duration('1s'),
     /** Default 1024: the most the queues of this extension hold on disk together, in MiB. */

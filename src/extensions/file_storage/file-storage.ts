@@ -33,7 +33,7 @@ export class FileStorageExtension implements Extension, StorageExtension {
   async start(): Promise<void> {
     const dir = this.#config.directory;
     try {
-      await mkdir(dir, { recursive: true });
+      if (this.#config.create_directory) await mkdir(dir, { recursive: true });
       await access(dir, constants.W_OK | constants.R_OK);
     } catch (err) {
       throw new Error(`file_storage directory ${dir} cannot be used: ${(err as Error).message}; create it or give one the daemon may write to`, { cause: err });

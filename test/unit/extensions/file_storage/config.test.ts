@@ -31,10 +31,13 @@ service:
 describe('file_storage config', () => {
   it('has the documented defaults', () => {
     expect(fileStorageConfig.parse({ directory: '/q' })).toEqual({
-      directory: '/q', fsync: 'interval', fsync_interval: 1000, max_size_mib: 1024, segment_size_mib: 16,
+      directory: '/q', create_directory: true, fsync: 'interval', fsync_interval: 1000, max_size_mib: 1024, segment_size_mib: 16,
       compaction: { on_start: true, ratio: 0.5 },
     });
     expect(() => fileStorageConfig.parse({ directory: '/q', fsync: 'sometimes' })).toThrow();
+    // otelcol's boolean form.
+    expect(fileStorageConfig.parse({ directory: '/q', fsync: true }).fsync).toBe('always');
+    expect(fileStorageConfig.parse({ directory: '/q', fsync: false }).fsync).toBe('never');
     expect(() => fileStorageConfig.parse({ directory: '/q', segment_size_mib: 64, max_size_mib: 32 })).toThrow(/must not exceed max_size_mib/);
   });
 
