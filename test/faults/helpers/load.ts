@@ -5,6 +5,7 @@
 // acknowledged record missing was lost by it.
 import { Agent, request } from 'node:http';
 import { logsProto } from '../../e2e/helpers/proto.ts';
+import { encodeProto } from '../../../src/pdata/proto/index.ts';
 
 export interface LoadOptions {
   port: number;
@@ -19,6 +20,26 @@ export interface LoadOptions {
   from?: number;
   /** Default logs (protobuf, bodies `<tag>-<n>`); traces are OTLP/JSON spans named `<tag>-<n>`. */
   signal?: 'logs' | 'traces';
+  /** The instrumentation scope of the log records (default genrf.e2e), e.g. genrf.security. */
+  scope?: string;
+}
+
+/** OTLP/protobuf logs with bodies `<tag>-<i>` under instrumentation scope `scope`. */
+function logsWithScope(tag: string, n: number, from: number, scope: string): Uint8Array {
+  const logRecords = [];
+  for (let i = from; i < from + n; i++) {
+    logRecords.push({
+      timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), observedTimeUnixNano: 0n, severityNumber: 9, severityText: 'INFO',
+      body: { stringValue: `${tag}-${i}` }, attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+    });
+  }
+  return encodeProto('logs', {
+    resourceLogs: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-faults' } }], droppedAttributesCount: 0 },
+      scopeLogs: [{ scope: { name: scope, version: '', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
+      schemaUrl: '',
+    }],
+  } as never);
 }
 
 /** OTLP/JSON spans named `<tag>-<i>`, one trace per request, ids unique per number. */
@@ -41,7 +62,7 @@ function tracesJson(tag: string, n: number, from: number): Uint8Array {
 
 export class NumberedLoad {
   readonly tag: string;
-  readonly #o: Required<LoadOptions>;
+  readonly #o: Required<Omit<LoadOptions, 'scope'>> & { scope?: string };
   readonly #agent: Agent;
   /** Acknowledged numbers: acked[n - from] === 1. */
   acked = new Uint8Array(1 << 20);
@@ -101,7 +122,8 @@ export class NumberedLoad {
       this.#next += perRequest;
       this.#sentRecords += perRequest;
       if (this.#next - this.#o.from > this.acked.length) this.#grow();
-      const body = this.#o.signal === 'logs' ? logsProto(this.tag, perRequest, from) : tracesJson(this.tag, perRequest, from);
+      const body = this.#o.signal === 'traces' ? tracesJson(this.tag, perRequest, from)
+        : this.#o.scope === undefined ? logsProto(this.tag, perRequest, from) : logsWithScope(this.tag, perRequest, from, this.#o.scope);
       const status = await this.#post(body);
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       if (status === 200) this.acked.fill(1, from - this.#o.from, from - this.#o.from + perRequest);
