@@ -213,7 +213,12 @@ export class SegmentLog implements RecordLog {
     } catch (err) {
       // Cut the partial write off, so that the next record follows the last good one. If
       // even that fails, start a new segment for the next write.
-      await seg.fh.truncate(start).catch(() => { if (this.#active === seg) this.#active = undefined; });
+      await seg.fh.truncate(start).catch(() => {
+        // The tail stays garbled (a torn record at the next start): write elsewhere, and
+        // number the next segment past this one's last index.
+        if (this.#active === seg) this.#active = undefined;
+        this.#nextSeq = Math.max(this.#nextSeq, seg.firstSeq + seg.count + 1);
+      });
       return this.#refuse(group, err);
     }
     let offset = start;
