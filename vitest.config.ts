@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit and e2e files run in parallel; the tests against the real services
-// run one file at a time, after the others, because some of them stop and restart a
-// shared service (Jaeger, Elasticsearch) to prove that nothing is lost across an outage.
+// Four projects: unit and e2e files run in parallel; the tests against the real services
+// run one file at a time, after them, because some of them stop and restart a shared
+// service (Jaeger, Elasticsearch) to prove that nothing is lost across an outage; the fault
+// matrix runs last.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -12,8 +13,9 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       // The fault matrix (test/faults): the real daemon killed, reloaded, its disk filled. One
-      // file at a time (they load the machine); cases that stop real services are in
-      // test/faults/services/ and run with the services, under their lock.
+      // file at a time, after everything else (they load the machine at 10,000 records/s);
+      // cases that stop real services are in test/faults/services/ and run with the
+      // services, under their lock.
       {
         test: {
           name: 'faults',
@@ -21,7 +23,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
