@@ -54,7 +54,7 @@ export async function recoverQueue(dir: string, opts: RecoverOptions): Promise<R
 }
 
 async function recoverSegment(dir: string, firstSeq: number, opts: RecoverOptions, out: Recovered): Promise<Segment | undefined> {
-  const probe = new Segment(dir, firstSeq, undefined as never);
+  const probe = Segment.paths(dir, firstSeq);
   const buf = await readFile(probe.path);
   const acked = new Set(parseAcks(await readFile(probe.ackPath).catch(() => Buffer.alloc(0))));
   const scan = scanSegment(buf);
@@ -91,7 +91,7 @@ async function recoverSegment(dir: string, firstSeq: number, opts: RecoverOption
  * old file goes, so a crash during this loses nothing (it may send some records twice).
  */
 async function rewrite(dir: string, firstSeq: number, buf: Buffer, keep: ScannedRecord[], damaged: boolean, out: Recovered): Promise<Segment | undefined> {
-  const probe = new Segment(dir, firstSeq, undefined as never);
+  const probe = Segment.paths(dir, firstSeq);
   const tmp = probe.path + TMP_SUFFIX;
   const parts: Buffer[] = [];
   for (let i = 0; i < keep.length; i++) {

@@ -46,9 +46,14 @@ export class Segment {
 
   constructor(dir: string, firstSeq: number, fh: FileHandle) {
     this.firstSeq = firstSeq;
-    this.path = join(dir, segmentName(firstSeq));
-    this.ackPath = this.path.replace(/\.seg$/, ACK_SUFFIX);
+    ({ path: this.path, ackPath: this.ackPath } = Segment.paths(dir, firstSeq));
     this.fh = fh;
+  }
+
+  /** The segment file and its acknowledgement file. */
+  static paths(dir: string, firstSeq: number): { path: string; ackPath: string } {
+    const path = join(dir, segmentName(firstSeq));
+    return { path, ackPath: path.replace(/\.seg$/, ACK_SUFFIX) };
   }
 
   static async create(dir: string, firstSeq: number): Promise<Segment> {
