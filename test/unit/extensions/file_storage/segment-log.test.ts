@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, openSync, readdirSync, statSync, truncateSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +142,25 @@ describe('SegmentLog', () => {
     expect(texts).toEqual(['record 18', 'record 19']);
   });
 
+  it('an interrupted rewrite: a copy beside its segment is dropped; a copy whose segment was moved aside takes its place', async () => {
+    const d = dir();
+    const first = await open(d, { segmentBytes: 1 << 20 });
+    await Promise.all(Array.from({ length: 3 }, (_, i) => first.append(payload(i), 1)));
+    const seg = join(d, segments(d)[0]);
+    // A copy holding only record 2 was being made when the daemon died.
+    writeFileSync(`${seg}.tmp`, framed([{ payload: payload(2), index: 0 }]));
+    const second = await open(d);
+    expect(second.recovery.records).toHaveLength(3); // the original wins
+    expect(readdirSync(d).some((n) => n.endsWith('.tmp'))).toBe(false);
+    await second.close();
+    // The original was already gone: the finished copy is the segment now.
+    writeFileSync(`${seg}.tmp`, framed([{ payload: payload(2), index: 0 }]));
+    rmSync(seg);
+    const third = await open(d);
+    const texts = await Promise.all(third.recovery.records.map(async (r) => text(await third.read(r))));
+    expect(texts).toEqual(['record 2']);
+  });
+
   it('a clean close with everything acknowledged leaves no segment behind', async () => {
     const d = dir();
     const log = await open(d, { fsync: 'interval' });
@@ -149,6 +168,5 @@ describe('SegmentLog', () => {
     for (const r of refs) log.ack(r);
     await log.close();
     expect(segments(d)).toEqual([]);
-    truncateSync; // (imported for the torn-tail cases above)
   });
 });
