@@ -1,4 +1,4 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateSettings, Extension, Health } from '../../pipeline/component.ts';
 import type { RecordLog, StorageExtension } from '../../pipeline/storage.ts';
@@ -7,6 +7,16 @@ import { CORRUPT_DIR } from './recover.ts';
 import { Budget, SegmentLog } from './segment-log.ts';
 
 const MIB = 1024 * 1024;
+const LOCK = 'LOCK';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * The file_storage extension: a directory of append-only queues, one per owner (an
@@ -38,6 +48,7 @@ export class FileStorageExtension implements Extension, StorageExtension {
     } catch (err) {
       throw new Error(`file_storage directory ${dir} cannot be used: ${(err as Error).message}; create it or give one the daemon may write to`, { cause: err });
     }
+    await this.#lock(dir);
     if (this.#config.fsync === 'interval') {
       this.#timer = setInterval(() => void this.#syncAll(), this.#config.fsync_interval);
     }
@@ -72,7 +83,30 @@ export class FileStorageExtension implements Extension, StorageExtension {
     this.#timer = undefined;
     // Owners close their logs when they stop; close any left open (an owner that failed).
     for (const log of [...this.#logs.values()]) await log.close();
+    if (this.#started) await unlink(join(this.#config.directory, LOCK)).catch(() => {});
     this.#started = false;
+  }
+
+  /**
+   * One daemon per directory: two would send the same records. The lock names the pid that
+   * holds it; one left by a process that is gone (a kill -9) is taken over.
+   */
+  async #lock(dir: string): Promise<void> {
+    const path = join(dir, LOCK);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new Error(`file_storage directory ${dir} is in use by another daemon (pid ${pid}, ${path}); give each daemon a directory of its own`);
+      }
+      await unlink(path).catch(() => {});
+    }
+    throw new Error(`file_storage directory ${dir}: cannot take the lock ${path}`);
   }
 
   async #syncAll(): Promise<void> {

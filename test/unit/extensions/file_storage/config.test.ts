@@ -55,3 +55,24 @@ describe('file_storage config', () => {
     expect(diagnostics(pipeline('  file_storage/audit: { directory: /tmp/q }', 'file_storage/audit'))).toEqual([]);
   });
 });
+
+describe('file_storage directory', () => {
+  it('is locked while a daemon runs: a second one with the same directory fails to start; a lock left by a dead process is taken over', async () => {
+    const { FileStorageExtension } = await import('../../../../src/extensions/file_storage/file-storage.ts');
+    const { testSettings } = await import('../../exporters/fixtures.ts');
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'genrf-fs-lock-'));
+    const config = fileStorageConfig.parse({ directory: dir });
+    // A lock from a process that is gone (pid 2^22 + 1 is above Linux's pid_max default).
+    writeFileSync(join(dir, 'LOCK'), '4194305\n');
+    const first = new FileStorageExtension(testSettings('file_storage'), config);
+    await first.start();
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    // Another daemon: pretend the lock is held by our parent (alive, not us).
+    writeFileSync(join(dir, 'LOCK'), `${process.ppid}\n`);
+    const second = new FileStorageExtension(testSettings('file_storage'), config);
+    await expect(second.start()).rejects.toThrow(new RegExp(`in use by another daemon \\(pid ${process.ppid}`));
+    writeFileSync(join(dir, 'LOCK'), `${process.pid}\n`);
+    await first.shutdown();
+  });
+});
