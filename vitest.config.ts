@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit and e2e files run in parallel; the tests against the real services
-// run one file at a time, after the others, because some of them stop and restart a
-// shared service (Jaeger, Elasticsearch) to prove that nothing is lost across an outage.
+// Four projects: unit and e2e files run in parallel; the tests against the real services
+// run one file at a time, after them, because some of them stop and restart a shared
+// service (Jaeger, Elasticsearch) to prove that nothing is lost across an outage; the fault
+// matrix runs last.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -11,10 +12,24 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      // The fault matrix (test/faults): the real daemon killed, reloaded, its disk filled. One
+      // file at a time, after everything else (they load the machine at 10,000 records/s);
+      // cases that stop real services are in test/faults/services/ and run with the
+      // services, under their lock.
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 2 },
+        },
+      },
       {
         test: {
           name: 'services',
-          include: ['test/services/**/*.test.ts'],
+          include: ['test/services/**/*.test.ts', 'test/faults/services/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,

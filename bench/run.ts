@@ -13,6 +13,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['kafka', async () => (await import('./kafka.bench.ts')).runKafkaBench()],
   ['prometheus', async () => (await import('./prometheus.bench.ts')).runPrometheusBench()],
   ['e2e', () => runE2eBench()],
+  ['durable', async () => (await import('./durable.bench.ts')).runDurableBench()],
 ];
 
 const only = process.argv.slice(2);

@@ -51,6 +51,7 @@ export function validateService(raw: Record<string, unknown>, root: PNode, secti
     diag('CFG_NO_PIPELINES', ['service', 'pipelines'], 'no pipelines configured: add one under service.pipelines, e.g. logs: { receivers: [otlp], exporters: [debug] }');
   }
   checkExtensions(svc, root, sections, out);
+  checkStorageRefs(service, root, sections, out);
   checkAmbiguous(root, sections, out);
   checkUnused(service, root, sections, out);
   return service;
@@ -141,6 +142,26 @@ function checkExtensions(svc: Record<string, unknown>, root: PNode, sections: Se
     }
     seen.add(ref);
   });
+}
+
+/**
+ * An exporter's `sending_queue.storage` names an extension that must be configured and
+ * enabled in service.extensions (it is started before the exporter and found through the host).
+ */
+function checkStorageRefs(service: ServiceConfig, root: PNode, sections: Sections, out: Diagnostic[]): void {
+  const enabled = new Set(service.extensions);
+  for (const [id, c] of sections.exporters.components) {
+    const ref = (c.config as { sending_queue?: { storage?: unknown } } | undefined)?.sending_queue?.storage;
+    if (typeof ref !== 'string' || enabled.has(ref)) continue;
+    const path = ['exporters', id, 'sending_queue', 'storage'];
+    const defined = sections.extensions.defined.has(ref);
+    out.push({
+      severity: 'error', code: 'CFG_UNDEFINED_REF', path: formatPath(path), pos: positionFor(root, path, 'value'), componentId: id, kind: 'exporter',
+      message: defined
+        ? `sending_queue.storage references extension "${ref}", which is not enabled: add it to service.extensions`
+        : `sending_queue.storage references extension "${ref}" which is not configured: define it under extensions (e.g. file_storage: { directory: ./data/queue }) and add it to service.extensions${didYouMean(ref, sections.extensions.defined)}`,
+    });
+  }
 }
 
 /** A connector id that is also a receiver or exporter id would make pipeline references ambiguous. */

@@ -41,6 +41,12 @@ export interface Host {
   configHash?(): string;
   /** Reads the pipeline files again, as SIGHUP does. */
   reload?(trigger: ReloadTrigger): Promise<ReloadOutcome>;
+  /**
+   * The extension with this id (`file_storage/queue`) once it has started, else undefined.
+   * Extensions start before every other component, so an exporter's start finds them.
+   * Optional: a host without extensions (a test's) may leave it out.
+   */
+  extension?(id: string): Extension | undefined;
 }
 
 /** Start and stop. `start` may open ports; construction never does (`validate` builds). */

@@ -8,6 +8,14 @@ export interface Consumer {
    */
   readonly mutates: boolean;
   /**
+   * True when consume() resolves only once the batch (or the part of it that goes there) is
+   * in a persistent log somewhere downstream: an exporter with `sending_queue.storage`, or a
+   * fan-out, connector or processor in front of one. A batch processor in front of such a
+   * consumer hands requests on at once instead of answering while it holds them in memory.
+   * Default false.
+   */
+  readonly durable?: boolean;
+  /**
    * Resolves once the batch is accepted: queued by every exporter downstream, or written.
    * Rejects with a ConsumerError; anything else thrown counts as a permanent failure.
    */

@@ -13,6 +13,7 @@ import { ConsumerError, type Consumer } from './consumer.ts';
  */
 export class Fanout implements Consumer {
   readonly mutates = false;
+  readonly durable: boolean;
   readonly #consumers: readonly Consumer[];
   /** Index of the consumer that may take the original batch, or -1. */
   readonly #ownerIndex: number;
@@ -20,6 +21,8 @@ export class Fanout implements Consumer {
   constructor(consumers: readonly Consumer[]) {
     this.#consumers = consumers;
     this.#ownerIndex = ownerIndex(consumers);
+    // The batch is accepted once every consumer accepted it: durable when any part is stored.
+    this.durable = consumers.some((c) => c.durable === true);
   }
 
   async consume(batch: Batch): Promise<void> {

@@ -89,7 +89,10 @@ export function buildConnectors(b: GraphBuilder, id: string, p: PipelineConfig):
       const byPipeline = new Map<string, Consumer>(targets.map((q) => [q.id, tapPoint(b, 'connector', id, q, 'out', b.graph.entries.get(q.id)!)]));
       const all = fanout([...byPipeline.values()]);
       const created = c.factory.create(b.settings(c, key), c.config, p.signal, to, { all, byPipeline });
-      consumer = connectorMutates(created, p.signal === to, all, byPipeline) ? withMutates(created, true) : created;
+      // A connector of one signal hands its input on: it is durable when what it feeds is.
+      const durable = created.durable === true || (p.signal === to && (all.durable === true || [...byPipeline.values()].some((x) => x.durable === true)));
+      const mutates = connectorMutates(created, p.signal === to, all, byPipeline);
+      consumer = mutates !== created.mutates || durable !== (created.durable === true) ? withFlags(created, mutates, durable) : created;
       b.connectors.set(k, consumer);
       b.graph.connectors.push({ key, kind: 'connector', id, instance: created });
     }
@@ -107,9 +110,10 @@ function connectorMutates(created: Connector, passesOn: boolean, all: Consumer, 
   return created.mutates || (passesOn && (all.mutates || [...byPipeline.values()].some((x) => x.mutates)));
 }
 
-function withMutates(inner: Connector, mutates: boolean): Connector {
+function withFlags(inner: Connector, mutates: boolean, durable: boolean): Connector {
   return {
     mutates,
+    durable,
     consume: (batch) => inner.consume(batch),
     start: (h) => inner.start(h),
     shutdown: () => inner.shutdown(),
@@ -130,10 +134,11 @@ export function buildProcessors(b: GraphBuilder, p: PipelineConfig, tail: Consum
     const c = b.config.processors.get(id)!;
     const key = `processor/${id}@${p.id}`;
     const pm = b.opts.metrics.processor(id, p.signal);
-    const out = new CountingConsumer(tapPoint(b, 'processor', id, p, 'out', next), pm.outgoing);
+    const out = new CountingConsumer(tapPoint(b, 'processor', id, p, 'out', next), pm.outgoing, next.durable === true);
     const instance: Processor = c.factory.create(b.settings(c, key), c.config, p.signal, out);
     mutates ||= instance.mutates;
-    next = new CountingConsumer(instance, pm.incoming);
+    // A processor passes acceptance through unless it says otherwise.
+    next = new CountingConsumer(instance, pm.incoming, instance.durable ?? out.durable);
     nodes.unshift({ key, kind: 'processor', id, instance });
   }
   return { head: next, nodes, mutates };
@@ -177,11 +182,13 @@ export function tapPoint(b: GraphBuilder, kind: TapPointInfo['kind'], id: string
 /** Counts items in and out of a processor (otelcol_processor_incoming/outgoing_items). */
 class CountingConsumer implements Consumer {
   readonly mutates: boolean;
+  readonly durable: boolean;
   readonly #inner: Consumer;
   readonly #count: (n: number) => void;
-  constructor(inner: Consumer, count: (n: number) => void) {
+  constructor(inner: Consumer, count: (n: number) => void, durable: boolean) {
     this.#inner = inner;
     this.mutates = inner.mutates;
+    this.durable = durable;
     this.#count = count;
   }
   consume(batch: Batch): Promise<void> {
@@ -193,10 +200,12 @@ class CountingConsumer implements Consumer {
 /** A pipeline's head: declares that it mutates when anything in the pipeline does. */
 export class PipelineEntry implements Consumer {
   readonly mutates: boolean;
+  readonly durable: boolean;
   readonly #inner: Consumer;
   constructor(inner: Consumer, mutates: boolean) {
     this.#inner = inner;
     this.mutates = mutates;
+    this.durable = inner.durable === true;
   }
   consume(batch: Batch): Promise<void> {
     return this.#inner.consume(batch);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
 import type { Problem, ProblemLog } from '../telemetry/problems.ts';
-import type { Health, Host, Kind } from './component.ts';
+import type { Extension, Health, Host, Kind } from './component.ts';
 import { buildGraph, type ExporterWrapper, type Graph, type Node } from './graph.ts';
 import { graphModel, type GraphModel } from './graph-model.ts';
 import { configHash } from './config-hash.ts';
@@ -83,6 +83,11 @@ export class Service implements Host {
 
   configHash(): string {
     return this.#hash;
+  }
+
+  extension(id: string): Extension | undefined {
+    const node = this.graph.extensions.find((n) => n.id === id);
+    return node !== undefined && this.#started.has(node) ? (node.instance as Extension) : undefined;
   }
 
   #health(node: Node): Health {

@@ -41,6 +41,8 @@ const NONE: readonly Listener[] = [];
 /** A consumer in front of another that shows the batches passing to its listeners first. */
 export class TapPoint implements Consumer {
   readonly mutates: boolean;
+  /** As the consumer behind it (see Consumer.durable). */
+  readonly durable: boolean;
   readonly info: TapPointInfo;
   readonly #inner: Consumer;
   /** Replaced, never changed in place, so that consume can loop over it without a copy. */
@@ -50,6 +52,7 @@ export class TapPoint implements Consumer {
     this.info = info;
     this.#inner = inner;
     this.mutates = inner.mutates;
+    this.durable = inner.durable === true;
   }
 
   consume(batch: Batch): Promise<void> {

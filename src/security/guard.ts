@@ -33,6 +33,7 @@ export function securityGuard(config: CollectorConfig, logger: Logger, metrics: 
 
 export class GuardedExporter implements Consumer {
   readonly mutates: boolean;
+  readonly durable: boolean;
   readonly #inner: Consumer;
   readonly #signal: Signal;
   readonly #component: string;
@@ -47,6 +48,7 @@ export class GuardedExporter implements Consumer {
     // The filtered batch shares records with the one it came from: a mutating exporter must
     // still be handed a copy by the fan-out, so the guard declares what the exporter does.
     this.mutates = inner.mutates;
+    this.durable = inner.durable === true;
     this.#signal = signal;
     this.#component = `exporter/${id}`;
     this.#partitioner = new Partitioner(signal, [{ cond: classify, mask: CLASSIFIED }], KEPT, true, 2);

@@ -91,6 +91,7 @@ export class SelfMetrics {
   readonly #redactions: Declared;
   readonly #conflicts: Declared;
   readonly #reloads: Declared;
+  readonly #storageSkipped: Declared;
 
   constructor() {
     const store = this.#store;
@@ -132,6 +133,13 @@ export class SelfMetrics {
       'genrf_collector_reloads_total',
       'counter',
       'Reloads of the pipeline files, by trigger (sighup, http, watch) and result (reloaded, refused, failed, unchanged)',
+    );
+    this.#storageSkipped = new Declared(
+      store,
+      index,
+      'genrf_collector_storage_skipped_records_total',
+      'counter',
+      'Records a storage extension could not read back at start (torn by a crash mid-write, or corrupt), by reason',
     );
   }
 
@@ -192,6 +200,11 @@ export class SelfMetrics {
     const out: MetricSample[] = [];
     for (const [series, { name, labels }] of this.#index) out.push({ name, labels, value: series.value });
     return out;
+  }
+
+  /** Counts records file_storage skipped at start: `torn` (a crash mid-write) or `corrupt`. */
+  storageRecordsSkipped(extension: string, reason: 'torn' | 'corrupt', records: number): void {
+    this.#storageSkipped.labels({ extension, reason }).value += records;
   }
 
   /** The exposition of every metric: text format 0.0.4 unless OpenMetrics is asked for. */

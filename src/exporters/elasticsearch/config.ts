@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/schema-helpers.ts';
 import { compressionSchema, headersSchema, tlsSchema } from '../../net/client-config.ts';
-import { retryOnFailureSchema } from '../helper/config.ts';
+import { retryOnFailureSchema, storageRef } from '../helper/config.ts';
 
 // Keys follow the OpenTelemetry Collector contrib's elasticsearch exporter where it has one
 // (endpoints, logs_index, traces_index, *_dynamic_index, logstash_format, mapping.mode,
@@ -95,8 +95,21 @@ export const elasticsearchExporterConfig = z.strictObject({
       enabled: z.boolean().default(true),
       /** Default 4: bulk requests in flight. */
       num_consumers: z.number().int().min(1).default(4),
-      /** Default 100, counted in bulk requests. When full, callers are refused with a retryable `queue_full`. */
+      /**
+       * Default 100, counted in bulk requests; with storage, in batches as they arrive. When
+       * full, callers are refused with a retryable `queue_full`.
+       */
       queue_size: z.number().int().min(1).default(100),
+      /**
+       * Unset by default (in memory). A file_storage extension id: each batch is written to
+       * its log before the caller is answered and survives a crash; documents are then built
+       * when a bulk request is sent, from consecutive queued batches.
+       */
+      storage: storageRef(),
+    })
+    .refine((q) => q.enabled || q.storage === undefined, {
+      path: ['storage'],
+      message: 'storage keeps the sending queue on disk, so it needs the queue: remove storage or set enabled: true',
     })
     .prefault({}),
   retry_on_failure: retryOnFailureSchema(),

@@ -38,7 +38,13 @@ class ElasticsearchExporter implements Exporter {
     this.#sender = new ElasticsearchSender(settings, config, signal);
     this.#queued = createQueuedExporter(settings, signal, config, this.#sender);
     // Without the queue the caller waits for its own batch's result: nothing to gather.
-    this.#gather = config.sending_queue.enabled && config.flush.interval > 0;
+    // With storage, each batch goes to the log as it comes (the caller is answered once it
+    // is on disk), and the persistent queue merges consecutive batches on the way out.
+    this.#gather = config.sending_queue.enabled && config.flush.interval > 0 && config.sending_queue.storage === undefined;
+  }
+
+  get durable(): boolean {
+    return this.#config.sending_queue.enabled && this.#config.sending_queue.storage !== undefined;
   }
 
   async start(host: Host): Promise<void> {
@@ -50,7 +56,7 @@ class ElasticsearchExporter implements Exporter {
   }
 
   async consume(batch: Batch): Promise<void> {
-    if (!this.#config.sending_queue.enabled) return this.#queued.consume(batch);
+    if (!this.#config.sending_queue.enabled || this.durable) return this.#queued.consume(batch);
     let job: BulkJob;
     try {
       job = this.#sender.encode(batch, new BulkJob());

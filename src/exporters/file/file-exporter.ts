@@ -3,6 +3,7 @@ import { encodeJson, encodeJsonFromProto } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
+import { ExportError } from '../../net/export-error.ts';
 import type { FileExporterConfig } from './config.ts';
 import type { LineOwner } from './rotating-writer.ts';
 import { acquireEncoder, type EncoderLease } from './encoder-pool.ts';
@@ -38,11 +39,18 @@ class FileSender implements Sender, LineOwner {
   // order: a send's line waits here until every earlier one was appended. Bounded by the
   // helper's num_consumers (sends in flight).
   readonly #fifo: Pending[] = [];
+  /**
+   * With a persistent sending queue a batch is acknowledged in the log once its send
+   * resolves, so a send resolves only once its line is written to the file (not just
+   * buffered): a kill -9 then loses nothing that left the queue.
+   */
+  readonly #writeThrough: boolean;
 
   constructor(settings: CreateSettings, signal: Signal, config: FileExporterConfig) {
     this.#settings = settings;
     this.#signal = signal;
     this.#config = config;
+    this.#writeThrough = config.sending_queue.enabled && config.sending_queue.storage !== undefined;
   }
 
   async start(): Promise<void> {
@@ -67,6 +75,15 @@ class FileSender implements Sender, LineOwner {
   }
 
   async send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
+    if (!this.#writeThrough) return this.#send(batch, signal, deadline);
+    await this.#send(batch, signal, deadline);
+    const writer = this.#lease?.writer;
+    if (writer === undefined) throw new Error(`exporter ${this.#settings.id.text} was shut down`);
+    await writer.flush();
+    if (writer.error !== undefined) throw ExportError.retryable(`cannot write ${this.#config.path}: ${writer.error}`);
+  }
+
+  async #send(batch: Batch, signal: Signal, deadline: AbortSignal): Promise<void> {
     if (this.#lease === undefined) throw new Error(`exporter ${this.#settings.id.text} was not started`);
     const writer = this.#lease.writer;
     // Refused before encoding while the file cannot be written: a retried batch is encoded once.

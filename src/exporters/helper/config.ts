@@ -5,7 +5,18 @@ import { duration } from '../../config/schema-helpers.ts';
 // that an otelcol `exporters:` block reads the same here. Exporters spread
 // `exporterHelperFields()` into their own z.strictObject.
 
-/** `sending_queue`: the bounded in-memory queue in front of the sender. */
+/**
+ * `sending_queue.storage`: the id of a storage extension (`file_storage[/name]`) that keeps
+ * the queue on disk. Unset: the queue is in memory.
+ */
+export function storageRef() {
+  return z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_]*(\/\S+)?$/, 'expected an extension id, e.g. file_storage or file_storage/queue')
+    .optional();
+}
+
+/** `sending_queue`: the bounded queue in front of the sender, in memory or on disk. */
 export function sendingQueueSchema(enabledByDefault = true) {
   return z
     .strictObject({
@@ -23,6 +34,15 @@ export function sendingQueueSchema(enabledByDefault = true) {
        * and log records (a batch bigger than queue_size is still taken when the queue is empty).
        */
       sizer: z.enum(['requests', 'items']).default('requests'),
+      /**
+       * Unset by default (in memory). The id of a file_storage extension: batches are written
+       * to its log before the caller is answered, and survive a crash (sent after the restart).
+       */
+      storage: storageRef(),
+    })
+    .refine((q) => q.enabled || q.storage === undefined, {
+      path: ['storage'],
+      message: 'storage keeps the sending queue on disk, so it needs the queue: remove storage or set enabled: true',
     })
     .prefault({});
 }
@@ -65,7 +85,7 @@ export function exporterHelperFields(opts: { queueEnabled?: boolean } = {}) {
 export interface HelperConfig {
   timeout: number;
   /** `sizer` is optional for exporters with a queue schema of their own (counted in requests then). */
-  sending_queue: { enabled: boolean; num_consumers: number; queue_size: number; sizer?: 'requests' | 'items' };
+  sending_queue: { enabled: boolean; num_consumers: number; queue_size: number; sizer?: 'requests' | 'items'; storage?: string };
   retry_on_failure: {
     enabled: boolean;
     initial_interval: number;

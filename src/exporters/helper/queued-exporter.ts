@@ -8,7 +8,8 @@ import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { HelperConfig } from './config.ts';
 import { ExportError, toExportError } from '../../net/export-error.ts';
 import { retry, type GiveUp } from '../../net/retry.ts';
-import { RingQueue } from './ring-queue.ts';
+import { MemoryQueue, type SendQueue } from './send-queue.ts';
+import { openPersistentQueue, PersistentQueue } from './persistent-queue.ts';
 
 /** What a concrete exporter provides: how to send one batch once. The helper does the rest. */
 export interface Sender {
@@ -31,16 +32,19 @@ export interface Sender {
 /** Why a batch was not delivered: retry's reasons, and `malformed` for data that cannot be encoded. */
 type Failure = { reason: GiveUp<ExportError>['reason'] | 'malformed'; error: ExportError };
 
-const RESOLVED = Promise.resolve();
+const ITEM_NAMES: Record<Signal, string> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };
+
 // How long shutdown waits, after its deadline aborted every send, for senders to notice.
 const ABORT_GRACE_MS = 1000;
 // Hint to callers refused because the queue is full or the exporter is stopping.
 const REFUSAL_RETRY_AFTER_MS = 1000;
 
 /**
- * Wraps a Sender with the exporter helper: a bounded queue drained by `num_consumers`
- * workers, retries with exponential backoff and jitter, a timeout per attempt, and a
- * draining shutdown. Every batch that is not delivered is counted with a reason.
+ * Wraps a Sender with the exporter helper: a bounded queue (in memory, or on disk with
+ * `sending_queue.storage`) drained by `num_consumers` workers, retries with exponential
+ * backoff and jitter, a timeout per attempt, and a draining shutdown. Every batch that is
+ * not delivered is counted with a reason; with storage, what is not delivered by shutdown
+ * stays on disk for the next run instead.
  */
 export function createQueuedExporter(settings: CreateSettings, signal: Signal, config: HelperConfig, sender: Sender): Exporter {
   return new QueuedExporter(settings, signal, config, sender);
@@ -54,10 +58,10 @@ class QueuedExporter implements Exporter {
   readonly #sender: Sender;
   readonly #metrics: ExporterMetrics;
   readonly #component: string;
-  readonly #queue: RingQueue<Batch> | undefined;
-  /** `sizer: items`: queue_size bounds the items queued; undefined when it counts batches. */
-  readonly #maxQueuedItems: number | undefined;
-  #queuedItems = 0;
+  /** Undefined with the queue disabled; with storage, made at start once the log is open. */
+  #queue: SendQueue | undefined;
+  readonly #inline: boolean;
+  readonly #storage: string | undefined;
   readonly #maxWorkers: number;
   // Refusals are made once: under overload we refuse many times a second, and an Error
   // captures a stack trace each time it is built.
@@ -67,6 +71,8 @@ class QueuedExporter implements Exporter {
   readonly #kill = new AbortController();
   #running = 0;
   #stopping = false;
+  /** Set once shutdown stopped waiting for the workers: no new worker starts. */
+  #closing = false;
   #shutdownDone: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
   #lastError: string | undefined;
@@ -82,59 +88,68 @@ class QueuedExporter implements Exporter {
     this.#metrics = settings.metrics.exporter(id, signal);
     const q = config.sending_queue;
     const byItems = q.sizer === 'items';
-    // With sizer items every batch holds at least one item (empty ones are not queued), so
-    // queue_size also bounds the number of batches.
-    this.#queue = q.enabled ? new RingQueue<Batch>(q.queue_size) : undefined;
-    this.#maxQueuedItems = byItems ? q.queue_size : undefined;
+    this.#inline = !q.enabled;
+    this.#storage = q.enabled ? q.storage : undefined;
     this.#maxWorkers = q.num_consumers;
-    this.#metrics.queue(0, q.enabled ? q.queue_size : 0);
     this.#queueFull = ConsumerError.retryable(
       'queue_full',
       `exporter ${id} (${signal}): sending queue is full (${q.queue_size} ${byItems ? `${signal} items` : 'batches'}); retry later, ` +
         'or raise sending_queue.queue_size / num_consumers if the destination keeps up',
       REFUSAL_RETRY_AFTER_MS,
     );
+    if (q.enabled && this.#storage === undefined) {
+      this.#queue = new MemoryQueue(q.queue_size, byItems, this.#queueFull, this.#onFull);
+    }
+    this.#metrics.queue(0, q.enabled ? q.queue_size : 0);
     // Every attempt and every backoff wait listens on #kill; there are as many as sends in
     // flight, which is not a leak.
     setMaxListeners(0, this.#kill.signal);
     this.#stoppingError = ConsumerError.retryable('shutting_down', `exporter ${id} is shutting down; retry later`, REFUSAL_RETRY_AFTER_MS);
   }
 
+  /** True when consume() resolves only once the batch is in a persistent log. */
+  get durable(): boolean {
+    return this.#storage !== undefined;
+  }
+
   async start(host: Host): Promise<void> {
-    await this.#sender.start?.(host);
+    const persistent = this.#storage === undefined ? undefined : await this.#openStorage(host);
+    try {
+      await this.#sender.start?.(host);
+    } catch (err) {
+      await persistent?.close();
+      throw err;
+    }
+    if (persistent !== undefined) {
+      this.#queue = persistent;
+      this.#reportQueue(persistent);
+      // What earlier runs left is sent first, before anything new.
+      this.#spawn(persistent, this.#maxWorkers);
+    }
   }
 
   consume(batch: Batch): Promise<void> {
     if (this.#stopping) return Promise.reject(this.#stoppingError);
+    if (this.#inline) return this.#sendInline(batch);
     const queue = this.#queue;
-    if (queue === undefined) return this.#sendInline(batch);
-    const max = this.#maxQueuedItems;
-    if (max !== undefined) {
-      const items = batch.items;
-      if (items === 0) return RESOLVED;
-      // A batch bigger than the whole queue is taken when the queue is empty, or it could
-      // never pass.
-      // (The ring holds queue_size batches, and every queued batch holds an item or more.)
-      if ((this.#queuedItems > 0 && this.#queuedItems + items > max) || !queue.push(batch)) {
-        this.#metrics.enqueueFailed(items);
-        return Promise.reject(this.#queueFull);
-      }
-      this.#queuedItems += items;
-    } else if (!queue.push(batch)) {
-      this.#metrics.enqueueFailed(batch.items);
-      return Promise.reject(this.#queueFull);
-    }
-    this.#reportQueue(queue);
-    if (this.#running < this.#maxWorkers) {
-      this.#running++;
-      void this.#work(queue);
-    }
-    return RESOLVED;
+    if (queue === undefined) return Promise.reject(this.#stoppingError); // not started
+    return queue.offer(batch).then(() => {
+      this.#reportQueue(queue);
+      this.#spawn(queue);
+    });
   }
 
   health(): Health {
+    const queue = this.#queue;
+    const storageError = queue instanceof PersistentQueue ? queue.storageError : undefined;
+    if (storageError !== undefined) return { healthy: false, message: `persistent queue refuses data: ${storageError.message}` };
     if (this.#lastError !== undefined) return { healthy: false, message: this.#lastError };
-    return this.#sender.health?.() ?? { healthy: true };
+    const sender = this.#sender.health?.();
+    if (sender !== undefined && !sender.healthy) return sender;
+    if (queue instanceof PersistentQueue && queue.replaying > 0) {
+      return { healthy: true, message: `replaying ${queue.replaying} ${ITEM_NAMES[this.#signal]} from the persistent queue` };
+    }
+    return sender ?? { healthy: true };
   }
 
   shutdown(): Promise<void> {
@@ -142,15 +157,48 @@ class QueuedExporter implements Exporter {
     return this.#shutdownDone;
   }
 
+  #openStorage(host: Host): Promise<PersistentQueue> {
+    const q = this.#config.sending_queue;
+    return openPersistentQueue(host, this.#storage!, {
+      settings: this.#settings,
+      signal: this.#signal,
+      queueSize: q.queue_size,
+      byItems: q.sizer === 'items',
+      full: this.#queueFull,
+      onFull: this.#onFull,
+    });
+  }
+
+  readonly #onFull = (items: number): void => {
+    this.#metrics.enqueueFailed(items);
+  };
+
+  /** Starts up to `n` workers while there is queued work and room for one. */
+  #spawn(queue: SendQueue, n = 1): void {
+    for (let i = 0; i < n && !this.#closing && !queue.empty && this.#running < this.#maxWorkers; i++) {
+      this.#running++;
+      void this.#work(queue);
+    }
+  }
+
   // ---- sending ----
 
   /** One worker: sends queued batches until the queue is empty or shutdown's deadline passed. */
-  async #work(queue: RingQueue<Batch>): Promise<void> {
+  async #work(queue: SendQueue): Promise<void> {
     try {
-      let batch: Batch | undefined;
-      while (!this.#kill.signal.aborted && (batch = this.#shift(queue)) !== undefined) {
-        const failure = await this.#sendWithRetry(batch);
-        if (failure !== undefined) await this.#failed(batch, failure);
+      while (!this.#kill.signal.aborted) {
+        const taken = await queue.take();
+        this.#reportQueue(queue);
+        if (taken === undefined) break;
+        const failure = await this.#sendWithRetry(taken.batch);
+        if (failure === undefined) taken.done();
+        else if (failure.reason === 'shutdown_timeout' && queue instanceof PersistentQueue) {
+          // Not delivered by the deadline: it stays in the log and is sent after the restart.
+          break;
+        } else {
+          await this.#failed(taken.batch, failure);
+          taken.done();
+        }
       }
     } catch (err) {
       // Only a bug gets here (sendWithRetry catches the sender's errors); keep the daemon up.
@@ -160,19 +208,9 @@ class QueuedExporter implements Exporter {
     }
   }
 
-  /** Takes the head batch, keeping the item count and the queue gauges up to date. */
-  #shift(queue: RingQueue<Batch>): Batch | undefined {
-    const batch = queue.shift();
-    if (batch !== undefined && this.#maxQueuedItems !== undefined) this.#queuedItems -= batch.items;
-    this.#reportQueue(queue);
-    return batch;
-  }
-
   /** otelcol_exporter_queue_size / _capacity, in the sizer's unit. */
-  #reportQueue(queue: RingQueue<Batch>): void {
-    const max = this.#maxQueuedItems;
-    if (max === undefined) this.#metrics.queue(queue.size, queue.capacity);
-    else this.#metrics.queue(this.#queuedItems, max);
+  #reportQueue(queue: SendQueue): void {
+    this.#metrics.queue(queue.size, queue.capacity);
   }
 
   /** With the queue disabled: send now, and tell the caller what happened. */
@@ -306,13 +344,25 @@ class QueuedExporter implements Exporter {
       clearTimeout(deadline);
       if (grace !== undefined) clearTimeout(grace);
     }
-    // Whatever is still queued missed the deadline.
+    this.#closing = true;
+    // Whatever is still queued missed the deadline: dropped from memory, kept on disk.
     const queue = this.#queue;
     if (queue !== undefined) {
-      let batch: Batch | undefined;
-      while ((batch = this.#shift(queue)) !== undefined) {
-        this.#drop(batch, { reason: 'shutdown_timeout', error: ExportError.retryable('shutdown deadline passed') });
+      const left = queue.drainLeft();
+      this.#reportQueue(queue);
+      if (left.batches > 0 && left.kept) {
+        this.#settings.logger.warn(
+          { exporter: id, signal: this.#signal, items: left.items, batches: left.batches },
+          `exporter ${id}: ${left.items} ${this.#signal} items not sent within the shutdown timeout ` +
+            `(${this.#settings.shutdownTimeoutMs}ms) stay in the persistent queue and are sent after the restart`,
+        );
+      } else if (left.batches > 0) {
+        this.#metrics.sendFailed(left.items);
+        this.#settings.metrics.dropped(this.#component, this.#signal, 'shutdown_timeout', left.items);
+        this.#shutdownDropped.batches += left.batches;
+        this.#shutdownDropped.items += left.items;
       }
+      if (queue instanceof PersistentQueue) await queue.close();
     }
     const lost = this.#shutdownDropped;
     if (lost.batches > 0) {

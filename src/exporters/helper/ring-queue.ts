@@ -28,6 +28,11 @@ export class RingQueue<T> {
     return true;
   }
 
+  /** The head, without taking it; undefined when empty. */
+  peek(): T | undefined {
+    return this.#size === 0 ? undefined : this.#items[this.#head];
+  }
+
   /** Takes from the head; undefined when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;

@@ -25,6 +25,10 @@ class JaegerExporter implements Exporter {
     this.#serviceName = config.default_service_name;
   }
 
+  get durable(): boolean {
+    return this.#inner.durable === true;
+  }
+
   start(host: Host): Promise<void> {
     return this.#inner.start(host);
   }

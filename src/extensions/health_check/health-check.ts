@@ -16,7 +16,8 @@ export function healthReport(host: Host): HealthReport {
   let healthy = true;
   for (const c of host.components()) {
     const h = c.health();
-    if (h.healthy) checks[c.id] = 'healthy';
+    // A healthy component may add a note, e.g. `healthy: replaying 5000 log records ...`.
+    if (h.healthy) checks[c.id] = h.message ? `healthy: ${h.message}` : 'healthy';
     else {
       healthy = false;
       checks[c.id] = h.message ? `unhealthy: ${h.message}` : 'unhealthy';

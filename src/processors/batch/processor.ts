@@ -10,6 +10,12 @@
 // items has been accepted by the next consumer, so backpressure and refusals reach the
 // sender, which can retry (at-least-once, e.g. behind the Kafka receiver).
 //
+// In front of durable storage (an exporter with sending_queue.storage downstream, see
+// Consumer.durable) and without wait_for_export, nothing is held in memory: each request is
+// handed on at once and answered once it is in the log; the persistent queue merges
+// consecutive requests on its way out. Holding them here would either answer a sender for
+// data a crash can still lose, or hold every sender for `timeout`.
+//
 // Either way requests are never split across outgoing batches (only a single request
 // bigger than send_batch_max_size is split, on its own), so with wait_for_export each
 // request's fate is exactly the fate of the batches that hold it.
@@ -44,6 +50,8 @@ export class BatchProcessor implements Processor {
   readonly #maxPending: number;
   /** Set with wait_for_export: false; undefined when senders wait for the export. */
   readonly #outbox: Outbox | undefined;
+  /** Durable storage downstream and wait_for_export: false: requests go on at once. */
+  readonly #passThrough: boolean;
   readonly #shutdownTimeoutMs: number;
   #pending: Waiter[] = [];
   #pendingItems = 0;
@@ -61,8 +69,14 @@ export class BatchProcessor implements Processor {
     this.#maxSize = config.send_batch_max_size;
     this.#timeoutMs = config.timeout;
     this.#maxPending = config.max_pending_items;
-    this.#outbox = config.wait_for_export ? undefined : new Outbox(settings, signal, next);
+    this.#passThrough = !config.wait_for_export && next.durable === true;
+    this.#outbox = config.wait_for_export || this.#passThrough ? undefined : new Outbox(settings, signal, next);
     this.#shutdownTimeoutMs = settings.shutdownTimeoutMs;
+  }
+
+  /** Senders are answered once the next consumer accepted their data: durable when it is. */
+  get durable(): boolean {
+    return this.#next.durable === true;
   }
 
   async start(): Promise<void> {}
@@ -113,6 +127,19 @@ export class BatchProcessor implements Processor {
     if (outbox !== undefined) {
       this.#add({ batch, items, resolve: NOOP, reject: NOOP });
       return RESOLVED;
+    }
+    if (this.#passThrough) {
+      if (this.#stopped) return Promise.reject(ConsumerError.retryable('shutting_down', `processor ${this.#id} has stopped; retry later`, 1000));
+      this.#waitingItems += items;
+      let handed: Promise<void>;
+      try {
+        handed = this.#next.consume(batch);
+      } catch (err) {
+        handed = Promise.reject(err);
+      }
+      handed = handed.finally(() => { this.#waitingItems -= items; });
+      this.#track(handed.catch(NOOP));
+      return handed;
     }
     return new Promise<void>((resolve, reject) => {
       this.#waitingItems += items;

@@ -10,7 +10,7 @@ import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 export type Encoding = 'proto' | 'json';
 
 /** Retryable reasons that mean "too much load, slow down" (HTTP 429 / RESOURCE_EXHAUSTED). */
-const BUSY_REASONS: ReadonlySet<string> = new Set(['queue_full', 'memory_limit', 'batch_full']);
+const BUSY_REASONS: ReadonlySet<string> = new Set(['queue_full', 'memory_limit', 'batch_full', 'storage_full']);
 
 /** Retry hint when downstream gave none. */
 export const DEFAULT_RETRY_AFTER_MS = 1000;
