@@ -16,7 +16,7 @@ export function healthReport(host: Host): HealthReport {
   let healthy = true;
   for (const c of host.components()) {
     const h = c.health();
-    if (h.healthy) checks[c.id] = 'healthy';
+    if (h.healthy) checks[c.id] = h.waiting === true ? `waiting: ${h.message ?? ''}` : 'healthy';
     else {
       healthy = false;
       checks[c.id] = h.message ? `unhealthy: ${h.message}` : 'unhealthy';
