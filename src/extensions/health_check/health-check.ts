@@ -38,10 +38,19 @@ export class HealthCheckExtension implements Extension {
   }
 
   async start(host: Host): Promise<void> {
-    const path = this.#config.path;
+    const { path, liveness_path: live } = this.#config;
+    const started = Date.now();
+    const at = (url: string, p: string) => p !== '' && (url === p || url.startsWith(`${p}?`));
     const server = createServer((req, res) => {
       const url = req.url ?? '/';
-      if (url !== path && !url.startsWith(`${path}?`)) {
+      if (at(url, live)) {
+        // Liveness: answering is the proof. Backends down, topics missing, queues filling are
+        // all states the daemon rides out; a restart would only lose what it buffers.
+        const body = { timestamp: Date.now() / 1000, status: 'alive', uptime_seconds: Math.round((Date.now() - started) / 1000) };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        return;
+      }
+      if (!at(url, path)) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${path}\n`);
         return;
       }
