@@ -24,6 +24,7 @@ import { routingConnectorFactory } from './connectors/routing/factory.ts';
 import { spanMetricsConnectorFactory } from './connectors/spanmetrics/factory.ts';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
 import { statusExtensionFactory } from './extensions/status/factory.ts';
+import { pprofExtensionFactory } from './extensions/pprof/factory.ts';
 
 export function createRegistry(): Registry {
   return new Registry([
@@ -49,5 +50,6 @@ export function createRegistry(): Registry {
     spanMetricsConnectorFactory,
     healthCheckExtensionFactory,
     statusExtensionFactory,
+    pprofExtensionFactory,
   ]);
 }
