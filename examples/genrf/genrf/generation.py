@@ -184,7 +184,7 @@ class Worker:
 
         m.circuit_generation_total.add(1, {**common, "status": status})
         m.generation_duration.record(total, {"circuit_type": spec.circuit_type, "optimization_steps": str(spec.optimization_steps)})
-        m.circuit_frequency.record(spec.frequency, {"circuit_type": spec.circuit_type})
+        m.circuit_frequency.record(spec.frequency, {"circuit_type": spec.circuit_type, "status": status})
         if not fails:
             self._after(spec)
 
@@ -203,7 +203,8 @@ class Worker:
         m.spice_simulation_total.add(sims - (1 if fails else 0), {"engine": engine, "circuit_type": spec.circuit_type, "status": "converged"})
         if fails:
             m.spice_simulation_total.add(1, {"engine": engine, "circuit_type": spec.circuit_type, "status": "failed"})
-            spice_log.error("convergence failure in transient analysis", spice_engine=engine, user_id=spec.user_id,
+            spice_log.error("convergence failure in transient analysis", error="SPICE: timestep too small in transient analysis",
+                            spice_engine=engine, user_id=spec.user_id,
                             session_id=spec.session_id, circuit_type=spec.circuit_type, technology=spec.technology)
             self.counts["logs"] += 1
 

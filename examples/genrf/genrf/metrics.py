@@ -91,7 +91,7 @@ circuit_frequency = meter.create_histogram(
     "genrf.circuit.frequency", unit="Hz",
     description="Target frequency of the circuits requested",
     explicit_bucket_boundaries_advisory=FREQUENCY_BUCKETS,
-)  # attributes: circuit_type
+)  # attributes: circuit_type, status (success | failed)
 
 queue_wait = meter.create_histogram(
     "genrf.queue.wait_time", unit="s",
