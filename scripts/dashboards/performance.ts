@@ -40,6 +40,11 @@ export const performance = dashboard({
         prom(quantile(0.95, 'genrf_model_inference_seconds_bucket', ', model_type'), 'P95 {{model_type}}'),
       ],
     }),
+    timeseries({
+      title: 'Circuit performance (median by metric)', unit: 'none', w: 24, h: 7,
+      description: 'Median performance figure of the generated circuits by metric_type and circuit_type (genrf_circuit_performance: gain_db, noise_figure_db, power_mw).',
+      queries: [prom(`histogram_quantile(0.5, sum by (le, metric_type, circuit_type) (rate(genrf_circuit_performance_bucket{${J}}[$__rate_interval])))`, '{{metric_type}} {{circuit_type}}')],
+    }),
     row('SPICE and optimization'),
     bargauge({
       title: 'SPICE convergence rate by circuit type', unit: 'percentunit', max: 1, w: 8, thresholds: { reverse: true, yellow: 0.9, green: 0.97 },

@@ -13,6 +13,7 @@ import { addScrapeTarget, esCount, genrfEnv, jaegerTraces, promQuery, runDaemon,
 import { freePort, tempDir } from '../e2e/helpers/daemon.ts';
 import { metricValue, scrape } from '../e2e/helpers/otlp.ts';
 import { describeService, requireService } from './helpers/services.ts';
+import { METRICS, prometheusName } from '../../scripts/genrf-metrics.ts';
 import { runId } from './kafka-helpers.ts';
 
 const checks = await Promise.all((['kafka', 'elasticsearch', 'jaeger', 'prometheus', 'python-otel'] as const).map((s) => requireService(s)));
@@ -102,6 +103,23 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     expect([...labelsOf('genrf_spice_convergence_failures_total')]).toEqual(expect.arrayContaining(['circuit_type', 'failure_type']));
     expect([...labelsOf('genrf_generation_duration_seconds_bucket')]).toEqual(expect.arrayContaining(['circuit_type', 'optimization_steps', 'le']));
   }, 90_000);
+
+  it('every metric of the contract (docs/genrf-metrics.md) is on the exporter with its labels and buckets', async () => {
+    const text = await scrape(ports.prometheus);
+    const ORIGIN = new Set(['job', 'instance', 'otel_scope_name', 'otel_scope_version', 'le']);
+    for (const m of METRICS) {
+      const base = prometheusName(m);
+      const sample = m.instrument === 'Histogram' ? `${base}_bucket` : base;
+      const lines = [...text.matchAll(new RegExp(`^${sample}\\{([^}]*)\\} `, 'gm'))].map((x) => x[1]);
+      expect(lines.length, `${sample} on :${ports.prometheus}`).toBeGreaterThan(0);
+      const labels = new Set(lines.flatMap((l) => [...l.matchAll(/(\w+)="/g)].map((x) => x[1])).filter((k) => !ORIGIN.has(k)));
+      expect([...labels].sort(), `${sample} labels`).toEqual([...m.attributes].sort());
+      if (m.buckets) {
+        const les = new Set(lines.map((l) => /le="([^"]+)"/.exec(l)![1]));
+        expect([...les], `${sample} buckets`).toEqual([...m.buckets.map((b) => String(b)), '+Inf']);
+      }
+    }
+  });
 
   it('the series reach Prometheus', async () => {
     const url = env.PROMETHEUS_URL!;
