@@ -1,6 +1,6 @@
 // Writes the tables of docs/genrf-metrics.md from the metric contract (scripts/genrf-metrics.ts)
-// and from what reads each series in deploy/: Grafana panels, Prometheus alert rules and the
-// prometheus-adapter rules of the autoscalers. `--check` exits 1 when the file is out of date.
+// and from what reads each series in deploy/: Grafana panels, Prometheus alert and recording
+// rules, and the prometheus-adapter rules of the autoscalers. `--check` exits 1 when the file is out of date.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -30,6 +30,8 @@ function readers(): Reader[] {
     const doc = parse(readFileSync(join(ROOT, 'deploy/prometheus', f), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
     for (const r of doc.groups.flatMap((g) => g.rules)) out.push({ kind: 'alert', name: r.alert, text: r.expr });
   }
+  const recording = parse(readFileSync(join(ROOT, 'deploy/prometheus/genrf-recording.yaml'), 'utf8')) as { groups: Array<{ rules: Array<{ record: string; expr: string }> }> };
+  for (const r of recording.groups.flatMap((g) => g.rules)) out.push({ kind: 'autoscaling', name: `recording rule ${r.record}`, text: r.expr });
   const adapter = join(ROOT, 'deploy/k8s/prometheus-adapter-rules.yaml');
   if (existsSync(adapter)) {
     for (const doc of parseAllDocuments(readFileSync(adapter, 'utf8'))) {

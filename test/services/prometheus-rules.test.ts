@@ -29,6 +29,7 @@ const RUN = randomBytes(4).toString('hex');
 const JOB = `genrf-prom-rules-${RUN}`;
 const GUIDE_RULES = join(REPO_ROOT, 'deploy/prometheus/genrf-alerts.yaml');
 const COLLECTOR_RULES = join(REPO_ROOT, 'deploy/prometheus/collector-alerts.yaml');
+const RECORDING_RULES = join(REPO_ROOT, 'deploy/prometheus/genrf-recording.yaml');
 const REPLAY_STEP_S = 30;
 
 const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
@@ -36,7 +37,7 @@ const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py')
 interface Rule { alert: string; expr: string; for?: string }
 
 describeService(prometheus, 'deploy/prometheus rule files', (env) => {
-  it.each([GUIDE_RULES, COLLECTOR_RULES])('promtool check rules %s', async (file) => {
+  it.each([GUIDE_RULES, COLLECTOR_RULES, RECORDING_RULES])('promtool check rules %s', async (file) => {
     const { stdout } = await run(env.PROMTOOL!, ['check', 'rules', file]);
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
@@ -54,6 +55,34 @@ describeService(prometheus, 'deploy/prometheus rule files', (env) => {
     ]);
     // The file says why.
     expect(await readFile(GUIDE_RULES, 'utf8')).toMatch(/Each failed series is divided by itself/);
+  });
+
+  it('pod:genrf_generation_pending:sum puts each worker\'s pending generations on its pod (the genrf-api HPA\'s metric)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'genrf-recording-'));
+    const file = join(dir, 'recording.test.yaml');
+    await writeFile(file, stringify({
+      rule_files: [RECORDING_RULES],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-1"}', values: '3x5' },
+          { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-2"}', values: '8x5' },
+          { series: 'target_info{job="genrf/genrf-api",instance="api-1",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a",host_name="n1"}', values: '1x5' },
+          { series: 'target_info{job="genrf/genrf-api",instance="api-2",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b",host_name="n2"}', values: '1x5' },
+        ],
+        promql_expr_test: [{
+          expr: 'pod:genrf_generation_pending:sum', eval_time: '3m',
+          exp_samples: [
+            { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a"}', value: 3 },
+            { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b"}', value: 8 },
+          ],
+        }],
+      }],
+    }));
+    const out = await run(env.PROMTOOL!, ['test', 'rules', file]).catch((e: { stdout: string; stderr: string }) => e);
+    await rm(dir, { recursive: true, force: true });
+    expect(`${out.stdout}${out.stderr}`).toContain('SUCCESS');
   });
 
   it('the collector rules evaluate when a receiver reports all three signals (rate() drops the metric name)', async () => {
