@@ -4,7 +4,7 @@
 // panels, alert rules and autoscaling rules that read each series found by scanning
 // deploy/. examples/genrf/genrf/metrics.py implements it; test/services/genrf-pipeline.test.ts
 // checks what the emulator sends against it, series by series.
-import { Namer, type NameKind } from '../src/exporters/prometheus/naming.ts';
+import { Namer, type NameKind } from '../src/prom/naming.ts';
 
 export type Instrument = 'Counter' | 'Histogram' | 'Gauge' | 'ObservableGauge';
 

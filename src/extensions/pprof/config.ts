@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint, splitEndpoint } from '../../config/schema-helpers.ts';
+import { endpoint } from '../../config/schema-helpers.ts';
+import { splitEndpoint } from '../../net/endpoint.ts';
 
 // Profiles show the daemon's code and a heap snapshot holds every string in memory (telemetry
 // data included, PII before redaction): the endpoint is for the machine's own users only.

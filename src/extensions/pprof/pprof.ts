@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { getHeapSnapshot } from 'node:v8';
 import type { Logger } from 'pino';
 import type { CreateSettings, Extension, Host } from '../../pipeline/component.ts';
-import { splitEndpoint } from '../../config/schema-helpers.ts';
-import { closeServer, listen, portOf } from '../../telemetry/http.ts';
+import { sleep } from '../../net/backoff.ts';
+import { closeServer, listen, portOf } from '../../net/listen.ts';
 import type { PprofConfig } from './config.ts';
 
 // The pprof extension, after otelcol's: profiles of the running daemon on demand, in the
@@ -21,15 +21,6 @@ const INDEX = `genrf-collector pprof
 
 const send = (res: ServerResponse, code: number, text: string, headers: Record<string, string> = {}) =>
   res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text.endsWith('\n') ? text : `${text}\n`);
-
-/** Resolves after `ms`, or earlier when `signal` aborts. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class PprofExtension implements Extension {
   readonly #config: PprofConfig;
@@ -56,8 +47,7 @@ export class PprofExtension implements Extension {
         else res.destroy();
       });
     });
-    const { host, port } = splitEndpoint(this.#config.endpoint);
-    await listen(server, host, port, 'pprof');
+    await listen(server, this.#config.endpoint, 'pprof');
     this.#server = server;
   }
 
@@ -106,7 +96,7 @@ export class PprofExtension implements Extension {
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: this.#config.sampling_interval_us });
       await session.post('Profiler.start');
-      await wait(seconds * 1000, AbortSignal.any([gone.signal, this.#stop.signal]));
+      await sleep(seconds * 1000, AbortSignal.any([gone.signal, this.#stop.signal]));
       const { profile } = await session.post('Profiler.stop');
       if (gone.signal.aborted) return;
       const body = JSON.stringify(profile);

@@ -12,21 +12,12 @@ import { DeadLetterWriter } from './dead-letter.ts';
 import { MessageHandler, type Route } from './message-handler.ts';
 import { PartitionQueue, type KafkaMessage } from './partition-queue.ts';
 import { TOPIC_POLL_MS, TopicWatcher } from './topics.ts';
+import { sleep } from '../../net/backoff.ts';
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 /** Wait before joining again after the client's stream failed (broker gone, group error). */
 const RECONNECT_MS = 1000;
-
-/** Resolves after `ms`, or at once when `stop` aborts. */
-function sleep(ms: number, stop?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (stop?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); stop?.removeEventListener('abort', done); resolve(); }
-    stop?.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class KafkaReceiver implements Receiver {
   readonly #settings: CreateSettings;
@@ -132,7 +123,7 @@ export class KafkaReceiver implements Receiver {
         // The client keeps the topics of a failed join subscribed: start over with a new one.
         const old = this.#consumer;
         this.#consumer = undefined;
-        await Promise.race([old?.close(true).catch(() => {}), sleep(RECONNECT_MS)]);
+        await Promise.race([old?.close(true).catch(() => {}), sleep(RECONNECT_MS, stop)]);
       }
       if (!stop.aborted) await sleep(RECONNECT_MS, stop);
     }
