@@ -17,7 +17,7 @@ describeService(all, 'npm run demo', () => {
     proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
     proc.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
     const code = await new Promise<number | null>((r) => proc.once('exit', r));
-    expect(out).toMatch(/the emulator sent (\d+) circuits/);
+    expect(out, out).toMatch(/the emulator sent (\d+) circuits/);
     const sent = Number(/the emulator sent (\d+) circuits/.exec(out)![1]);
     expect(sent).toBeGreaterThan(0);
     const rows = [...out.matchAll(/^ {2}(.+?)\s+(-?\d+) \/ (\d+)/gm)].map((m) => ({ what: m[1].trim(), seen: Number(m[2]), sent: Number(m[3]) }));

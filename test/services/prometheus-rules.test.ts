@@ -274,10 +274,11 @@ service:
       const rec = await record(url, job, start, end);
       const replay = await replayAlerts(env.PROMTOOL!, GUIDE_RULES, rec, STRETCH, ALL_RULES);
       const circuits = rec.matrix.filter((m) => m.metric.__name__ === 'genrf_circuits_generated_total');
-      // Series that grew in the last 5 replayed minutes (the last 300 / STRETCH recorded seconds).
-      const since = rec.end - 300 / STRETCH;
+      // Series that grew in the last 5 replayed minutes: the samples of the last 300 / STRETCH
+      // recorded steps, the window rate() sees at the evaluation.
+      const last = Math.floor(rec.end - rec.start);
       const moving = new Set(circuits.filter((m) => {
-        const recent = m.values.filter(([t]) => t >= since - 1).map(([, v]) => Number(v));
+        const recent = m.values.filter(([t]) => Math.round(t - rec.start) > last - 300 / STRETCH).map(([, v]) => Number(v));
         return recent.length > 1 && recent.at(-1)! > recent[0];
       }).map((m) => key(m.metric)));
       results[name] = { ...replay, circuitSeries: circuits.map((m) => m.metric), moving, failed: summary.total.failed };
