@@ -25,6 +25,7 @@ import { spanMetricsConnectorFactory } from './connectors/spanmetrics/factory.ts
 import { healthCheckExtensionFactory } from './extensions/health_check/factory.ts';
 import { statusExtensionFactory } from './extensions/status/factory.ts';
 import { fileStorageExtensionFactory } from './extensions/file_storage/factory.ts';
+import { pprofExtensionFactory } from './extensions/pprof/factory.ts';
 
 export function createRegistry(): Registry {
   return new Registry([
@@ -51,5 +52,6 @@ export function createRegistry(): Registry {
     healthCheckExtensionFactory,
     statusExtensionFactory,
     fileStorageExtensionFactory,
+    pprofExtensionFactory,
   ]);
 }

@@ -18,6 +18,11 @@ export interface Health {
   healthy: boolean;
   /** Why it is unhealthy (or a note when healthy); shown as `unhealthy: <message>`. */
   message?: string;
+  /**
+   * Healthy, but waiting for something outside the daemon that comes by itself (a Kafka topic
+   * not created yet): shown as `waiting: <message>`; it does not make /health fail.
+   */
+  waiting?: boolean;
 }
 
 /**

@@ -16,8 +16,9 @@ export function healthReport(host: Host): HealthReport {
   let healthy = true;
   for (const c of host.components()) {
     const h = c.health();
-    // A healthy component may add a note, e.g. `healthy: replaying 5000 log records ...`.
-    if (h.healthy) checks[c.id] = h.message ? `healthy: ${h.message}` : 'healthy';
+    // A healthy component may add a note (`healthy: replaying 5000 log records ...`) or say
+    // what it waits for (`waiting: topic genrf-logs does not exist yet`).
+    if (h.healthy) checks[c.id] = h.waiting === true ? `waiting: ${h.message ?? ''}` : h.message ? `healthy: ${h.message}` : 'healthy';
     else {
       healthy = false;
       checks[c.id] = h.message ? `unhealthy: ${h.message}` : 'unhealthy';
@@ -39,10 +40,19 @@ export class HealthCheckExtension implements Extension {
   }
 
   async start(host: Host): Promise<void> {
-    const path = this.#config.path;
+    const { path, liveness_path: live } = this.#config;
+    const started = Date.now();
+    const at = (url: string, p: string) => p !== '' && (url === p || url.startsWith(`${p}?`));
     const server = createServer((req, res) => {
       const url = req.url ?? '/';
-      if (url !== path && !url.startsWith(`${path}?`)) {
+      if (at(url, live)) {
+        // Liveness: answering is the proof. Backends down, topics missing, queues filling are
+        // all states the daemon rides out; a restart would only lose what it buffers.
+        const body = { timestamp: Date.now() / 1000, status: 'alive', uptime_seconds: Math.round((Date.now() - started) / 1000) };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        return;
+      }
+      if (!at(url, path)) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${path}\n`);
         return;
       }

@@ -28,6 +28,16 @@ export const kafkaReceiverConfig = z
     traces: signalSchema('otlp_spans'),
     metrics: signalSchema('otlp_metrics'),
     logs: signalSchema('otlp_logs'),
+    /**
+     * Absent (default): topics are not created here; a missing topic is waited for (the first
+     * producer, with the broker's auto-creation, or an operator creates it). Present: the
+     * missing topics, and the dead-letter topics, are created at start. Each key absent = the
+     * broker's default (num.partitions, default.replication.factor).
+     */
+    create_topics: z.strictObject({
+      partitions: z.number().int().positive().optional(),
+      replication_factor: z.number().int().positive().optional(),
+    }).optional(),
     /** Default 10s: a member silent this long is dropped from the group and its partitions move. */
     session_timeout: duration('10s'),
     /** Default 3s: must be below session_timeout. */

@@ -2,7 +2,7 @@
 // of the signals its pipelines take. Messages of a partition are handled in order by one
 // worker (message-handler.ts); offsets are committed only up to what every pipeline
 // accepted, every `autocommit.interval`, after a rebalance and at shutdown.
-import { Consumer, type GroupAssignment, type MessagesStream } from '@platformatic/kafka';
+import { Consumer, type BaseOptions, type GroupAssignment, type MessagesStream } from '@platformatic/kafka';
 import type { CreateSettings, Health, Host, Receiver, ReceiverConsumers } from '../../pipeline/component.ts';
 import { SIGNALS } from '../../pdata/types.ts';
 import { clientOptions } from '../../kafka/client-config.ts';
@@ -11,6 +11,8 @@ import type { KafkaReceiverConfig } from './config.ts';
 import { DeadLetterWriter } from './dead-letter.ts';
 import { MessageHandler, type Route } from './message-handler.ts';
 import { PartitionQueue, type KafkaMessage } from './partition-queue.ts';
+import { TOPIC_POLL_MS, TopicWatcher } from './topics.ts';
+import { sleep } from '../../net/backoff.ts';
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
@@ -37,6 +39,10 @@ export class KafkaReceiver implements Receiver {
   #paused = false;
   #joined = false;
   #lastError: string | undefined;
+  #base: BaseOptions | undefined;
+  #topics: TopicWatcher | undefined;
+  /** Topics that do not exist yet: the receiver waits for them. */
+  #missing: string[] = [];
 
   constructor(settings: CreateSettings, config: KafkaReceiverConfig, consumers: ReceiverConsumers) {
     this.#settings = settings;
@@ -55,10 +61,20 @@ export class KafkaReceiver implements Receiver {
   async start(_host?: Host): Promise<void> {
     const c = this.#config;
     const base = await clientOptions(c, `receiver ${this.#id}`);
+    this.#base = base;
     this.#dlq = new DeadLetterWriter(base);
+    this.#topics = new TopicWatcher(base, c.create_topics);
     this.#handler = new MessageHandler({ id: this.#id, logger: this.#settings.logger, metrics: this.#settings.metrics, config: c, dlq: this.#dlq, stop: this.#stop.signal });
-    this.#consumer = new Consumer({
-      ...base,
+    this.#commitTimer = setInterval(() => void this.#commit(), c.autocommit.interval);
+    this.#commitTimer.unref();
+    // Joining waits for the broker and the topics; the daemon starts meanwhile and health says why not yet.
+    void this.#subscribe();
+  }
+
+  #newConsumer(): Consumer<Buffer, Buffer, Buffer, Buffer> {
+    const c = this.#config;
+    const consumer = new Consumer({
+      ...this.#base!,
       groupId: c.group_id,
       sessionTimeout: c.session_timeout,
       heartbeatInterval: c.heartbeat_interval,
@@ -70,22 +86,26 @@ export class KafkaReceiver implements Receiver {
       // The client's own read-ahead, in messages; ours (max_buffered_*) comes after it.
       highWaterMark: 64,
     });
-    this.#consumer.on('consumer:group:join', (p) => this.#onJoin(p.assignments));
+    // Events of a consumer that was replaced after a failure are not ours any more.
+    consumer.on('consumer:group:join', (p) => { if (this.#consumer === consumer) this.#onJoin(p.assignments); });
     // A rebalance is starting: commit what is done while this member still owns it.
-    this.#consumer.on('consumer:group:rebalance', () => void this.#commit());
-    this.#commitTimer = setInterval(() => void this.#commit(), c.autocommit.interval);
-    this.#commitTimer.unref();
-    // Joining waits for the broker; the daemon starts meanwhile and health says why not yet.
-    void this.#subscribe();
+    consumer.on('consumer:group:rebalance', () => { if (this.#consumer === consumer) void this.#commit(); });
+    return consumer;
   }
 
   async #subscribe(): Promise<void> {
-    const consumer = this.#consumer!;
     const stop = this.#stop.signal;
+    const topics = [...this.#routes.keys()];
+    const deadLetter = [...new Set([...this.#routes.values()].flatMap((r) => (r.deadLetterTopic === undefined ? [] : [r.deadLetterTopic])))];
     while (!stop.aborted) {
       try {
-        const stream = await consumer.consume({
-          topics: [...this.#routes.keys()],
+        const { present, missing } = await this.#topics!.check(topics, deadLetter);
+        this.#lastError = undefined;
+        this.#noteMissing(missing);
+        if (present.length === 0) { await sleep(TOPIC_POLL_MS, stop); continue; }
+        this.#consumer ??= this.#newConsumer();
+        const stream = await this.#consumer.consume({
+          topics: present,
           mode: 'committed',
           fallbackMode: this.#config.initial_offset,
           autocommit: false,
@@ -94,17 +114,54 @@ export class KafkaReceiver implements Receiver {
         this.#stream = stream;
         if (this.#paused) stream.pause();
         stream.on('data', (m: KafkaMessage) => this.#onMessage(m));
-        await new Promise<void>((resolve) => {
-          stream.once('error', (err) => this.#fail('consuming failed', err));
-          stream.once('close', resolve);
-        });
+        const grew = await this.#consumeUntil(stream, missing);
         this.#stream = undefined;
         this.#joined = false;
+        if (grew) continue; // join again at once, with the topics that appeared
       } catch (err) {
         this.#fail('cannot join the consumer group', err);
+        // The client keeps the topics of a failed join subscribed: start over with a new one.
+        const old = this.#consumer;
+        this.#consumer = undefined;
+        await Promise.race([old?.close(true).catch(() => {}), sleep(RECONNECT_MS, stop)]);
       }
-      if (!stop.aborted) await new Promise((r) => setTimeout(r, RECONNECT_MS));
+      if (!stop.aborted) await sleep(RECONNECT_MS, stop);
     }
+  }
+
+  /**
+   * Resolves false when the stream closes (an error: join again), or true once a topic that
+   * was missing exists: what is done is committed and the stream closed, so that the member
+   * joins again subscribed to it too.
+   */
+  #consumeUntil(stream: Stream, missing: string[]): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let grew = false;
+      stream.once('error', (err) => this.#fail('consuming failed', err));
+      stream.once('close', () => { clearTimeout(timer); resolve(grew); });
+      if (missing.length === 0) return;
+      const poll = async () => {
+        const found = await this.#topics!.check(missing).then((r) => r.present, () => []);
+        if (this.#stop.signal.aborted || this.#stream !== stream) return;
+        if (found.length === 0) { timer = setTimeout(poll, TOPIC_POLL_MS); return; }
+        this.#settings.logger.info({ receiver: this.#id, topics: found }, `receiver ${this.#id}: topic ${found.join(', ')} exists now: joining again to consume it`);
+        await this.#commit();
+        grew = true;
+        await stream.close().catch(() => resolve(true));
+      };
+      timer = setTimeout(poll, TOPIC_POLL_MS);
+    });
+  }
+
+  /** Logs each topic once when it is found missing, and keeps the list for health. */
+  #noteMissing(missing: string[]): void {
+    const fresh = missing.filter((t) => !this.#missing.includes(t));
+    this.#missing = missing;
+    if (fresh.length === 0) return;
+    const why = this.#topics?.createError ? ` (${this.#topics.createError})` : '';
+    this.#settings.logger.info({ receiver: this.#id, topics: fresh },
+      `receiver ${this.#id}: topic ${fresh.join(', ')} does not exist yet${why}: waiting for it, checked every ${TOPIC_POLL_MS}ms`);
   }
 
   #fail(what: string, err: unknown): void {
@@ -249,11 +306,19 @@ export class KafkaReceiver implements Receiver {
       this.#settings.logger.warn({ receiver: this.#id, err: describeKafkaError(err) }, 'kafka consumer did not close cleanly');
     });
     await this.#dlq?.close().catch(() => {});
+    await this.#topics?.close();
   }
 
   health(): Health {
     if (this.#lastError !== undefined) return { healthy: false, message: this.#lastError };
-    if (!this.#joined) return { healthy: false, message: `joining consumer group ${this.#config.group_id}` };
+    // Waiting is not failing: the topics come with the first producer (or create_topics), and
+    // OTLP keeps working meanwhile, so a readiness probe on /health passes.
+    if (this.#missing.length > 0) {
+      const why = this.#topics?.createError ? ` (${this.#topics.createError})` : '';
+      const consuming = this.#routes.size > this.#missing.length ? `; consuming ${[...this.#routes.keys()].filter((t) => !this.#missing.includes(t)).join(', ')}` : '';
+      return { healthy: true, waiting: true, message: `topic ${this.#missing.join(', ')} does not exist yet${why}${consuming}` };
+    }
+    if (!this.#joined) return { healthy: true, waiting: true, message: `joining consumer group ${this.#config.group_id}` };
     return { healthy: true };
   }
 }
