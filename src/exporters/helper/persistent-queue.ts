@@ -190,10 +190,17 @@ export class PersistentQueue implements SendQueue {
       }
       const protos: Uint8Array[] = [];
       const refs: RecordRef[] = [];
+      // [end offset, items] of each request, so that a merged send that cannot be encoded is
+      // handed on request by request and only the bad one is dropped (Batch.sources).
+      const bounds: number[] = [];
+      let end = 0;
       for (const e of group) {
         try {
-          protos.push(e.batch !== undefined ? e.batch.toProto() : await this.#log.read(e.ref));
+          const proto = e.batch !== undefined ? e.batch.toProto() : await this.#log.read(e.ref);
+          protos.push(proto);
           refs.push(e.ref);
+          end += proto.length;
+          bounds.push(end, e.items);
         } catch (err) {
           this.#log.ack(e.ref);
           items -= e.items;
@@ -207,7 +214,9 @@ export class PersistentQueue implements SendQueue {
       if (refs.length === 0) continue;
       const batch = group.length === 1 && group[0].batch !== undefined
         ? group[0].batch
-        : Batch.fromProto(this.#o.signal, protos.length === 1 ? protos[0] : Buffer.concat(protos), items);
+        : protos.length === 1
+          ? Batch.fromProto(this.#o.signal, protos[0], items)
+          : Batch.merged(this.#o.signal, Buffer.concat(protos), items, bounds);
       return {
         batch,
         items,

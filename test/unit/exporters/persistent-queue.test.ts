@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { createQueuedExporter, exporterHelperFields, ExportError, type HelperConfig, type Sender } from '../../../src/exporters/helper/index.ts';
 import { fileStorageConfig } from '../../../src/extensions/file_storage/config.ts';
 import { FileStorageExtension } from '../../../src/extensions/file_storage/file-storage.ts';
-import type { Batch } from '../../../src/pdata/batch.ts';
+import { Batch } from '../../../src/pdata/batch.ts';
 import type { LogsData } from '../../../src/pdata/types.ts';
 import type { Host } from '../../../src/pipeline/component.ts';
 import { ConsumerError } from '../../../src/pipeline/consumer.ts';
@@ -103,6 +103,37 @@ describe('persistent sending queue', () => {
     backend.up = true;
     await until(() => backend.bodies.length === accepted);
     await exp.shutdown();
+  });
+
+  it('a merged send that cannot be decoded is handed on request by request: only the bad request is dropped (malformed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genrf-pq-'));
+    const down = new Backend();
+    down.up = false;
+    const s1 = await storage(dir);
+    const first = createQueuedExporter(testSettings('file/x', 300), 'logs', cfg(), down);
+    await first.start(s1.host);
+    // An invalid wire type inside the record: past the receivers' scan, the one fault they
+    // cannot be made to produce.
+    const poison = Batch.fromProto('logs', Uint8Array.from([0x0a, 0x08, 0x12, 0x06, 0x12, 0x04, 0x2a, 0x00, 0x6f, 0x01]), 1);
+    for (const b of [logsBatch(2, 'a'), poison, logsBatch(2, 'b')]) await first.consume(b);
+    await first.shutdown();
+    await s1.ext.shutdown();
+
+    // After the restart the three queued requests are merged into one send on the way out.
+    const s2 = await storage(dir);
+    const up = new Backend();
+    const sends: number[] = [];
+    const send = up.send.bind(up);
+    up.send = (b) => { sends.push(b.items); return send(b); };
+    const settings = testSettings('file/x');
+    const second = createQueuedExporter(settings, 'logs', cfg(), up);
+    await second.start(s2.host);
+    await until(() => up.bodies.length === 4);
+    await until(async () => (await metricValue(settings, 'genrf_collector_dropped_items_total', 'file/x', 'reason="malformed"')) === 1);
+    expect(up.bodies).toEqual(['a 0', 'a 1', 'b 0', 'b 1']);
+    expect(sends[0]).toBe(5); // one merged send first, then the requests one by one
+    await second.shutdown();
+    await s2.ext.shutdown();
   });
 
   it('a config naming a storage without the queue is refused', () => {
