@@ -30,6 +30,8 @@ export const DIAGNOSTIC_CODES = {
   CFG_CYCLE: 'pipelines form a cycle through connectors',
   CFG_UNUSED: 'component defined but used by no pipeline',
   CFG_BUILD_FAILED: 'a component could not be built from its config',
+  CFG_AUTH_REF: 'auth.authenticator names no running authenticator extension',
+  CFG_EXPOSED: 'a server listens beyond loopback without TLS or authentication',
   SEC_UNDEFINED_REF: 'service.security names a sink or scrubber that is not configured',
   SEC_LEAK: 'security records can reach an exporter that is not a security sink',
   SEC_UNSCRUBBED: 'security records can reach a security sink without passing a scrubber',
