@@ -7,12 +7,14 @@ import type { OidcConfig } from './config.ts';
 
 // JWTs checked with jose against the issuer's JWKS, found through OIDC discovery. jose
 // caches the keys and fetches again when a token names a key it does not know (at most
-// every 30 s), so a key rotation at the issuer needs nothing here. An issuer that cannot
+// every COOLDOWN_MS), so a key rotation at the issuer needs nothing here. An issuer that cannot
 // be reached makes requests `unavailable` (503 / UNAVAILABLE: the client retries), not 401.
 
 const TIMEOUT_MS = 5000;
 /** After a failed discovery, requests wait this long before one of them tries again. */
 const RETRY_MS = 5000;
+/** Least time between two JWKS fetches caused by unknown keys (jose's default is 30 s). */
+const COOLDOWN_MS = 5000;
 
 export class OidcAuth implements Extension, ServerAuthenticator {
   readonly challenge = 'Bearer realm="genrf-collector"';
@@ -96,6 +98,7 @@ export class OidcAuth implements Extension, ServerAuthenticator {
       if (typeof doc.jwks_uri !== 'string') throw new Error(`the discovery document at ${url} has no jwks_uri`);
       return createRemoteJWKSet(new URL(doc.jwks_uri), {
         timeoutDuration: TIMEOUT_MS,
+        cooldownDuration: COOLDOWN_MS,
         [customFetch]: (u, o) => fetchJson(u, o.signal),
       });
     })().then((keys) => {
