@@ -1,6 +1,7 @@
 // Checks of the servers components open: an `auth.authenticator` must name an authenticator
 // extension that runs (defined and listed in service.extensions), and a server reachable
-// beyond loopback with neither TLS nor auth gets a warning, as `run` logs one at start.
+// beyond loopback with neither TLS nor auth gets a warning, as `run` logs one at start; so
+// does an outgoing link that would send a password in clear or not check the server (kafka).
 import type { Factory, Kind } from '../pipeline/component.ts';
 import type { ComponentConfig, Diagnostic, ServiceConfig } from './model.ts';
 import type { Section, SectionResult } from './component-sections.ts';
@@ -19,6 +20,10 @@ export function checkListeners(service: ServiceConfig, sections: Record<Section,
   for (const section of ['receivers', 'exporters', 'extensions'] as const) {
     for (const [id, c] of sections[section].components) {
       if (!running(section, id)) continue;
+      for (const w of (c as ComponentConfig).factory.linkWarnings?.(c.config) ?? []) {
+        const path = [section, id, ...w.path];
+        out.push({ severity: 'warning', code: 'CFG_INSECURE_LINK', path: formatPath(path), pos: positionFor(root, path, 'value'), componentId: id, kind: KIND[section], message: w.message });
+      }
       const listeners = (c as ComponentConfig).factory.listeners?.(c.config) ?? [];
       for (const l of listeners) {
         const base = [section, id, ...l.path];

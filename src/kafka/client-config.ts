@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BaseOptions } from '@platformatic/kafka';
+import type { LinkWarning } from '../pipeline/component.ts';
 
 // Connection options shared by the kafka receiver and exporter, with the keys of the
 // OpenTelemetry Collector contrib's kafka components (`brokers`, `client_id`, `auth.sasl`,
@@ -101,4 +102,16 @@ async function readPassword(path: string, who: string): Promise<string> {
   } catch (err) {
     throw new Error(`${who}: cannot read auth.sasl.password_file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
+}
+
+/** What `validate` warns about a Kafka link: a password sent in clear, a broker certificate not checked. */
+export function kafkaLinkWarnings(config: KafkaClientConfig): LinkWarning[] {
+  const out: LinkWarning[] = [];
+  if (config.auth?.sasl?.mechanism === 'PLAIN' && config.tls === undefined) {
+    out.push({ path: ['auth', 'sasl', 'mechanism'], message: 'SASL PLAIN without tls sends the password in clear text to the brokers: add a tls block (or use SCRAM-SHA-512)' });
+  }
+  if (config.tls?.insecure_skip_verify) {
+    out.push({ path: ['tls', 'insecure_skip_verify'], message: 'the brokers\' certificates are not checked: anyone on the path can pose as a broker (and read the SASL password); give tls.ca_file instead' });
+  }
+  return out;
 }

@@ -98,6 +98,14 @@ interface FactoryBase<C> {
   readonly config: z.ZodType<C>;
   /** The servers a component with this config opens (none when absent). */
   listeners?(config: C): ListenerInfo[];
+  /** Connections it makes that would carry a credential or data unprotected (`validate` warns). */
+  linkWarnings?(config: C): LinkWarning[];
+}
+
+/** An outgoing connection `validate` warns about, at its option's path below the component's id. */
+export interface LinkWarning {
+  path: (string | number)[];
+  message: string;
 }
 
 /** One request or message as a receiver would get it off the wire (for `genrf-collector test`). */

@@ -94,4 +94,28 @@ service:
 ${pipelines}`);
     expect(out.join('\n')).toContain('receivers.otlp.protocols.http.tls.key_file');
   });
+
+  it('warns for a Kafka link that sends a SASL PLAIN password in clear, or does not check the broker; not for SASL over TLS', () => {
+    const out = load(`receivers:
+  kafka:
+    brokers: [kafka.internal:9094]
+    auth: { sasl: { mechanism: PLAIN, username: collector, password: "\${env:PW:-x}" } }
+exporters:
+  kafka:
+    brokers: [kafka.internal:9094]
+    auth: { sasl: { mechanism: SCRAM-SHA-512, username: collector, password: "\${env:PW:-x}" } }
+    tls: { insecure_skip_verify: true }
+  kafka/ok:
+    brokers: [kafka.internal:9094]
+    auth: { sasl: { mechanism: PLAIN, username: collector, password_file: /run/secrets/kafka } }
+    tls: { ca_file: /etc/kafka/ca.pem }
+service:
+  pipelines:
+    logs: { receivers: [kafka], exporters: [kafka, kafka/ok] }
+`);
+    expect(out).toEqual([
+      `p${n}.yaml:4:32: warning CFG_INSECURE_LINK [receiver kafka] receivers.kafka.auth.sasl.mechanism: SASL PLAIN without tls sends the password in clear text to the brokers: add a tls block (or use SCRAM-SHA-512)`,
+      `p${n}.yaml:9:34: warning CFG_INSECURE_LINK [exporter kafka] exporters.kafka.tls.insecure_skip_verify: the brokers' certificates are not checked: anyone on the path can pose as a broker (and read the SASL password); give tls.ca_file instead`,
+    ]);
+  });
 });
