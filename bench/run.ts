@@ -14,6 +14,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['prometheus', async () => (await import('./prometheus.bench.ts')).runPrometheusBench()],
   ['e2e', () => runE2eBench()],
   ['durable', async () => (await import('./durable.bench.ts')).runDurableBench()],
+  ['security', async () => (await import('./security.bench.ts')).runSecurityBench()],
 ];
 
 const only = process.argv.slice(2);

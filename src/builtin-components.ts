@@ -26,6 +26,9 @@ import { healthCheckExtensionFactory } from './extensions/health_check/factory.t
 import { statusExtensionFactory } from './extensions/status/factory.ts';
 import { fileStorageExtensionFactory } from './extensions/file_storage/factory.ts';
 import { pprofExtensionFactory } from './extensions/pprof/factory.ts';
+import { bearerTokenAuthExtensionFactory } from './extensions/bearertokenauth/factory.ts';
+import { basicAuthExtensionFactory } from './extensions/basicauth/factory.ts';
+import { oidcExtensionFactory } from './extensions/oidc/factory.ts';
 
 export function createRegistry(): Registry {
   return new Registry([
@@ -53,5 +56,8 @@ export function createRegistry(): Registry {
     statusExtensionFactory,
     fileStorageExtensionFactory,
     pprofExtensionFactory,
+    bearerTokenAuthExtensionFactory,
+    basicAuthExtensionFactory,
+    oidcExtensionFactory,
   ]);
 }

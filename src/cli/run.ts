@@ -25,8 +25,8 @@ export async function runCommand(paths: string[], opts: { watch?: boolean } = {}
   for (const d of diagnostics) logger.warn({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line }, d.message);
 
   const metrics = new SelfMetrics();
-  const { address, level } = config.service.telemetry.metrics;
-  const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address) : undefined;
+  const { address, level, tls } = config.service.telemetry.metrics;
+  const metricsServer = address && level !== 'none' ? new MetricsServer(metrics, address, { tls, logger }) : undefined;
   const service = new Reloader(paths, config, { logger, metrics, parts, problems });
   let unwatch: (() => void) | undefined;
 

@@ -13,6 +13,7 @@ import { formatPath, locate, merge, toPlain, type PNode } from './tree.ts';
 import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './component-sections.ts';
 import { validateService } from './pipelines.ts';
 import { checkConnectors, checkCycles } from './graph-checks.ts';
+import { checkListeners } from './listener-checks.ts';
 import { describe } from './zod-issues.ts';
 
 export interface LoadResult {
@@ -63,6 +64,7 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
   const service = validateService(raw, root, sections, semantic);
   checkConnectors(service, sections.connectors.components, sections.connectors.defined, root, semantic);
   checkCycles(service, sections.connectors.defined, root, semantic);
+  checkListeners(service, sections, root, semantic);
   // A value whose ${env:...} failed already has its error; what the schema says about the
   // empty text left behind is noise.
   const under = (path: string, p: string) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`);

@@ -6,6 +6,7 @@ import type {
   Kind, Factory, ReceiverFactory, ProcessorFactory, ExporterFactory, ConnectorFactory, ExtensionFactory,
 } from '../pipeline/component.ts';
 import type { DiagnosticCode } from './diagnostics.ts';
+import type { ServerTlsConfig } from '../net/tls-config.ts';
 
 /** Where a value was written. 1-based line and column; `file` as given to loadConfig. */
 export interface SourcePos {
@@ -48,7 +49,7 @@ export interface ServiceConfig {
   telemetry: {
     logs: { level: LogLevel };
     /** The daemon's own metrics. address default 127.0.0.1:8888; '' or level none disables. */
-    metrics: { address: string; level: MetricsLevel };
+    metrics: { address: string; level: MetricsLevel; tls?: ServerTlsConfig };
   };
   /** service.shutdown_timeout in ms (default 10s). */
   shutdownTimeoutMs: number;

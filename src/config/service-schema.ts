@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { duration } from './schema-helpers.ts';
 import { securityPolicySchema } from './security-policy.ts';
+import { serverTlsSchema } from '../net/tls-config.ts';
 
 const idList = z.array(z.string()).default([]);
 
@@ -23,6 +24,8 @@ export const telemetrySchema = z.strictObject({
       .default('127.0.0.1:8888')
       .meta({ description: "host:port of the daemon's own /metrics; '' disables it." }),
     level: z.enum(['none', 'basic', 'normal', 'detailed']).default('normal'),
+    /** Default: none (plain text). TLS for the daemon's /metrics; client_ca_file makes scrapers show a certificate. */
+    tls: serverTlsSchema().optional(),
   }).prefault({}),
 }).prefault({});
 

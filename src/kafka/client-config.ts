@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BaseOptions } from '@platformatic/kafka';
+import type { LinkWarning } from '../pipeline/component.ts';
 
 // Connection options shared by the kafka receiver and exporter, with the keys of the
 // OpenTelemetry Collector contrib's kafka components (`brokers`, `client_id`, `auth.sasl`,
@@ -9,10 +10,15 @@ import type { BaseOptions } from '@platformatic/kafka';
 const BROKER_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/;
 
 const saslSchema = z.strictObject({
-  /** PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
+  /** PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. PLAIN sends the password as it is: use it only with tls. */
   mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
   username: z.string().min(1),
-  password: z.string(),
+  /** The password; write `${env:NAME}`, or use password_file. */
+  password: z.string().min(1, 'the password is empty (is its environment variable set?)').optional(),
+  /** A file holding the password (whitespace around it ignored), read at each connection: a rotated password is used without a restart. */
+  password_file: z.string().min(1).optional(),
+}).refine((s) => (s.password === undefined) !== (s.password_file === undefined), {
+  message: 'give exactly one of password or password_file',
 });
 
 const tlsSchema = z.strictObject({
@@ -62,7 +68,14 @@ export async function clientOptions(config: KafkaClientConfig, who: string): Pro
     retryDelay: 250,
   };
   const sasl = config.auth?.sasl;
-  if (sasl) options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
+  if (sasl) {
+    const file = sasl.password_file;
+    // Read now, so that a missing file fails the start with a clear error, and again at
+    // each connection. The password never goes into a message.
+    if (file !== undefined) await readPassword(file, who);
+    const password = file === undefined ? sasl.password! : () => readPassword(file, who);
+    options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password };
+  }
   const tls = config.tls;
   if (tls) {
     const read = async (key: string, path: string | undefined) => {
@@ -81,4 +94,24 @@ export async function clientOptions(config: KafkaClientConfig, who: string): Pro
     };
   }
   return options;
+}
+
+async function readPassword(path: string, who: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    throw new Error(`${who}: cannot read auth.sasl.password_file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+}
+
+/** What `validate` warns about a Kafka link: a password sent in clear, a broker certificate not checked. */
+export function kafkaLinkWarnings(config: KafkaClientConfig): LinkWarning[] {
+  const out: LinkWarning[] = [];
+  if (config.auth?.sasl?.mechanism === 'PLAIN' && config.tls === undefined) {
+    out.push({ path: ['auth', 'sasl', 'mechanism'], message: 'SASL PLAIN without tls sends the password in clear text to the brokers: add a tls block (or use SCRAM-SHA-512)' });
+  }
+  if (config.tls?.insecure_skip_verify) {
+    out.push({ path: ['tls', 'insecure_skip_verify'], message: 'the brokers\' certificates are not checked: anyone on the path can pose as a broker (and read the SASL password); give tls.ca_file instead' });
+  }
+  return out;
 }

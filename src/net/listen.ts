@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { splitEndpoint } from './endpoint.ts';
+import type { Logger } from 'pino';
+import { isLoopbackHost, splitEndpoint } from './endpoint.ts';
 
 // Every server the daemon opens (the OTLP receivers, the self metrics, health_check and the
 // prometheus exporter's scrape endpoints) says the same thing when its port cannot be opened.
@@ -49,4 +50,18 @@ export function closeServer(server: Server | undefined): Promise<void> {
 /** The port a server listens on, or undefined before it listens (tests use port 0). */
 export function portOf(server: Server | undefined): number | undefined {
   return (server?.address() as AddressInfo | null)?.port;
+}
+
+/**
+ * The one warning for a server that anyone on the network can reach with neither TLS nor
+ * authentication (the default bind is loopback, so this is always a choice someone made).
+ */
+export function warnIfExposed(logger: Logger, listener: string, endpoint: string, secured: { tls: boolean; auth: boolean }): void {
+  if (secured.tls || secured.auth) return;
+  const { host } = splitEndpoint(endpoint);
+  if (isLoopbackHost(host)) return;
+  logger.warn(
+    { listener, endpoint },
+    `${listener} listens on ${endpoint}, beyond loopback, without TLS or authentication: anyone who can reach the port can use it; add tls and auth (see "Securing the daemon" in the README)`,
+  );
 }

@@ -32,6 +32,8 @@ export interface Health {
 export interface Host {
   /** Every built component with its health, for the health_check extension. */
   components(): Iterable<{ id: string; kind: Kind; health(): Health }>;
+  /** The built extensions by id (`bearertokenauth/workers`): what a server's `auth.authenticator` names. */
+  extensions?(): ReadonlyMap<string, Extension>;
   /** The pipelines as the graph `graph` prints. */
   pipelineGraph?(): GraphModel;
   /** Where records can be tapped, by `id@pipeline` (one point may stand in several places). */
@@ -79,11 +81,31 @@ export type Extension = Lifecycle;
 /** The consumers a receiver feeds: one fan-out per signal it is used for. */
 export type ReceiverConsumers = Partial<Record<Signal, Consumer>>;
 
+/** A server a component opens, as `validate` checks it (auth references, exposure). */
+export interface ListenerInfo {
+  /** Where its options sit, below the component's id (`['protocols', 'grpc']`). */
+  path: (string | number)[];
+  endpoint: string;
+  tls: boolean;
+  /** The extension id its `auth.authenticator` names. */
+  authenticator?: string;
+}
+
 interface FactoryBase<C> {
   readonly type: string;
   readonly description: string;
   /** Source of truth for the component's options: validation, defaults, types, JSON Schema. */
   readonly config: z.ZodType<C>;
+  /** The servers a component with this config opens (none when absent). */
+  listeners?(config: C): ListenerInfo[];
+  /** Connections it makes that would carry a credential or data unprotected (`validate` warns). */
+  linkWarnings?(config: C): LinkWarning[];
+}
+
+/** An outgoing connection `validate` warns about, at its option's path below the component's id. */
+export interface LinkWarning {
+  path: (string | number)[];
+  message: string;
 }
 
 /** One request or message as a receiver would get it off the wire (for `genrf-collector test`). */
@@ -155,6 +177,11 @@ export interface ConnectorFactory<C = any> extends FactoryBase<C> {
 export interface ExtensionFactory<C = any> extends FactoryBase<C> {
   readonly kind: 'extension';
   readonly stability: Stability;
+  /**
+   * True for an extension that servers name in `auth.authenticator` (it implements
+   * net/auth.ts ServerAuthenticator). It starts before the other extensions.
+   */
+  readonly authenticator?: boolean;
   create(settings: CreateSettings, config: C): Extension;
 }
 

@@ -40,7 +40,11 @@ export function exporterKey(id: string, signal: Signal): string {
 
 /** Extensions, in service.extensions order. */
 export function buildExtensions(b: GraphBuilder): void {
-  for (const id of b.config.service.extensions) {
+  // Authenticators first: the servers of the other extensions name them and start after them.
+  const ids = [...b.config.service.extensions];
+  const first = (id: string) => (b.config.extensions.get(id)?.factory.authenticator ? 0 : 1);
+  ids.sort((x, y) => first(x) - first(y));
+  for (const id of ids) {
     const c = b.config.extensions.get(id)!;
     const key = `extension/${id}`;
     const instance: Extension = c.factory.create(b.settings(c, key), c.config);

@@ -37,6 +37,7 @@ export class Service implements Host {
   readonly #opts: ServiceOptions;
   readonly #hash: string;
   #model: GraphModel | undefined;
+  #extensions: Map<string, Extension> | undefined;
   #state: State = 'built';
   readonly tapPolicy: TapPolicy | undefined;
   readonly reload: ((trigger: ReloadTrigger) => Promise<ReloadOutcome>) | undefined;
@@ -62,6 +63,11 @@ export class Service implements Host {
     for (const node of this.graph.all()) {
       yield { id: node.key, kind: node.kind, health: () => this.#health(node) };
     }
+  }
+
+  extensions(): ReadonlyMap<string, Extension> {
+    this.#extensions ??= new Map(this.graph.extensions.map((n) => [n.id, n.instance]));
+    return this.#extensions;
   }
 
   pipelineGraph(): GraphModel {

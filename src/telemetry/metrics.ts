@@ -36,6 +36,11 @@ export interface RedactionMetrics {
   redacted(index: number, n: number): void;
 }
 
+/** Requests a server refused because they failed authentication, by reason. */
+export interface AuthFailureCounter {
+  failed(reason: string): void;
+}
+
 /** One series as `snapshot()` gives it: what `/metrics` writes, as data. */
 export interface MetricSample {
   name: string;
@@ -92,6 +97,7 @@ export class SelfMetrics {
   readonly #conflicts: Declared;
   readonly #reloads: Declared;
   readonly #storageSkipped: Declared;
+  readonly #authFailures: Declared;
 
   constructor() {
     const store = this.#store;
@@ -140,6 +146,13 @@ export class SelfMetrics {
       'genrf_collector_storage_skipped_records_total',
       'counter',
       'Records a storage extension could not read back at start (torn by a crash mid-write, or corrupt), by reason',
+    );
+    this.#authFailures = new Declared(
+      store,
+      index,
+      'genrf_collector_auth_failures_total',
+      'counter',
+      'Requests refused by a server because they failed authentication, by listener and reason (missing, invalid, unavailable, tls_handshake)',
     );
   }
 
@@ -193,6 +206,18 @@ export class SelfMetrics {
   /** Counts one reload attempt. */
   reload(trigger: string, result: string): void {
     this.#reloads.labels({ trigger, result }).value += 1;
+  }
+
+  /** Bound per listener (`receiver/otlp (grpc)`, `health_check`...); a series per reason, made on first use. */
+  authFailures(listener: string): AuthFailureCounter {
+    const byReason = new Map<string, { value: number }>();
+    return {
+      failed: (reason) => {
+        let s = byReason.get(reason);
+        if (s === undefined) byReason.set(reason, (s = this.#authFailures.labels({ listener, reason })));
+        s.value += 1;
+      },
+    };
   }
 
   /** Every series with its current value, as `/metrics` would write it (counters and gauges). */

@@ -39,7 +39,7 @@ const svc = (name: string): Service => {
 describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
   it('versions.env names every version and port', () => {
     for (const key of [
-      'KAFKA_VERSION', 'KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'ELASTICSEARCH_VERSION', 'ELASTICSEARCH_PORT',
+      'KAFKA_VERSION', 'KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_SASL_SSL_PORT', 'ELASTICSEARCH_VERSION', 'ELASTICSEARCH_PORT',
       'ELASTICSEARCH_TRANSPORT_PORT', 'JAEGER_VERSION', 'JAEGER_GO_VERSION', 'JAEGER_OTLP_GRPC_PORT',
       'JAEGER_OTLP_HTTP_PORT', 'JAEGER_QUERY_PORT', 'PROMETHEUS_VERSION', 'PROMETHEUS_PORT', 'GRAFANA_VERSION',
       'GRAFANA_PORT', 'OTEL_PYTHON_SDK_VERSION', 'OTEL_PYTHON_EXPORTER_OTLP_VERSION', 'STRUCTLOG_VERSION',
@@ -52,7 +52,7 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
 
   it('has the daemon (built from the Dockerfile) and the five other services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['collector', 'elasticsearch', 'grafana', 'jaeger', 'kafka', 'prometheus'].sort(),
+      ['collector', 'elasticsearch', 'grafana', 'jaeger', 'kafka', 'kafka-users', 'prometheus'].sort(),
     );
     expect(svc('collector').build).toBe('.');
     expect(existsSync(resolve(root, 'Dockerfile'))).toBe(true);
@@ -78,10 +78,23 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
   it('Kafka listens on the same loopback ports', () => {
     const env = svc('kafka').environment!;
     expect(env.KAFKA_LISTENERS).toBe(
-      `PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},CONTROLLER://127.0.0.1:${v.KAFKA_CONTROLLER_PORT}`,
+      `PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},CONTROLLER://127.0.0.1:${v.KAFKA_CONTROLLER_PORT},SECURE://127.0.0.1:${v.KAFKA_SASL_SSL_PORT}`,
     );
-    expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${v.KAFKA_PORT}`);
+    expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},SECURE://127.0.0.1:${v.KAFKA_SASL_SSL_PORT}`);
     expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`1@127.0.0.1:${v.KAFKA_CONTROLLER_PORT}`);
+  });
+
+  it('Kafka\'s SASL_SSL listener has the harness\'s mechanisms, keystore and users', () => {
+    const env = svc('kafka').environment!;
+    const harness = read('scripts/services/lib/kafka.sh');
+    expect(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP).toContain('SECURE:SASL_SSL');
+    expect(harness).toContain(`listener.security.protocol.map=${env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP}`);
+    expect(harness).toContain(`sasl.enabled.mechanisms=${env.KAFKA_SASL_ENABLED_MECHANISMS}`);
+    expect(env.KAFKA_LISTENER_NAME_SECURE_SSL_KEYSTORE_TYPE).toBe('PEM');
+    expect(svc('kafka').volumes).toContain('./.kafka-tls:/etc/kafka/tls:ro');
+    for (const user of ['genrf-plain', 'genrf-scram']) expect(harness).toContain(`_USER=${user}`);
+    expect(env.KAFKA_LISTENER_NAME_SECURE_PLAIN_SASL_JAAS_CONFIG).toContain('user_genrf-plain="genrf-plain-secret"');
+    expect(svc('kafka-users').command!.join(' ')).toContain('--entity-name genrf-scram --add-config SCRAM-SHA-512=[password=genrf-scram-secret]');
   });
 
   it('Elasticsearch listens on the same loopback ports, single node, security off', () => {

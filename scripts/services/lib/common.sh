@@ -45,11 +45,20 @@ pid_alive() {
 
 # svc_spawn NAME [env...] -- cmd...: start cmd detached in its own session
 # (its PID is the process group id that `down` kills), output to the log.
+# The service gets no file descriptor but 0-2: whoever ran `up` may hold a lock on one (`up`'s
+# own on fd 8; `flock /tmp/genrf-services.lock scripts/services/up` passes its lock's fd to
+# its command), and a service that inherited it would hold that lock for its whole life.
 svc_spawn() {
   local name="$1"; shift
   local log; log="$(log_file "$name")"
   : >"$log"
-  setsid "$@" >>"$log" 2>&1 </dev/null 8>&- &
+  (
+    for _fd in /proc/$BASHPID/fd/*; do
+      _n="${_fd##*/}"
+      [ "$_n" -gt 2 ] 2>/dev/null && eval "exec $_n>&-"
+    done
+    exec setsid "$@" >>"$log" 2>&1 </dev/null
+  ) &
   echo "$! $(proc_start $!)" >"$(pid_file "$name")"
 }
 

@@ -1,3 +1,4 @@
+import { kafkaLinkWarnings } from '../../kafka/client-config.ts';
 import type { ExporterFactory } from '../../pipeline/component.ts';
 import { kafkaExporterConfig, type KafkaExporterConfig } from './config.ts';
 import { createKafkaExporter } from './kafka-exporter.ts';
@@ -7,6 +8,7 @@ export const kafkaExporterFactory: ExporterFactory<KafkaExporterConfig> = {
   type: 'kafka',
   description: 'Writes traces, metrics and logs to Kafka topics (OTLP protobuf/JSON; structlog JSON or raw for logs)',
   config: kafkaExporterConfig,
+  linkWarnings: kafkaLinkWarnings,
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   create: (settings, config, signal) => createKafkaExporter(settings, config, signal),
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, endpoint } from '../../config/schema-helpers.ts';
+import { serverSecurityFields } from '../../net/tls-config.ts';
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -43,6 +44,9 @@ export const prometheusExporterConfig = z.strictObject({
   without_scope_info: z.boolean().default(false),
   /** Default false: no target_info series. */
   without_target_info: z.boolean().default(false),
+  ...serverSecurityFields(),
 });
 
 export type PrometheusExporterConfig = z.output<typeof prometheusExporterConfig>;
+
+export const prometheusListeners = (c: PrometheusExporterConfig) => [{ path: [], endpoint: c.endpoint, tls: c.tls !== undefined, authenticator: c.auth?.authenticator }];

@@ -1,5 +1,5 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
-import { prometheusExporterConfig, type PrometheusExporterConfig } from './config.ts';
+import { prometheusExporterConfig, prometheusListeners, type PrometheusExporterConfig } from './config.ts';
 import { PrometheusExporter } from './prometheus-exporter.ts';
 
 export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig> = {
@@ -9,6 +9,7 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig
   config: prometheusExporterConfig,
   signals: { metrics: 'beta' },
   create: (settings, config, signal) => new PrometheusExporter(settings, config, signal),
+  listeners: prometheusListeners,
   // The exposition a scrape would get, without a port: the real naming and ingest.
   preview: (settings, config, signal) => {
     const exporter = new PrometheusExporter(settings, config, signal);

@@ -1,9 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 import type { Batch } from '../../pdata/batch.ts';
 import type { MetricsData, Signal } from '../../pdata/types.ts';
-import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
-import { closeServer, listen, portOf } from '../../net/listen.ts';
+import type { CreateSettings, Exporter, Health, Host } from '../../pipeline/component.ts';
+import { closeServer, portOf } from '../../net/listen.ts';
+import { startHttpServer } from '../../net/http-server.ts';
+import { authGuard } from '../../net/auth.ts';
 import type { ExporterMetrics } from '../../telemetry/metrics.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { CONTENT_TYPE, negotiate, render, type Format } from '../../prom/exposition.ts';
@@ -59,10 +61,18 @@ export class PrometheusExporter implements Exporter {
     return render(this.store, { format, timestamps: this.#config.send_timestamps });
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => this.#handle(req, res));
-    await listen(server, this.#config.endpoint, `exporter ${this.#settings.id.text}`);
-    this.#server = server;
+  async start(host?: Host): Promise<void> {
+    const { logger, metrics, id } = this.#settings;
+    const listener = `exporter/${id.text}`;
+    this.#server = await startHttpServer({
+      who: `exporter ${id.text}`,
+      listener,
+      endpoint: this.#config.endpoint,
+      logger,
+      tls: this.#config.tls,
+      guard: authGuard(host, this.#config.auth, listener, metrics, logger),
+      handler: (req, res) => this.#handle(req, res),
+    });
     const expiration = this.#config.metric_expiration;
     if (expiration > 0) {
       // Frees the memory of stopped series even when nobody scrapes.

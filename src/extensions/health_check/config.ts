@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from '../../config/schema-helpers.ts';
+import { serverSecurityFields } from '../../net/tls-config.ts';
 
 export const healthCheckConfig = z.strictObject({
   /** Where /health is served. Default 127.0.0.1:13133. */
@@ -12,6 +13,9 @@ export const healthCheckConfig = z.strictObject({
    */
   liveness_path: z.union([z.literal(''), z.string().startsWith('/')]).default('/health/live')
     .describe('URL path of the liveness check ("" = none)'),
+  ...serverSecurityFields(),
 }).refine((c) => c.liveness_path !== c.path, { path: ['liveness_path'], message: 'liveness_path must differ from path' });
 
 export type HealthCheckConfig = z.output<typeof healthCheckConfig>;
+
+export const healthCheckListeners = (c: HealthCheckConfig) => [{ path: [], endpoint: c.endpoint, tls: c.tls !== undefined, authenticator: c.auth?.authenticator }];

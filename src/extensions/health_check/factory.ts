@@ -1,5 +1,5 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
-import { healthCheckConfig, type HealthCheckConfig } from './config.ts';
+import { healthCheckConfig, healthCheckListeners, type HealthCheckConfig } from './config.ts';
 import { HealthCheckExtension } from './health-check.ts';
 
 export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = {
@@ -8,5 +8,6 @@ export const healthCheckExtensionFactory: ExtensionFactory<HealthCheckConfig> = 
   description: 'Serves GET /health: the observability guide\'s JSON with one check per component; 200 when healthy, 503 otherwise.',
   stability: 'beta',
   config: healthCheckConfig,
-  create: (_settings, config) => new HealthCheckExtension(config),
+  create: (settings, config) => new HealthCheckExtension(settings, config),
+  listeners: healthCheckListeners,
 };

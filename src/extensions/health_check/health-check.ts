@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { Extension, Host } from '../../pipeline/component.ts';
-import { closeServer, listen, portOf } from '../../net/listen.ts';
+import type { Server } from 'node:http';
+import type { CreateSettings, Extension, Host } from '../../pipeline/component.ts';
+import { closeServer, portOf } from '../../net/listen.ts';
+import { startHttpServer } from '../../net/http-server.ts';
+import { authGuard } from '../../net/auth.ts';
 import type { HealthCheckConfig } from './config.ts';
 
 /** The guide's health document: one entry per component, 200 when all are healthy, else 503. */
@@ -28,10 +30,12 @@ export function healthReport(host: Host): HealthReport {
 }
 
 export class HealthCheckExtension implements Extension {
+  readonly #settings: CreateSettings;
   readonly #config: HealthCheckConfig;
   #server: Server | undefined;
 
-  constructor(config: HealthCheckConfig) {
+  constructor(settings: CreateSettings, config: HealthCheckConfig) {
+    this.#settings = settings;
     this.#config = config;
   }
 
@@ -40,27 +44,36 @@ export class HealthCheckExtension implements Extension {
   }
 
   async start(host: Host): Promise<void> {
-    const { path, liveness_path: live } = this.#config;
+    const c = this.#config;
+    const { path, liveness_path: live } = c;
     const started = Date.now();
     const at = (url: string, p: string) => p !== '' && (url === p || url.startsWith(`${p}?`));
-    const server = createServer((req, res) => {
-      const url = req.url ?? '/';
-      if (at(url, live)) {
-        // Liveness: answering is the proof. Backends down, topics missing, queues filling are
-        // all states the daemon rides out; a restart would only lose what it buffers.
-        const body = { timestamp: Date.now() / 1000, status: 'alive', uptime_seconds: Math.round((Date.now() - started) / 1000) };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        return;
-      }
-      if (!at(url, path)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${path}\n`);
-        return;
-      }
-      const report = healthReport(host);
-      res.writeHead(report.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    const { logger, metrics, id } = this.#settings;
+    const listener = `extension/${id.text}`;
+    this.#server = await startHttpServer({
+      who: 'health_check',
+      listener,
+      endpoint: c.endpoint,
+      logger,
+      tls: c.tls,
+      guard: authGuard(host, c.auth, listener, metrics, logger),
+      handler: (req, res) => {
+        const url = req.url ?? '/';
+        if (at(url, live)) {
+          // Liveness: answering is the proof. Backends down, topics missing, queues filling are
+          // all states the daemon rides out; a restart would only lose what it buffers.
+          const body = { timestamp: Date.now() / 1000, status: 'alive', uptime_seconds: Math.round((Date.now() - started) / 1000) };
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          return;
+        }
+        if (!at(url, path)) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the health check is at ${path}\n`);
+          return;
+        }
+        const report = healthReport(host);
+        res.writeHead(report.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      },
     });
-    await listen(server, this.#config.endpoint, 'health_check');
-    this.#server = server;
   }
 
   async shutdown(): Promise<void> {

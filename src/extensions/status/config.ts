@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, endpoint } from '../../config/schema-helpers.ts';
+import { serverSecurityFields } from '../../net/tls-config.ts';
 
 export const statusConfig = z.strictObject({
   /** Where the page, its API, the tap and `POST /reload` are served. Default 127.0.0.1:55679. */
@@ -30,6 +31,9 @@ export const statusConfig = z.strictObject({
   }).refine((r) => (r.token_file === undefined) !== (r.token_env === undefined), {
     message: 'reload needs exactly one of token_file or token_env',
   }).optional(),
+  ...serverSecurityFields(),
 });
 
 export type StatusConfig = z.output<typeof statusConfig>;
+
+export const statusListeners = (c: StatusConfig) => [{ path: [], endpoint: c.endpoint, tls: c.tls !== undefined, authenticator: c.auth?.authenticator }];

@@ -1,5 +1,5 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
-import { statusConfig, type StatusConfig } from './config.ts';
+import { statusConfig, statusListeners, type StatusConfig } from './config.ts';
 import { StatusExtension } from './status.ts';
 
 export const statusExtensionFactory: ExtensionFactory<StatusConfig> = {
@@ -9,4 +9,5 @@ export const statusExtensionFactory: ExtensionFactory<StatusConfig> = {
   stability: 'alpha',
   config: statusConfig,
   create: (settings, config) => new StatusExtension(settings, config),
+  listeners: statusListeners,
 };

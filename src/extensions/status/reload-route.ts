@@ -48,8 +48,10 @@ export function handleReload(host: Host, token: Buffer | undefined, req: Incomin
     json(403, { error: 'reload is off: give the status extension reload.token_file or reload.token_env' });
     return;
   }
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (m === null || !timingSafeEqual(digest(m[1]), token)) {
+  // X-Reload-Token when the page itself is behind `auth` (Authorization then carries that credential).
+  const alt = req.headers['x-reload-token'];
+  const given = typeof alt === 'string' ? alt.trim() : /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (given === undefined || given === '' || !timingSafeEqual(digest(given), token)) {
     json(401, { error: 'a valid bearer token is required: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer realm="genrf-collector"' });
     return;
   }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { CreateSettings, Extension, Host } from '../../pipeline/component.ts';
-import { listen, portOf } from '../../net/listen.ts';
+import { portOf } from '../../net/listen.ts';
+import { startHttpServer } from '../../net/http-server.ts';
+import { authGuard } from '../../net/auth.ts';
 import type { StatusConfig } from './config.ts';
 import { buildDocument, HealthHistory, type StatusDocument } from './document.ts';
 import { handleReload, readToken } from './reload-route.ts';
@@ -46,12 +48,22 @@ export class StatusExtension implements Extension {
   async start(host: Host): Promise<void> {
     const token = readToken(this.#config.reload);
     for (const [path, a] of Object.entries(ASSETS)) this.#assets.set(path, { body: readFileSync(join(PAGE_DIR, a.file)), type: a.type });
-    const server = createServer((req, res) => this.#route(host, token, req, res));
-    server.on('connection', (s) => {
+    const { logger, metrics, id } = this.#settings;
+    const listener = `extension/${id.text}`;
+    const server = await startHttpServer({
+      who: 'status',
+      listener,
+      endpoint: this.#config.endpoint,
+      logger,
+      tls: this.#config.tls,
+      guard: authGuard(host, this.#config.auth, listener, metrics, logger),
+      handler: (req, res) => this.#route(host, token, req, res),
+    });
+    // The sockets requests arrive on (TLS sockets under TLS), so that a reload's own is kept.
+    server.on(this.#config.tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
     });
-    await listen(server, this.#config.endpoint, 'status');
     this.#server = server;
     const tick = () => {
       try {

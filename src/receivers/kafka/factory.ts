@@ -1,3 +1,4 @@
+import { kafkaLinkWarnings } from '../../kafka/client-config.ts';
 import type { ReceiverFactory } from '../../pipeline/component.ts';
 import { kafkaReceiverConfig, type KafkaReceiverConfig } from './config.ts';
 import { KafkaReceiver } from './receiver.ts';
@@ -12,6 +13,7 @@ export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   description: 'Consumes traces, metrics and logs from Kafka topics in a consumer group; commits only what every pipeline accepted.',
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: kafkaReceiverConfig,
+  linkWarnings: kafkaLinkWarnings,
   create: (settings, config, consumers) => new KafkaReceiver(settings, config, consumers),
   // One message value as the receiver decodes it: the topic's encoding, the size limit and
   // header_extraction (a message it cannot decode goes to the dead-letter topic).

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { duration, endpoint } from '../../config/schema-helpers.ts';
+import { serverSecurityFields } from '../../net/tls-config.ts';
+import { corsSchema } from './cors.ts';
 
 // Options in the OpenTelemetry Collector's shape (`protocols.grpc`, `protocols.http`), so an
 // otelcol config reads the same here. A protocol is on when its key is present; YAML
@@ -14,6 +16,9 @@ const grpcSchema = z.strictObject({
   max_recv_msg_size_mib: z.number().positive().default(4),
   /** Concurrent calls per HTTP/2 connection; 0 = grpc-js's own default (no limit). */
   max_concurrent_streams: z.number().int().nonnegative().default(100),
+  ...serverSecurityFields(),
+  /** Default false. True: the authenticated subject becomes the resource attribute `auth.subject` (needs auth). */
+  include_metadata: z.boolean().default(false),
 });
 
 const pathSchema = (def: string) =>
@@ -35,6 +40,11 @@ const httpSchema = z.strictObject({
   read_timeout: duration('30s'),
   /** How long an idle keep-alive connection is kept open. */
   idle_timeout: duration('60s'),
+  ...serverSecurityFields(),
+  /** Default false. True: the authenticated subject becomes the resource attribute `auth.subject` (needs auth). */
+  include_metadata: z.boolean().default(false),
+  /** Default: none (no CORS headers; browsers on other origins cannot send). */
+  cors: corsSchema.optional(),
 });
 
 export type OtlpGrpcConfig = z.output<typeof grpcSchema>;
@@ -59,6 +69,12 @@ export const otlpReceiverConfig = z
         message: 'enable at least one protocol: add `grpc:` and/or `http:` under protocols',
       });
     }
+    for (const name of ['grpc', 'http'] as const) {
+      const p = cfg.protocols[name];
+      if (p?.include_metadata && p.auth === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['protocols', name, 'include_metadata'], message: 'include_metadata needs auth: set auth.authenticator, whose subject it records' });
+      }
+    }
     const h = cfg.protocols.http;
     if (h) {
       const paths = [h.traces_url_path, h.metrics_url_path, h.logs_url_path];
@@ -72,3 +88,13 @@ export const otlpReceiverConfig = z
   });
 
 export type OtlpReceiverConfig = z.output<typeof otlpReceiverConfig>;
+
+/** The receiver's servers, for `validate` (auth references, exposure beyond loopback). */
+export function otlpListeners(cfg: OtlpReceiverConfig) {
+  const out = [];
+  for (const name of ['grpc', 'http'] as const) {
+    const p = cfg.protocols[name];
+    if (p) out.push({ path: ['protocols', name], endpoint: p.endpoint, tls: p.tls !== undefined, authenticator: p.auth?.authenticator });
+  }
+  return out;
+}

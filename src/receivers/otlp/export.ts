@@ -3,7 +3,8 @@
 import { Batch } from '../../pdata/batch.ts';
 import { countProtoItems } from '../../pdata/ops.ts';
 import { decodeJson } from '../../pdata/json/index.ts';
-import type { PartialSuccess, Signal } from '../../pdata/types.ts';
+import type { PartialSuccess, Resource, Signal } from '../../pdata/types.ts';
+import { forEachResource } from '../../match/each-resource.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 
@@ -62,4 +63,25 @@ export async function exportBatch(consumer: Consumer, batch: Batch, metrics: Rec
 /** Whole seconds for Retry-After, at least 1. */
 export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** The resource attribute that include_metadata sets. */
+export const SUBJECT_ATTRIBUTE = 'auth.subject';
+
+/**
+ * include_metadata: every resource of the batch gets `auth.subject` = the authenticated
+ * subject, replacing any value the client sent, so that a client cannot claim another's.
+ */
+export function stampSubject(batch: Batch, subject: string): void {
+  const value = { stringValue: subject };
+  forEachResource(batch.signal, batch.mutableData(), (r: Resource) => {
+    const attrs = r.attributes;
+    let found = false;
+    for (let i = attrs.length - 1; i >= 0; i--) {
+      if (attrs[i].key !== SUBJECT_ATTRIBUTE) continue;
+      if (found) attrs.splice(i, 1);
+      else { attrs[i] = { key: SUBJECT_ATTRIBUTE, value }; found = true; }
+    }
+    if (!found) attrs.push({ key: SUBJECT_ATTRIBUTE, value });
+  });
 }

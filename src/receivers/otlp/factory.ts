@@ -1,5 +1,5 @@
 import type { ReceiverFactory } from '../../pipeline/component.ts';
-import { otlpReceiverConfig, type OtlpReceiverConfig } from './config.ts';
+import { otlpListeners, otlpReceiverConfig, type OtlpReceiverConfig } from './config.ts';
 import { OtlpReceiver } from './receiver.ts';
 import { decodeRequest } from './export.ts';
 
@@ -10,6 +10,7 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   signals: { traces: 'beta', metrics: 'beta', logs: 'beta' },
   config: otlpReceiverConfig,
   create: (settings, config, consumers) => new OtlpReceiver(settings, config, consumers),
+  listeners: otlpListeners,
   // One export request body as the receiver decodes it (HTTP and gRPC share the decoding).
   decode: (_config, input) => decodeRequest(input.signal, input.format === 'proto' ? 'proto' : 'json', input.body),
 };

@@ -3,7 +3,8 @@
 // own protobuf scanner instead of a generated codec. grpc-js handles gzip/deflate and bounds
 // the message size (decompressed too) with grpc.max_receive_message_length.
 //
-// Transport security: insecure only for now (loopback by default); TLS options to come.
+// Transport security: TLS (with certificate reload) from the `tls` block, and the
+// authenticator of `auth` in an interceptor that refuses a call before its message is read.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../pdata/errors.ts';
@@ -13,9 +14,11 @@ import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpGrpcConfig } from './config.ts';
-import { decodeRequest, exportBatch } from './export.ts';
+import { decodeRequest, exportBatch, stampSubject } from './export.ts';
 import { encodeRetryInfo, encodeRpcStatus, GrpcCode } from '../../pdata/rpc-status.ts';
-import { listenError } from '../../net/listen.ts';
+import { listenError, warnIfExposed } from '../../net/listen.ts';
+import type { AuthGuard } from '../../net/auth.ts';
+import { authInterceptor, grpcServerCredentials, SUBJECT_KEY } from '../../net/grpc-security.ts';
 
 const MIB = 1024 * 1024;
 
@@ -60,6 +63,7 @@ export class OtlpGrpcServer {
   readonly #metrics: ReceiverMetrics;
   readonly #logger: Logger;
   #server: grpc.Server | undefined;
+  #stopTls: (() => void) | undefined;
   #port: number | undefined;
   #host = '';
 
@@ -75,27 +79,41 @@ export class OtlpGrpcServer {
     return this.#port === undefined ? undefined : { address: this.#host, port: this.#port };
   }
 
-  async start(): Promise<void> {
+  /** `guard` checks each call (and counts refusals); it is built by the receiver at start. */
+  async start(guard: AuthGuard): Promise<void> {
     const c = this.#config;
     const options: grpc.ServerOptions = { 'grpc.max_receive_message_length': Math.floor(c.max_recv_msg_size_mib * MIB) };
     if (c.max_concurrent_streams > 0) options['grpc.max_concurrent_streams'] = c.max_concurrent_streams;
+    if (guard.enabled) options.interceptors = [authInterceptor(guard)];
     const server = new grpc.Server(options);
+    const stamp = c.include_metadata;
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
       server.addService(serviceDefinition(signal), {
-        Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, cb: Callback) => { void this.#export(signal, call.request, cb); },
+        Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, cb: Callback) => {
+          const subject = stamp ? String(call.metadata.get(SUBJECT_KEY)[0] ?? '') : '';
+          void this.#export(signal, call.request, cb, subject);
+        },
       });
     }
+    const creds = await grpcServerCredentials(c.tls, this.#id, this.#logger);
     const { host, port } = splitEndpoint(c.endpoint);
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    this.#port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-        if (err) reject(listenError(this.#id, c.endpoint, err));
-        else resolve(bound);
+    try {
+      this.#port = await new Promise<number>((resolve, reject) => {
+        server.bindAsync(target, creds.credentials, (err, bound) => {
+          if (err) reject(listenError(this.#id, c.endpoint, err));
+          else resolve(bound);
+        });
       });
-    });
+    } catch (err) {
+      creds.stop();
+      throw err;
+    }
+    this.#stopTls = creds.stop;
     this.#host = host;
     this.#server = server;
-    this.#logger.info({ endpoint: `${host}:${this.#port}` }, 'OTLP/gRPC receiver listening');
+    warnIfExposed(this.#logger, `receiver/${this.#id} (grpc)`, c.endpoint, { tls: creds.secure, auth: guard.enabled });
+    this.#logger.info({ endpoint: `${host}:${this.#port}`, tls: creds.secure, auth: c.auth?.authenticator }, 'OTLP/gRPC receiver listening');
   }
 
   /** Stops accepting, lets calls in flight finish (bounded by timeoutMs), then closes. */
@@ -103,6 +121,7 @@ export class OtlpGrpcServer {
     const server = this.#server;
     if (!server) return;
     this.#server = undefined;
+    this.#stopTls?.();
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -115,7 +134,7 @@ export class OtlpGrpcServer {
     clearTimeout(timer);
   }
 
-  async #export(signal: Signal, body: Buffer, cb: Callback): Promise<void> {
+  async #export(signal: Signal, body: Buffer, cb: Callback, subject: string): Promise<void> {
     const consumer = this.#consumers[signal];
     if (consumer === undefined) {
       return this.#fail(cb, GrpcCode.UNIMPLEMENTED, `no pipeline takes ${signal} from this receiver: add it to a ${signal} pipeline's receivers`);
@@ -128,6 +147,7 @@ export class OtlpGrpcServer {
         if (e instanceof DecodeError) return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `malformed ${signal} request: ${e.message}`);
         throw e;
       }
+      if (subject !== '' && batch.items > 0) stampSubject(batch, subject);
       const outcome = await exportBatch(consumer, batch, this.#metrics);
       if (outcome.kind === 'ok') return cb(null, encodeProtoResponse(signal, outcome.partial));
       const code = outcome.kind === 'busy' ? GrpcCode.RESOURCE_EXHAUSTED : GrpcCode.UNAVAILABLE;

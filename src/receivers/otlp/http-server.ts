@@ -13,9 +13,11 @@ import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
-import { decodeRequest, exportBatch, retryAfterSeconds, type Encoding } from './export.ts';
+import { decodeRequest, exportBatch, retryAfterSeconds, stampSubject, type Encoding } from './export.ts';
 import { encodeRpcStatus, encodeRpcStatusJson, GrpcCode } from '../../pdata/rpc-status.ts';
-import { listen } from '../../net/listen.ts';
+import { headerReader, startHttpServer } from '../../net/http-server.ts';
+import type { AuthGuard, AuthResult } from '../../net/auth.ts';
+import { Cors } from './cors.ts';
 
 const PROTO_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -23,7 +25,7 @@ const MEDIA_TYPES: ReadonlyMap<string, Encoding> = new Map([[PROTO_TYPE, 'proto'
 
 /** gRPC code carried in the Status body for each HTTP status we send. */
 const GRPC_FOR_HTTP: Readonly<Record<number, number>> = {
-  400: GrpcCode.INVALID_ARGUMENT, 404: GrpcCode.NOT_FOUND, 405: GrpcCode.UNIMPLEMENTED,
+  400: GrpcCode.INVALID_ARGUMENT, 401: GrpcCode.UNAUTHENTICATED, 404: GrpcCode.NOT_FOUND, 405: GrpcCode.UNIMPLEMENTED,
   413: GrpcCode.RESOURCE_EXHAUSTED, 415: GrpcCode.INVALID_ARGUMENT, 429: GrpcCode.RESOURCE_EXHAUSTED,
   500: GrpcCode.INTERNAL, 503: GrpcCode.UNAVAILABLE,
 };
@@ -41,6 +43,7 @@ interface ReplyOptions {
   /** Close the connection after answering: the body was not (fully) read. */
   close?: boolean;
   allow?: string;
+  challenge?: string;
 }
 
 export class OtlpHttpServer {
@@ -51,6 +54,8 @@ export class OtlpHttpServer {
   readonly #logger: Logger;
   readonly #routes: ReadonlyMap<string, Signal>;
   readonly #pathList: string;
+  readonly #cors: Cors | undefined;
+  #guard: AuthGuard | undefined;
   #server: http.Server | undefined;
   /** Set on shutdown: answers then close their connection instead of keeping it alive. */
   #closing = false;
@@ -66,6 +71,7 @@ export class OtlpHttpServer {
     const c = opts.config;
     this.#routes = new Map<string, Signal>([[c.traces_url_path, 'traces'], [c.metrics_url_path, 'metrics'], [c.logs_url_path, 'logs']]);
     this.#pathList = [...this.#routes.keys()].join(', ');
+    this.#cors = Cors.from(c.cors);
   }
 
   /** The bound address once started (port 0 in the config gives an ephemeral one). */
@@ -73,18 +79,25 @@ export class OtlpHttpServer {
     return this.#address;
   }
 
-  async start(): Promise<void> {
+  /** `guard` checks each request (and counts refusals); it is built by the receiver at start. */
+  async start(guard: AuthGuard): Promise<void> {
     const c = this.#config;
-    const server = http.createServer({
-      headersTimeout: c.read_header_timeout,
-      requestTimeout: c.read_timeout,
-      keepAliveTimeout: c.idle_timeout,
-    }, (req, res) => this.#handle(req, res));
-    await listen(server, c.endpoint, this.#id);
+    this.#guard = guard;
+    const server = await startHttpServer({
+      who: this.#id,
+      listener: `receiver/${this.#id} (http)`,
+      endpoint: c.endpoint,
+      logger: this.#logger,
+      tls: c.tls,
+      guard,
+      options: { headersTimeout: c.read_header_timeout, requestTimeout: c.read_timeout, keepAliveTimeout: c.idle_timeout },
+      handler: (req, res) => this.#handle(req, res),
+      checksAuth: true,
+    });
     server.on('error', (err) => this.#logger.error({ err }, 'OTLP/HTTP server error'));
     this.#server = server;
     this.#address = server.address() as AddressInfo;
-    this.#logger.info({ endpoint: `${this.#address.address}:${this.#address.port}` }, 'OTLP/HTTP receiver listening');
+    this.#logger.info({ endpoint: `${this.#address.address}:${this.#address.port}`, tls: c.tls !== undefined, auth: c.auth?.authenticator }, 'OTLP/HTTP receiver listening');
   }
 
   /** Stops accepting, waits for requests in flight (their data is in the pipeline), closes sockets. */
@@ -105,7 +118,31 @@ export class OtlpHttpServer {
     clearTimeout(timer);
   }
 
+  /**
+   * CORS first (a preflight carries no credentials), then authentication, before anything of
+   * the body is read: a refused request costs no decoding and no decompression.
+   */
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const cors = this.#cors;
+    if (cors !== undefined) {
+      if (cors.preflight(req, res)) return;
+      cors.decorate(req, res);
+    }
+    const guard = this.#guard!;
+    if (!guard.enabled) return this.#route(req, res, '');
+    const r = guard.check(headerReader(req), req.socket.remoteAddress);
+    if (r instanceof Promise) void r.then((x) => this.#authenticated(x, req, res));
+    else this.#authenticated(r, req, res);
+  }
+
+  #authenticated(r: AuthResult, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (r.ok) return this.#route(req, res, r.subject);
+    const encoding = MEDIA_TYPES.get(mediaType(req.headers['content-type']));
+    if (r.reason === 'unavailable') return this.#reply(res, encoding, 503, r.message, { close: true, retryAfterMs: 1000 });
+    this.#reply(res, encoding, 401, r.message, { close: true, challenge: this.#guard!.challenge });
+  }
+
+  #route(req: http.IncomingMessage, res: http.ServerResponse, subject: string): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -118,8 +155,7 @@ export class OtlpHttpServer {
       return this.#reply(res, undefined, 405, `method ${req.method} not allowed on ${path}: use POST`, { close: hasBody, allow: 'POST' });
     }
     const contentType = req.headers['content-type'] ?? '';
-    const semi = contentType.indexOf(';');
-    const encoding = MEDIA_TYPES.get((semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase());
+    const encoding = MEDIA_TYPES.get(mediaType(contentType));
     if (encoding === undefined) {
       const shown = contentType === '' ? 'no Content-Type' : `unsupported Content-Type "${contentType}"`;
       return this.#reply(res, undefined, 415, `${shown}: use ${PROTO_TYPE} or ${JSON_TYPE}`, { close: hasBody });
@@ -140,12 +176,14 @@ export class OtlpHttpServer {
     if (length > limit) {
       return this.#reply(res, encoding, 413, `request body of ${length} bytes exceeds max_request_body_size (${limit} bytes)`, { close: true });
     }
-    const work = this.#process(req, res, signal, encoding, contentEncoding, consumer);
+    const work = this.#process(req, res, signal, encoding, contentEncoding, consumer, subject);
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #process(req: http.IncomingMessage, res: http.ServerResponse, signal: Signal, encoding: Encoding, contentEncoding: string, consumer: Consumer): Promise<void> {
+  async #process(
+    req: http.IncomingMessage, res: http.ServerResponse, signal: Signal, encoding: Encoding, contentEncoding: string, consumer: Consumer, subject: string,
+  ): Promise<void> {
     const limit = this.#config.max_request_body_size;
     try {
       const body = await decompress(await readBody(req, limit), contentEncoding, limit);
@@ -156,6 +194,7 @@ export class OtlpHttpServer {
         if (e instanceof DecodeError) return this.#reply(res, encoding, 400, `malformed ${encoding === 'proto' ? 'protobuf' : 'JSON'} ${signal} request: ${e.message}`);
         throw e;
       }
+      if (this.#config.include_metadata && subject !== '' && batch.items > 0) stampSubject(batch, subject);
       const outcome = await exportBatch(consumer, batch, this.#metrics);
       if (outcome.kind === 'ok') {
         const payload = encoding === 'proto' ? encodeProtoResponse(signal, outcome.partial) : encodeJsonResponse(signal, outcome.partial);
@@ -174,6 +213,7 @@ export class OtlpHttpServer {
   #reply(res: http.ServerResponse, encoding: Encoding | undefined, status: number, message: string, opts: ReplyOptions = {}): void {
     const code = GRPC_FOR_HTTP[status] ?? GrpcCode.INTERNAL;
     if (opts.allow) res.setHeader('Allow', opts.allow);
+    if (opts.challenge) res.setHeader('WWW-Authenticate', opts.challenge);
     if (opts.retryAfterMs !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds(opts.retryAfterMs)));
     if (opts.close) res.setHeader('Connection', 'close');
     if (encoding === 'proto') this.#send(res, status, PROTO_TYPE, encodeRpcStatus(code, message, opts.retryAfterMs), message);
@@ -190,4 +230,11 @@ export class OtlpHttpServer {
     res.setHeader('Content-Length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     res.end(payload);
   }
+}
+
+/** `application/json; charset=utf-8` -> `application/json`. */
+function mediaType(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }

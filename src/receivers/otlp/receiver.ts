@@ -4,6 +4,8 @@ import type { Health, Host, Receiver, ReceiverConsumers, CreateSettings } from '
 import type { OtlpReceiverConfig } from './config.ts';
 import { OtlpHttpServer } from './http-server.ts';
 import { OtlpGrpcServer } from './grpc-server.ts';
+import { authGuard, type AuthGuard } from '../../net/auth.ts';
+import type { ServerAuthConfig } from '../../net/tls-config.ts';
 
 export interface BoundAddress {
   address: string;
@@ -14,10 +16,12 @@ export class OtlpReceiver implements Receiver {
   readonly #settings: CreateSettings;
   readonly #http: OtlpHttpServer | undefined;
   readonly #grpc: OtlpGrpcServer | undefined;
+  readonly #config: OtlpReceiverConfig;
   #started = false;
 
   constructor(settings: CreateSettings, config: OtlpReceiverConfig, consumers: ReceiverConsumers) {
     this.#settings = settings;
+    this.#config = config;
     const id = settings.id.text;
     const logger = settings.logger;
     const { grpc, http } = config.protocols;
@@ -34,16 +38,22 @@ export class OtlpReceiver implements Receiver {
     return { http: this.#http?.address, grpc: this.#grpc?.address };
   }
 
-  async start(_host?: Host): Promise<void> {
-    await this.#grpc?.start();
+  async start(host?: Host): Promise<void> {
+    const { grpc, http } = this.#config.protocols;
+    if (grpc) await this.#grpc?.start(this.#guard(host, 'grpc', grpc.auth));
     try {
-      await this.#http?.start();
+      if (http) await this.#http?.start(this.#guard(host, 'http', http.auth));
     } catch (e) {
       // Leave nothing half-open: a failed start must not keep the gRPC port.
       await this.#grpc?.shutdown(this.#settings.shutdownTimeoutMs);
       throw e;
     }
     this.#started = true;
+  }
+
+  #guard(host: Host | undefined, transport: string, auth: ServerAuthConfig | undefined): AuthGuard {
+    const s = this.#settings;
+    return authGuard(host, auth, `receiver/${s.id.text} (${transport})`, s.metrics, s.logger);
   }
 
   async shutdown(): Promise<void> {

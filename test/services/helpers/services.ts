@@ -16,13 +16,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
-export type ServiceName = 'kafka' | 'elasticsearch' | 'jaeger' | 'prometheus' | 'python-otel';
+export type ServiceName = 'kafka' | 'kafka-sasl' | 'elasticsearch' | 'jaeger' | 'prometheus' | 'python-otel';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The keys of `.services.env` that each service must provide. */
 export const SERVICE_KEYS: Record<ServiceName, string[]> = {
   kafka: ['KAFKA_BROKERS'],
+  /** The same broker's SASL_SSL listener (scripts/services/lib/kafka.sh). */
+  'kafka-sasl': ['KAFKA_SASL_SSL_BROKERS', 'KAFKA_TLS_CA_FILE', 'KAFKA_SASL_PLAIN_USER', 'KAFKA_SASL_PLAIN_PASSWORD', 'KAFKA_SASL_SCRAM_USER', 'KAFKA_SASL_SCRAM_PASSWORD'],
   elasticsearch: ['ELASTICSEARCH_URL'],
   jaeger: ['JAEGER_OTLP_GRPC_ENDPOINT', 'JAEGER_OTLP_HTTP_ENDPOINT', 'JAEGER_QUERY_URL'],
   prometheus: ['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR', 'PROMTOOL'],
@@ -83,10 +85,11 @@ function hostPort(value: string): [string, number] | undefined {
 export async function requireService(name: ServiceName): Promise<ServiceCheck> {
   const file = servicesEnvFile();
   const env = servicesEnv(file);
+  const upName = name === 'kafka-sasl' ? 'kafka' : name;
   const fail = (reason: string): ServiceCheck => ({ name, ok: false, reason, env });
-  if (!existsSync(file)) return fail(`${file} not found: run scripts/services/up ${name}`);
+  if (!existsSync(file)) return fail(`${file} not found: run scripts/services/up ${upName}`);
   const missing = SERVICE_KEYS[name].filter((k) => !env[k]);
-  if (missing.length) return fail(`${missing.join(', ')} not in ${file}: run scripts/services/up ${name}`);
+  if (missing.length) return fail(`${missing.join(', ')} not in ${file}: run scripts/services/up ${upName}`);
   if (name === 'python-otel') {
     try {
       accessSync(env.OTEL_PYTHON!, constants.X_OK);
@@ -97,12 +100,12 @@ export async function requireService(name: ServiceName): Promise<ServiceCheck> {
   }
   for (const key of SERVICE_KEYS[name]) {
     const value = env[key]!;
-    if (key.endsWith('_DIR') || key === 'PROMTOOL') continue;
+    if (key.endsWith('_DIR') || key === 'PROMTOOL' || key.endsWith('_FILE') || /_(USER|PASSWORD)$/.test(key)) continue;
     for (const endpoint of value.split(',')) {
       const hp = hostPort(endpoint.trim());
       if (!hp || !hp[1]) return fail(`${key}=${value} is not host:port or a URL with a port`);
       if (!(await tcpReachable(hp[0], hp[1]))) {
-        return fail(`${key}=${value} does not answer: run scripts/services/up ${name}`);
+        return fail(`${key}=${value} does not answer: run scripts/services/up ${upName}`);
       }
     }
   }

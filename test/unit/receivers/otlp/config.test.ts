@@ -7,7 +7,7 @@ import { testSettings } from './helpers.ts';
 describe('otlp receiver config', () => {
   it('turns a bare `grpc:` (null) into the defaults and leaves http off', () => {
     const c = otlpReceiverConfig.parse({ protocols: { grpc: null } });
-    expect(c.protocols.grpc).toEqual({ endpoint: '127.0.0.1:4317', max_recv_msg_size_mib: 4, max_concurrent_streams: 100 });
+    expect(c.protocols.grpc).toEqual({ endpoint: '127.0.0.1:4317', max_recv_msg_size_mib: 4, max_concurrent_streams: 100, include_metadata: false });
     expect(c.protocols.http).toBeUndefined();
   });
 
@@ -23,6 +23,7 @@ describe('otlp receiver config', () => {
       read_header_timeout: 10_000,
       read_timeout: 30_000,
       idle_timeout: 60_000,
+      include_metadata: false,
     });
   });
 
