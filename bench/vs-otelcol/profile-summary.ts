@@ -1,10 +1,10 @@
 // Self time of a V8 .cpuprofile (from `--cpu-prof`), by function and by category:
 // `node bench/vs-otelcol/profile-summary.ts DIR_OR_FILE [top]`.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; window?: { fromUs: number; toUs: number } }
 
 /** Coarse buckets for the question of issue 15: where does the pass-through CPU go? */
 const CATEGORIES: [string, RegExp][] = [
@@ -18,9 +18,17 @@ const CATEGORIES: [string, RegExp][] = [
 ];
 const SPECIAL: Record<string, string> = { '(garbage collector)': 'garbage collector', '(program)': 'V8/native (program)', '(idle)': 'idle' };
 
+/** The profiles in a directory (or one file), each with the load window run.ts wrote beside it. */
 function load(path: string): Profile[] {
-  if (!statSync(path).isDirectory()) return [JSON.parse(readFileSync(path, 'utf8'))];
-  return readdirSync(path).filter((f) => f.endsWith('.cpuprofile')).map((f) => JSON.parse(readFileSync(join(path, f), 'utf8')));
+  const dir = statSync(path).isDirectory() ? path : join(path, '..');
+  const files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(path, f)) : [path];
+  return files.map((f) => {
+    const p = JSON.parse(readFileSync(f, 'utf8')) as Profile;
+    const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(f)?.[1];
+    const w = join(dir, `window-${pid}.json`);
+    if (pid && existsSync(w)) p.window = JSON.parse(readFileSync(w, 'utf8'));
+    return p;
+  });
 }
 
 export function summarise(profiles: Profile[]): { byFn: Map<string, number>; byCat: Map<string, number>; total: number } {
@@ -29,9 +37,12 @@ export function summarise(profiles: Profile[]): { byFn: Map<string, number>; byC
   let total = 0;
   for (const p of profiles) {
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    let at = p.startTime;
     for (let i = 0; i < p.samples.length; i++) {
       const n = nodes.get(p.samples[i])!;
       const us = p.timeDeltas[i] ?? 0;
+      at += us;
+      if (p.window && (at < p.window.fromUs || at > p.window.toUs)) continue;
       const { functionName, url, lineNumber } = n.callFrame;
       if (functionName === '(idle)') continue;
       total += us;
@@ -48,9 +59,11 @@ export function summarise(profiles: Profile[]): { byFn: Map<string, number>; byC
 if (import.meta.main) {
   const [path, topArg] = process.argv.slice(2);
   if (!path) { console.error('usage: profile-summary.ts DIR_OR_FILE [top]'); process.exit(2); }
-  const { byFn, byCat, total } = summarise(load(path));
+  const profiles = load(path);
+  const { byFn, byCat, total } = summarise(profiles);
   const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
-  console.log(`busy samples: ${(total / 1e6).toFixed(1)} s\n\nby category (self time):`);
+  const windows = profiles.filter((p) => p.window).length;
+  console.log(`busy samples: ${(total / 1e6).toFixed(1)} s (${windows}/${profiles.length} profiles cut to the measured load)\n\nby category (self time):`);
   for (const [k, v] of [...byCat].sort((a, b) => b[1] - a[1])) console.log(`${pct(v)}  ${k}`);
   console.log('\ntop functions (self time):');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 30))) console.log(`${pct(v)}  ${k}`);

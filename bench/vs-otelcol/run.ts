@@ -141,6 +141,7 @@ async function runOnce(s: Scenario, d: Daemon, rep: number, bins: Binaries, sink
     const pids = await processTree(proc.pid!);
     const cpu0 = await cpuSeconds(pids);
     const t0 = Date.now();
+    const fromUs = process.hrtime.bigint() / 1000n;
     const probe = s.probe ? startProbe(ports.grpc, s.probe, 50) : undefined;
     await load(bins, s.load(ports), o.seconds);
     const probesSent = (await probe?.stop()) ?? 0;
@@ -148,6 +149,11 @@ async function runOnce(s: Scenario, d: Daemon, rep: number, bins: Binaries, sink
     const tree = await processTree(proc.pid!);
     const cpu = (await cpuSeconds(tree)) - cpu0;
     const rssKiB = await peakRssKiB(tree);
+    // The load's window on the profile's clock (V8's and hrtime are both CLOCK_MONOTONIC), so
+    // that profile-summary.ts leaves out start-up (module loading) and the warm-up.
+    if (d === 'ours' && o.cpuProf) {
+      await writeFile(join(o.cpuProf, `window-${proc.pid}.json`), JSON.stringify({ fromUs: Number(fromUs), toUs: Number(process.hrtime.bigint() / 1000n) }));
+    }
     const got = s.count === 'sink' ? sink.take() : undefined;
     const items = n - base;
     const end = got ? got.last : lastMove;

@@ -97,7 +97,7 @@ ${telemetry(d, p)}
   },
   {
     id: 2,
-    name: 'the same at a fixed 10,000 spans/s',
+    name: 'the same at a fixed rate (10,000 spans/s asked: 40 workers × 250/s)',
     // telemetrygen's limiter (burst 1) sleeps per span; on a loaded machine one worker at
     // 10,000/s oversleeps to ~1,500/s, so 40 workers share the rate.
     load: (p) => [traces(p, 250, 40)],
@@ -143,7 +143,7 @@ ${telemetry(d, p)}
   },
   {
     id: 5,
-    name: 'pipelines/default.yaml as shipped (traces 5k/s + logs 5k/s) vs the nearest otelcol config',
+    name: 'pipelines/default.yaml as shipped vs the nearest otelcol config (traces and logs, 5,000/s each asked)',
     load: (p) => [traces(p, 500, 10), tg('logs', p, ['--workers', '10', '--rate', '500', '--body', LOG_BODY])],
     count: 'metrics',
     env: (dir) => ({ GENRF_DATA_DIR: dir, GENRF_ENV: 'bench' }),
