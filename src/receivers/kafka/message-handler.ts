@@ -9,6 +9,7 @@ import type { KafkaReceiverConfig } from './config.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
 import { addResourceAttributes } from './headers.ts';
 import type { KafkaMessage, PartitionQueue } from './partition-queue.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /** What the receiver knows about one subscribed topic. */
 export interface Route {
@@ -117,19 +118,19 @@ export class MessageHandler {
     this.#metrics.refused(route.signal, 1);
     const topic = route.deadLetterTopic;
     if (topic === undefined) {
-      this.#self.dropped(`receiver/${this.#id}`, route.signal, 'undecodable', 1);
+      this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.undecodable, 1);
       this.#logger.warn(where, `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset}: ${error} (no dead_letter_topic)`);
       return true;
     }
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#dlq.write(topic, m, error);
-        this.#self.dropped(`receiver/${this.#id}`, route.signal, 'dead_letter', 1);
+        this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.dead_letter, 1);
         this.#logger.warn({ ...where, dead_letter_topic: topic }, `receiver ${this.#id}: message ${m.topic}/${m.partition}@${m.offset} sent to ${topic}: ${error}`);
         return true;
       } catch (err) {
         if (!isRetryableKafkaError(err)) {
-          this.#self.dropped(`receiver/${this.#id}`, route.signal, 'dead_letter_failed', 1);
+          this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.dead_letter_failed, 1);
           this.#logger.error({ ...where, dead_letter_topic: topic },
             `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset} (${error}); writing it to ${topic} failed: ${describeKafkaError(err)}`);
           return true;

@@ -6,11 +6,12 @@ import { decodeJson } from '../../pdata/json/index.ts';
 import type { PartialSuccess, Signal } from '../../pdata/types.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 export type Encoding = 'proto' | 'json';
 
 /** Retryable reasons that mean "too much load, slow down" (HTTP 429 / RESOURCE_EXHAUSTED). */
-const BUSY_REASONS: ReadonlySet<string> = new Set(['queue_full', 'memory_limit', 'batch_full', 'storage_full']);
+const BUSY_REASONS: ReadonlySet<Reason> = new Set([Reason.queue_full, Reason.memory_limit, Reason.batch_full, Reason.storage_full]);
 
 /** Retry hint when downstream gave none. */
 export const DEFAULT_RETRY_AFTER_MS = 1000;
