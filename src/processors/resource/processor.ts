@@ -8,18 +8,15 @@ import type { Condition } from '../../match/condition.ts';
 import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
 import { compileSelection } from '../../match/selection.ts';
 import type { ResourceProcessorConfig } from './config.ts';
-import { forEachResource } from '../../match/each-resource.ts';
 
 export class ResourceProcessor implements Processor {
   readonly mutates = true;
-  readonly #signal: Signal;
   readonly #next: Consumer;
   readonly #actions: CompiledAction[];
   readonly #include: Condition | undefined;
   readonly #exclude: Condition | undefined;
 
   constructor(settings: CreateSettings, config: ResourceProcessorConfig, signal: Signal, next: Consumer) {
-    this.#signal = signal;
     this.#next = next;
     this.#actions = compileActions(config.attributes);
     // The schema allows resource-level keys only, so this never refuses a key for the signal.
@@ -32,8 +29,7 @@ export class ResourceProcessor implements Processor {
   async shutdown(): Promise<void> {}
 
   consume(batch: Batch): Promise<void> {
-    const data = batch.mutableData();
-    forEachResource(this.#signal, data, this.#apply);
+    batch.changeResources(this.#apply);
     return this.#next.consume(batch);
   }
 

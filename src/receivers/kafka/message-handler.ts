@@ -97,19 +97,19 @@ export class MessageHandler {
 
   #batch(route: Route, m: KafkaMessage, value: Buffer): Batch {
     const batch = decodeMessage(route.signal, route.encoding, value);
-    if (this.#headers.length > 0 && batch.items > 0) this.#addHeaders(route.signal, batch, m);
+    if (this.#headers.length > 0 && batch.items > 0) this.#addHeaders(batch, m);
     return batch;
   }
 
   /** header_extraction: the listed headers as resource attributes of every resource. */
-  #addHeaders(signal: Signal, batch: Batch, m: KafkaMessage): void {
+  #addHeaders(batch: Batch, m: KafkaMessage): void {
     const attrs: KeyValue[] = [];
     for (const { name, attr } of this.#headers) {
       for (const [k, v] of m.headers) {
         if (k.toString() === name) { attrs.push({ key: attr, value: { stringValue: v.toString() } }); break; }
       }
     }
-    addResourceAttributes(signal, batch, attrs);
+    addResourceAttributes(batch, attrs);
   }
 
   /** Writes the message to the dead-letter topic and counts it; true once the offset may move on. */
