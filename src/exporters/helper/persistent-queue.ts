@@ -231,16 +231,10 @@ export class PersistentQueue implements SendQueue {
 
   drainLeft(): { batches: number; items: number; kept: boolean } {
     // Nothing is given up: what is left stays in the log for the next run.
-    let items = 0;
-    let batches = 0;
-    let e: Entry | undefined;
-    while ((e = this.#ring.shift()) !== undefined) {
-      batches++;
-      items += e.items;
-    }
+    const left = this.#ring.drain((e) => e.items);
     this.#size = 0;
     this.#memBytes = 0;
-    return { batches, items, kept: true };
+    return { ...left, kept: true };
   }
 
   close(): Promise<void> {

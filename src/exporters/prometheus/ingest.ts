@@ -12,9 +12,9 @@ import { AggregationTemporality } from '../../pdata/types.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { fromPoint } from '../../prom/exp-histogram.ts';
 import { attributeBlock, block, join, valueText } from '../../prom/labels.ts';
-import { Namer, unitWords, type NameKind } from '../../prom/naming.ts';
+import { type Namer, unitWords, type NameKind } from '../../prom/naming.ts';
 import type { Reporter } from './report.ts';
-import { type Exemplar, type Family, type PointKind, type Series, SeriesStore } from '../../prom/store.ts';
+import type { Exemplar, Family, PointKind, Series, SeriesStore } from '../../prom/store.ts';
 import { Reason } from '../../telemetry/drop-reasons.ts';
 
 // OTLP metrics into the series store. Monotonic sums are counters, non-monotonic sums and
@@ -242,16 +242,8 @@ export class Ingester {
       this.#report.drop(Reason.histogram_invalid, f.name, 1, problem);
       return false;
     }
+    if (!this.#histogramPointOk(f, s, p, isNew, delta)) return false;
     const sum = p.sum ?? NaN;
-    if (p.sum !== undefined && !Number.isFinite(sum)) {
-      this.#report.drop(Reason.non_finite_value, f.name, 1, `histogram sum ${sum}`);
-      return false;
-    }
-    if (!this.#inOrder(f, s, p.startTimeUnixNano, p.timeUnixNano, isNew, delta)) return false;
-    if (!delta && !isNew && p.startTimeUnixNano === s.startNs && p.count < s.count) {
-      this.#report.drop(Reason.counter_decreased, f.name, 1, `count ${p.count} after ${s.count} with the same start time`);
-      return false;
-    }
     const sameLayout = sameBounds(s.bounds, bounds) && s.counts.length === (counts.length === 0 ? 1 : counts.length);
     if (delta && !isNew && sameLayout) {
       for (let i = 0; i < counts.length; i++) s.counts[i] += counts[i];
@@ -277,15 +269,10 @@ export class Ingester {
     return true;
   }
 
-  #expHistogram(f: Family, s: Series, p: ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
-    const e = fromPoint(p, this.#maxScale);
-    if (typeof e === 'string') {
-      this.#report.drop(Reason.histogram_invalid, f.name, 1, e);
-      return false;
-    }
-    const sum = p.sum ?? NaN;
-    if (p.sum !== undefined && !Number.isFinite(sum)) {
-      this.#report.drop(Reason.non_finite_value, f.name, 1, `histogram sum ${sum}`);
+  /** What a histogram point of either kind must pass after its buckets: a finite sum, time order, a cumulative count that does not go down. */
+  #histogramPointOk(f: Family, s: Series, p: HistogramDataPoint | ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
+    if (p.sum !== undefined && !Number.isFinite(p.sum)) {
+      this.#report.drop(Reason.non_finite_value, f.name, 1, `histogram sum ${p.sum}`);
       return false;
     }
     if (!this.#inOrder(f, s, p.startTimeUnixNano, p.timeUnixNano, isNew, delta)) return false;
@@ -293,6 +280,17 @@ export class Ingester {
       this.#report.drop(Reason.counter_decreased, f.name, 1, `count ${p.count} after ${s.count} with the same start time`);
       return false;
     }
+    return true;
+  }
+
+  #expHistogram(f: Family, s: Series, p: ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
+    const e = fromPoint(p, this.#maxScale);
+    if (typeof e === 'string') {
+      this.#report.drop(Reason.histogram_invalid, f.name, 1, e);
+      return false;
+    }
+    if (!this.#histogramPointOk(f, s, p, isNew, delta)) return false;
+    const sum = p.sum ?? NaN;
     if (delta && !isNew && s.exp !== undefined) {
       s.exp.add(e);
       s.count += p.count;
