@@ -32,7 +32,7 @@ function documented(): string[] {
 }
 
 /** `file:line: text` for every quoted reason name, and every `reason: '...'`-like literal, outside the table. */
-export function freeReasons(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+function freeReasons(files: ReadonlyArray<{ path: string; text: string }>): string[] {
   const names = REASONS.map((r) => r.name).join('|');
   const patterns = [
     new RegExp(`(['"])(?:${names})\\1`),
