@@ -27,6 +27,7 @@ const TABLE = {
   storage_full: { kind: 'refusal', doc: 'A persistent queue reached `max_size_mib` or the disk is full (429 / RESOURCE_EXHAUSTED).' },
   storage_error: { kind: 'refusal', doc: 'A persistent queue could not write to disk (503 / UNAVAILABLE).' },
   shutting_down: { kind: 'refusal', doc: 'The component is stopping (503 / UNAVAILABLE).' },
+  request_too_large: { kind: 'both', doc: 'A request over a size or item limit: refused for good, not retried (413 / INVALID_ARGUMENT; kafka: dead-lettered).' },
   // Given up on by the retry loop (exporters, the batch processor's outbox).
   permanent_error: { kind: 'both', doc: 'The destination refused the data for good (e.g. HTTP 400); not retried.' },
   retries_exhausted: { kind: 'drop', doc: 'Retries went on longer than `retry_on_failure.max_elapsed_time`.' },
