@@ -25,8 +25,12 @@ export function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
 }
 
 /** `genrf-collector run --config <config>` as a child process; its stderr is kept for error messages. */
-export function spawnDaemon(config: string): { daemon: ChildProcess; stderr: () => string } {
-  const daemon = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** The daemon of the tree at `root` (default: this one), e.g. an old checkout for an A/B run. */
+export function spawnDaemon(config: string, opts: { root?: string; env?: Record<string, string> } = {}): { daemon: ChildProcess; stderr: () => string } {
+  const daemon = spawn(process.execPath, [join(opts.root ?? ROOT, 'src/cli/main.ts'), 'run', '--config', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
   let stderr = '';
   daemon.stderr!.on('data', (d) => (stderr += d));
   return { daemon, stderr: () => stderr };

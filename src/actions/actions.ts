@@ -182,7 +182,7 @@ export function convert(v: AnyValue, to: number): AnyValue | undefined {
     }
     case TO_STRING:
       return v.stringValue !== undefined ? undefined : { stringValue: anyValueToString(v) };
-    default: { // TO_BOOL
+    case TO_BOOL: {
       if (v.boolValue !== undefined) return undefined;
       if (v.intValue !== undefined) return { boolValue: v.intValue !== 0n };
       if (v.doubleValue !== undefined) return { boolValue: v.doubleValue !== 0 };

@@ -32,7 +32,7 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
   for (const file of files) {
     const src = readSource(file, diagnostics);
     if (!src) { unreadable = true; continue; }
-    let tree = src.tree;
+    const tree = src.tree;
     if (tree.t === 'scalar' && tree.value === null) continue; // an empty file adds nothing
     if (tree.t !== 'map') {
       diagnostics.push({ severity: 'error', code: 'CFG_NOT_A_MAP', path: '', pos: tree.pos,

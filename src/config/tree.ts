@@ -72,7 +72,7 @@ export function fromDocument(
 
 /** Merges `over` into `base` as otelcol does: maps merge deeply, anything else replaces. */
 export function merge(base: PNode | undefined, over: PNode): PNode {
-  if (!base || base.t !== 'map' || over.t !== 'map') return over;
+  if (base?.t !== 'map' || over.t !== 'map') return over;
   const entries = new Map(base.entries);
   for (const [k, e] of over.entries) {
     const prev = entries.get(k);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BaseOptions } from '@platformatic/kafka';
 import type { LinkWarning } from '../pipeline/component.ts';
+import { CERT_KEY_PAIR_MESSAGE, certKeyPair, tlsFileFields } from '../net/client-config.ts';
 
 // Connection options shared by the kafka receiver and exporter, with the keys of the
 // OpenTelemetry Collector contrib's kafka components (`brokers`, `client_id`, `auth.sasl`,
@@ -21,17 +22,8 @@ const saslSchema = z.strictObject({
   message: 'give exactly one of password or password_file',
 });
 
-const tlsSchema = z.strictObject({
-  /** PEM file of the CA(s) that signed the brokers' certificates; default: the system's. */
-  ca_file: z.string().optional(),
-  /** PEM client certificate, for mutual TLS (with `key_file`). */
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  /** Default false. True: accept any broker certificate (testing only). */
-  insecure_skip_verify: z.boolean().default(false),
-}).refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), {
-  message: 'cert_file and key_file go together: give both for mutual TLS, or neither',
-});
+/** Off unless given (Kafka listeners are plain by default). */
+const tlsSchema = z.strictObject(tlsFileFields()).refine(certKeyPair, { message: CERT_KEY_PAIR_MESSAGE });
 
 export function kafkaClientFields() {
   return {

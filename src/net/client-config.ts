@@ -4,23 +4,38 @@ import { z } from 'zod';
 // Options shared by the exporters that talk to a network peer (otlp, otlphttp, and later
 // jaeger), with otelcol's keys and defaults.
 
+/**
+ * The TLS material of a client, shared by the OTLP exporters and the Kafka client: the CA that
+ * signed the peer's certificate, a client certificate for mutual TLS, and the testing-only
+ * switch that accepts any certificate. Refine with `certKeyPair`.
+ */
+export function tlsFileFields() {
+  return {
+    /** PEM file of the CA(s) that signed the peer's certificate; default: the system's. */
+    ca_file: z.string().optional(),
+    /** PEM client certificate, for mutual TLS (with `key_file`). */
+    cert_file: z.string().optional(),
+    /** PEM key of `cert_file`. */
+    key_file: z.string().optional(),
+    /** Default false. True: accept any peer certificate (testing only: no protection from impostors). */
+    insecure_skip_verify: z.boolean().default(false),
+  };
+}
+
+/** cert_file and key_file go together (a `refine` check). */
+export function certKeyPair(t: { cert_file?: string; key_file?: string }): boolean {
+  return (t.cert_file === undefined) === (t.key_file === undefined);
+}
+export const CERT_KEY_PAIR_MESSAGE = 'cert_file and key_file go together: give both for mutual TLS, or neither';
+
 export function tlsSchema() {
   return z
     .strictObject({
       /** Default false. True: plain text, no TLS (also implied by an `http://` endpoint). */
       insecure: z.boolean().default(false),
-      /** PEM file of the CA(s) that signed the server's certificate; default: the system's. */
-      ca_file: z.string().optional(),
-      /** PEM client certificate, for mutual TLS (with `key_file`). */
-      cert_file: z.string().optional(),
-      /** PEM key of `cert_file`. */
-      key_file: z.string().optional(),
-      /** Default false. True: accept any server certificate (testing only: no protection from impostors). */
-      insecure_skip_verify: z.boolean().default(false),
+      ...tlsFileFields(),
     })
-    .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), {
-      message: 'cert_file and key_file go together: give both for mutual TLS, or neither',
-    })
+    .refine(certKeyPair, { message: CERT_KEY_PAIR_MESSAGE })
     .prefault({});
 }
 

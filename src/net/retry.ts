@@ -1,4 +1,5 @@
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.ts';
+import { Reason } from '../telemetry/drop-reasons.ts';
 
 // The one retry loop: the exporter helper retries a send with it, the batch processor's
 // outbox retries a refused hand-on. Both throw errors that say whether a retry may help and
@@ -12,7 +13,7 @@ export interface RetryableError {
 }
 
 /** Why `retry` gave up: a drop reason, as counted in the dropped-items metric. */
-export type GiveUpReason = 'permanent_error' | 'shutdown_timeout' | 'retry_disabled' | 'retries_exhausted';
+export type GiveUpReason = typeof Reason.permanent_error | typeof Reason.shutdown_timeout | typeof Reason.retry_disabled | typeof Reason.retries_exhausted;
 
 export interface GiveUp<E> {
   reason: GiveUpReason;
@@ -36,16 +37,16 @@ export async function retry<E extends RetryableError>(
   for (let n = 0; ; n++) {
     const error = await attempt();
     if (error === undefined) return undefined;
-    if (!error.retryable) return { reason: 'permanent_error', error };
-    if (stop.aborted) return { reason: 'shutdown_timeout', error };
-    if (!policy.enabled) return { reason: 'retry_disabled', error };
+    if (!error.retryable) return { reason: Reason.permanent_error, error };
+    if (stop.aborted) return { reason: Reason.shutdown_timeout, error };
+    if (!policy.enabled) return { reason: Reason.retry_disabled, error };
     let wait = backoffDelay(policy, n);
     if (error.retryAfterMs !== undefined && error.retryAfterMs > wait) wait = error.retryAfterMs;
     if (policy.max_elapsed_time > 0 && performance.now() - started + wait > policy.max_elapsed_time) {
-      return { reason: 'retries_exhausted', error };
+      return { reason: Reason.retries_exhausted, error };
     }
     onWait?.(error, wait, n);
     await sleep(wait, stop);
-    if (stop.aborted) return { reason: 'shutdown_timeout', error };
+    if (stop.aborted) return { reason: Reason.shutdown_timeout, error };
   }
 }

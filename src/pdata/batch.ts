@@ -1,6 +1,8 @@
-import type { Signal, SignalData } from './types.ts';
+import type { Resource, Signal, SignalData } from './types.ts';
 import { decodeProto, encodeProto } from './proto/index.ts';
+import { rewriteResources } from './proto/resources.ts';
 import { cloneData, countItems } from './ops.ts';
+import { SHAPES } from './shape.ts';
 
 /**
  * One signal's OTLP structure travelling through a pipeline.
@@ -12,7 +14,8 @@ import { cloneData, countItems } from './ops.ts';
  *
  * Rules: `data` is for reading. A consumer that declared `mutates: true` is handed a batch
  * of its own and calls `mutableData()` before changing it, which drops the cached bytes and
- * item count. The bytes are never changed in place.
+ * item count; one that changes only resources calls `changeResources()`, which keeps the
+ * bytes (rewritten) when there are any. The bytes are never changed in place.
  *
  * A batch the batch processor merged by concatenating requests remembers where each source
  * request ends (`sources()`): should the merged bytes fail to decode or encode downstream
@@ -92,6 +95,28 @@ export class Batch<S extends Signal = Signal> {
     this.#items = -1;
     this.#bounds = undefined;
     return data;
+  }
+
+  /**
+   * Calls `apply` on every resource, in order, for a consumer of its own batch that changes
+   * resources and nothing below them. Protobuf bytes are rewritten one resource message at a
+   * time (proto/resources.ts): no record is decoded, and the count and a merged batch's
+   * sources are kept. Decoded data is changed in place.
+   */
+  changeResources(apply: (resource: Resource) => void): void {
+    if (this.#data === undefined) {
+      try {
+        const out = rewriteResources(this.#proto!, this.#bounds, apply);
+        this.#proto = out.bytes;
+        this.#bounds = out.bounds;
+        return;
+      } catch {
+        // Bytes that do not parse: the decode below throws the DecodeError with its path.
+      }
+    }
+    const shape = SHAPES[this.signal];
+    const resources = shape.resources(this.mutableData());
+    for (let i = 0; i < resources.length; i++) apply(shape.resource(resources[i]));
   }
 
   /** Spans, data points or log records in the batch. */

@@ -1,4 +1,5 @@
-import type { LogsData, Metric, MetricsData, Signal, SignalData, TracesData } from './types.ts';
+import type { Metric, MetricsData, Signal, SignalData } from './types.ts';
+import { SHAPES, type Shape } from './shape.ts';
 
 /**
  * The first `max` records (spans, log records, data points) of `data`, as a new structure that
@@ -6,43 +7,27 @@ import type { LogsData, Metric, MetricsData, Signal, SignalData, TracesData } fr
  * once, e.g. encoding a sample: the caller must not change it.
  */
 export function headData<S extends Signal>(signal: S, data: SignalData[S], max: number): SignalData[S] {
-  if (signal === 'traces') return headTraces(data as TracesData, max) as SignalData[S];
-  if (signal === 'logs') return headLogs(data as LogsData, max) as SignalData[S];
-  return headMetrics(data as MetricsData, max) as SignalData[S];
+  if (signal === 'metrics') return headMetrics(data as MetricsData, max) as SignalData[S];
+  return headRecords(SHAPES[signal], data, max) as SignalData[S];
 }
 
-function headTraces(d: TracesData, max: number): TracesData {
+/** Spans or log records: one record counts one. */
+function headRecords(shape: Shape, d: unknown, max: number): unknown {
   let left = max;
-  const resourceSpans: TracesData['resourceSpans'] = [];
-  for (const rs of d.resourceSpans) {
+  const resources: unknown[] = [];
+  for (const r of shape.resources(d)) {
     if (left <= 0) break;
-    const scopeSpans: typeof rs.scopeSpans = [];
-    for (const ss of rs.scopeSpans) {
+    const scopes: unknown[] = [];
+    for (const s of shape.scopes(r)) {
       if (left <= 0) break;
-      const spans = ss.spans.length <= left ? ss.spans : ss.spans.slice(0, left);
-      left -= spans.length;
-      if (spans.length > 0) scopeSpans.push({ ...ss, spans });
+      const all = shape.records(s);
+      const records = all.length <= left ? all : all.slice(0, left);
+      left -= records.length;
+      if (records.length > 0) scopes.push(shape.withRecords(s, records));
     }
-    if (scopeSpans.length > 0) resourceSpans.push({ ...rs, scopeSpans });
+    if (scopes.length > 0) resources.push(shape.withScopes(r, scopes));
   }
-  return { resourceSpans };
-}
-
-function headLogs(d: LogsData, max: number): LogsData {
-  let left = max;
-  const resourceLogs: LogsData['resourceLogs'] = [];
-  for (const rl of d.resourceLogs) {
-    if (left <= 0) break;
-    const scopeLogs: typeof rl.scopeLogs = [];
-    for (const sl of rl.scopeLogs) {
-      if (left <= 0) break;
-      const logRecords = sl.logRecords.length <= left ? sl.logRecords : sl.logRecords.slice(0, left);
-      left -= logRecords.length;
-      if (logRecords.length > 0) scopeLogs.push({ ...sl, logRecords });
-    }
-    if (scopeLogs.length > 0) resourceLogs.push({ ...rl, scopeLogs });
-  }
-  return { resourceLogs };
+  return shape.data(resources);
 }
 
 function headMetrics(d: MetricsData, max: number): MetricsData {

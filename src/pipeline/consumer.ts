@@ -1,4 +1,5 @@
 import type { Batch } from '../pdata/batch.ts';
+import { Reason } from '../telemetry/drop-reasons.ts';
 
 /** Something that takes batches of one signal: a processor, exporter, connector or fan-out. */
 export interface Consumer {
@@ -29,8 +30,8 @@ export interface Consumer {
  */
 export class ConsumerError extends Error {
   readonly retryable: boolean;
-  /** A short, fixed reason, used as a metric label: `queue_full`, `memory_limit`, ... */
-  readonly reason: string;
+  /** A fixed reason from the table in telemetry/drop-reasons.ts, used as a metric label. */
+  readonly reason: Reason;
   /** A hint for the sender, in milliseconds (HTTP Retry-After, gRPC RetryInfo). */
   readonly retryAfterMs: number | undefined;
   /** Items refused, when fewer than the whole batch (OTLP partial success). */
@@ -38,7 +39,7 @@ export class ConsumerError extends Error {
 
   constructor(
     message: string,
-    opts: { retryable: boolean; reason: string; retryAfterMs?: number; rejected?: number; cause?: unknown },
+    opts: { retryable: boolean; reason: Reason; retryAfterMs?: number; rejected?: number; cause?: unknown },
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ConsumerError';
@@ -48,11 +49,11 @@ export class ConsumerError extends Error {
     this.rejected = opts.rejected;
   }
 
-  static retryable(reason: string, message: string, retryAfterMs?: number): ConsumerError {
+  static retryable(reason: Reason, message: string, retryAfterMs?: number): ConsumerError {
     return new ConsumerError(message, { retryable: true, reason, retryAfterMs });
   }
 
-  static permanent(reason: string, message: string, rejected?: number): ConsumerError {
+  static permanent(reason: Reason, message: string, rejected?: number): ConsumerError {
     return new ConsumerError(message, { retryable: false, reason, rejected });
   }
 
@@ -60,6 +61,6 @@ export class ConsumerError extends Error {
   static from(err: unknown): ConsumerError {
     if (err instanceof ConsumerError) return err;
     const message = err instanceof Error ? err.message : String(err);
-    return new ConsumerError(message, { retryable: false, reason: 'internal_error', cause: err });
+    return new ConsumerError(message, { retryable: false, reason: Reason.internal_error, cause: err });
   }
 }

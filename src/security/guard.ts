@@ -12,6 +12,7 @@ import { Batch } from '../pdata/batch.ts';
 import { compileCondition, type Condition } from '../match/condition.ts';
 import { Partitioner } from '../match/partition.ts';
 import { coversSignal, readPolicy } from '../config/security-policy.ts';
+import { Reason } from '../telemetry/drop-reasons.ts';
 
 /** At most one warning per exporter in this many milliseconds; the counter counts every record. */
 export const WARN_INTERVAL_MS = 60_000;
@@ -66,12 +67,12 @@ export class GuardedExporter implements Consumer {
   }
 
   #dropped(n: number): void {
-    this.#metrics.dropped(this.#component, this.#signal, 'security_guard', n);
+    this.#metrics.dropped(this.#component, this.#signal, Reason.security_guard, n);
     this.#unreported += n;
     const now = Date.now();
     if (now - this.#lastWarn < WARN_INTERVAL_MS) return;
     this.#logger.warn(
-      { dropped: this.#unreported, reason: 'security_guard' },
+      { dropped: this.#unreported, reason: Reason.security_guard },
       'security records reached an exporter that is not in service.security.sinks and were dropped; `genrf-collector validate` with enforce: true shows the path they took',
     );
     this.#lastWarn = now;

@@ -1,4 +1,5 @@
 import type { Signal } from '../pdata/types.ts';
+import { REASONS, REASON_INDEX, type Reason } from './drop-reasons.ts';
 import { render, CONTENT_TYPE, type Format } from '../prom/exposition.ts';
 import { pair } from '../prom/labels.ts';
 import { type PointKind, type Series, SeriesStore } from '../prom/store.ts';
@@ -25,6 +26,9 @@ export interface ExporterMetrics {
   enqueueFailed(items: number): void;
   queue(size: number, capacity: number): void;
 }
+
+/** Counts items dropped for good by one component and signal, with a reason. */
+export type DropCounter = (reason: Reason, items: number) => void;
 
 export interface ProcessorMetrics {
   incoming(items: number): void;
@@ -98,6 +102,8 @@ export class SelfMetrics {
   readonly #reloads: Declared;
   readonly #storageSkipped: Declared;
   readonly #authFailures: Declared;
+  /** Bound drop counters by component, for dropped(). */
+  readonly #drops = new Map<string, Record<Signal, DropCounter>>();
 
   constructor() {
     const store = this.#store;
@@ -193,9 +199,28 @@ export class SelfMetrics {
     return { redacted: (index, n) => { handles[index].value += n; } };
   }
 
-  /** Counts items dropped for good. `component` is `kind/id`, e.g. `exporter/file`. */
-  dropped(component: string, signal: Signal, reason: string, items: number): void {
-    this.#dropped.labels({ component, otel_signal: signal, reason }).value += items;
+  /**
+   * A drop counter bound to a component (`kind/id`, e.g. `exporter/file`) and signal: each
+   * reason's series is made on its first drop, and every later drop is an array index and an
+   * addition (no label text is built).
+   */
+  drops(component: string, signal: Signal): DropCounter {
+    const series: Array<Series | undefined> = new Array(REASONS.length);
+    const declared = this.#dropped;
+    return (reason, items) => {
+      const i = REASON_INDEX[reason];
+      (series[i] ??= declared.labels({ component, otel_signal: signal, reason })).value += items;
+    };
+  }
+
+  /** Counts items dropped for good, through the component's bound counter (see drops()). */
+  dropped(component: string, signal: Signal, reason: Reason, items: number): void {
+    let bound = this.#drops.get(component);
+    if (bound === undefined) {
+      bound = { traces: this.drops(component, 'traces'), metrics: this.drops(component, 'metrics'), logs: this.drops(component, 'logs') };
+      this.#drops.set(component, bound);
+    }
+    bound[signal](reason, items);
   }
 
   /** Points whose name clashed in the prometheus exporter; `kind` is type, unit or help. */

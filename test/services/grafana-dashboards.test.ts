@@ -32,7 +32,7 @@ describeService(all, 'the Grafana dashboards\' queries on the real Prometheus, E
   let dataDir = '';
   let ports: Ports;
   let summary: EmulatorSummary;
-  let window = { start: 0, end: 0 };
+  const window = { start: 0, end: 0 };
 
   beforeAll(async () => {
     dataDir = await tempDir('genrf-dash-');

@@ -61,7 +61,7 @@ service:
 
   it('a wrong SCRAM password: the exporter is unhealthy, and the password is nowhere in logs or /health', async () => {
     const run = runId();
-    const dir = await tempDir('genrf-kafka-sasl-');
+    await tempDir('genrf-kafka-sasl-');
     const [http, health] = [await freePort(), await freePort()];
     const wrong = `not-the-password-${run}`;
     const d = await startDaemon(`

@@ -21,7 +21,7 @@ describeService(prometheus, 'prometheus: scrape and query', (env) => {
   });
 
   it('scrapes a file_sd target and answers a query on it', async () => {
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       res.end(`# TYPE genrf_smoke_total counter\ngenrf_smoke_total{run="${run}"} 42\n`);
     });

@@ -4,7 +4,6 @@
 // auth.subject; missing or bad ones are refused (HTTP 401 / UNAUTHENTICATED), and nothing of
 // theirs lands.
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../e2e/helpers/daemon.ts';
 import { allRecords, readJsonLines } from '../e2e/helpers/otlp.ts';

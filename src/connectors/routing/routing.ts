@@ -6,6 +6,7 @@ import type { Signal } from '../../pdata/types.ts';
 import { compileCondition } from '../../match/condition.ts';
 import type { RoutingConfig } from './config.ts';
 import { Partitioner, type PartitionRoute } from '../../match/partition.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /**
  * Sends each record to the pipelines of the first route that matches it (or of every route
@@ -52,7 +53,7 @@ export class RoutingConnector<S extends Signal> implements Connector {
 
   async consume(batch: Batch): Promise<void> {
     const p = this.#partitioner.split(batch.data as never);
-    if (p.unrouted > 0) this.#metrics.dropped(this.#component, this.#signal, 'no_route', p.unrouted);
+    if (p.unrouted > 0) this.#metrics.dropped(this.#component, this.#signal, Reason.no_route, p.unrouted);
     const consumers: Consumer[] = [];
     const batches: Batch[] = [];
     for (let t = 0; t < this.#targets.length; t++) {

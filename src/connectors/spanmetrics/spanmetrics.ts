@@ -4,6 +4,7 @@ import { ConsumerError } from '../../pipeline/consumer.ts';
 import { Aggregator } from './aggregator.ts';
 import { buildMetrics, type BuildOptions } from './build-metrics.ts';
 import type { SpanMetricsConfig } from './config.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const RESOLVED = Promise.resolve();
 const NS_PER_UNIT = { ms: 1e6, s: 1e9 } as const;
@@ -110,7 +111,7 @@ export class SpanMetricsConnector implements Connector {
   }
 
   #countOverflow(n: number): void {
-    this.#settings.metrics.dropped(this.#component, 'traces', 'series_limit', n);
+    this.#settings.metrics.dropped(this.#component, 'traces', Reason.series_limit, n);
     if (this.#warnedOverflow) return;
     this.#warnedOverflow = true;
     this.#settings.logger.warn({ connector: this.#settings.id.text, limit: this.#config.dimensions_cache_size },

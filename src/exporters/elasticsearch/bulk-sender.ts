@@ -5,6 +5,7 @@ import { ExportError } from '../../net/export-error.ts';
 import { BulkJob } from './documents.ts';
 import { NDJSON_HEADERS, clientError, isRetryableStatus } from './client.ts';
 import type { DeadLetter, DeadLetterFile } from './dead-letter.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 interface BulkItem {
   status: number;
@@ -150,8 +151,8 @@ export class BulkSender {
 
   async #deadLetterAll(letters: DeadLetter[], mapping: number): Promise<void> {
     const metrics = this.#settings.metrics;
-    if (mapping > 0) metrics.dropped(this.#component, this.#signal, 'mapping_error', mapping);
-    if (letters.length > mapping) metrics.dropped(this.#component, this.#signal, 'document_rejected', letters.length - mapping);
+    if (mapping > 0) metrics.dropped(this.#component, this.#signal, Reason.mapping_error, mapping);
+    if (letters.length > mapping) metrics.dropped(this.#component, this.#signal, Reason.document_rejected, letters.length - mapping);
     const first = letters[0];
     const id = this.#settings.id.text;
     let where = 'set dead_letter.path to keep them';

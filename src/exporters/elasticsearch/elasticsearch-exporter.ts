@@ -7,6 +7,7 @@ import { createQueuedExporter } from '../helper/queued-exporter.ts';
 import type { ElasticsearchExporterConfig } from './config.ts';
 import { BulkJob } from './documents.ts';
 import { ElasticsearchSender } from './elasticsearch-sender.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const EMPTY = { logs: { resourceLogs: [] }, traces: { resourceSpans: [] } } as const;
 
@@ -66,7 +67,7 @@ class ElasticsearchExporter implements Exporter {
       if (batch.sourceCount > 1 && isDecodeFailure(err)) job = await this.#encodeEach(batch);
       else {
         await this.#encodeFailed(batch, err);
-        throw ConsumerError.permanent('encode_error', `exporter ${this.#settings.id.text}: cannot encode documents: ${err instanceof Error ? err.message : String(err)}`);
+        throw ConsumerError.permanent(Reason.encode_error, `exporter ${this.#settings.id.text}: cannot encode documents: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     if (job.size === 0) return;
@@ -117,7 +118,7 @@ class ElasticsearchExporter implements Exporter {
   async #encodeFailed(batch: Batch, err: unknown): Promise<void> {
     const id = this.#settings.id.text;
     const malformed = isDecodeFailure(err);
-    const reason = malformed ? 'malformed' : 'encode_error';
+    const reason = malformed ? Reason.malformed : Reason.encode_error;
     const message = err instanceof Error ? err.message : String(err);
     this.#settings.metrics.dropped(`exporter/${id}`, this.#signal, reason, batch.items);
     this.#settings.logger.warn({ exporter: id, signal: this.#signal, reason, items: batch.items, error: message },

@@ -32,7 +32,7 @@ export function anyValueToJson(v: AnyValue | undefined): unknown {
 export function attributesToObject(kvs: readonly KeyValue[], skip?: ReadonlySet<string>, into: Record<string, unknown> = {}): Record<string, unknown> {
   for (let i = 0; i < kvs.length; i++) {
     const kv = kvs[i];
-    if (skip !== undefined && skip.has(kv.key)) continue;
+    if (skip?.has(kv.key)) continue;
     into[kv.key] = anyValueToJson(kv.value);
   }
   return into;

@@ -8,6 +8,7 @@ import type { FileExporterConfig } from './config.ts';
 import type { LineOwner } from './rotating-writer.ts';
 import { acquireEncoder, type EncoderLease } from './encoder-pool.ts';
 import { acquireWriter, type WriterLease } from './shared-writers.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const MIB = 1024 * 1024;
 
@@ -143,9 +144,9 @@ class FileSender implements Sender, LineOwner {
   /** Called by the writer for lines it still could not write when it closed. */
   lost(items: number, error: string): void {
     const id = this.#settings.id.text;
-    this.#settings.metrics.dropped(`exporter/${id}`, this.#signal, 'write_failed', items);
+    this.#settings.metrics.dropped(`exporter/${id}`, this.#signal, Reason.write_failed, items);
     this.#settings.metrics.exporter(id, this.#signal).sendFailed(items);
-    this.#settings.logger.error({ exporter: id, reason: 'write_failed', items }, `exporter ${id} lost ${items} ${this.#signal} items: ${error}`);
+    this.#settings.logger.error({ exporter: id, reason: Reason.write_failed, items }, `exporter ${id} lost ${items} ${this.#signal} items: ${error}`);
   }
 
   async shutdown(): Promise<void> {

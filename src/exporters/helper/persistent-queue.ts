@@ -15,6 +15,7 @@ import { isStorageExtension, StorageFullError } from '../../pipeline/storage.ts'
 import { ConsumerError } from '../../pipeline/consumer.ts';
 import { RingQueue } from './ring-queue.ts';
 import type { SendQueue, Taken } from './send-queue.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /** Most items merged into one send from consecutive queued batches. */
 export const MERGE_MAX_ITEMS = 8192;
@@ -79,8 +80,8 @@ export async function openPersistentQueue(
     onFull: o.onFull,
     onUnreadable: (items, err) => {
       settings.metrics.exporter(id, signal).sendFailed(items);
-      settings.metrics.dropped(`exporter/${id}`, signal, 'storage_corrupt', items);
-      logger.warn({ exporter: id, signal, reason: 'storage_corrupt', items, error: err.message }, `exporter ${id} dropped ${items} ${signal} items: ${err.message}`);
+      settings.metrics.dropped(`exporter/${id}`, signal, Reason.storage_corrupt, items);
+      logger.warn({ exporter: id, signal, reason: Reason.storage_corrupt, items, error: err.message }, `exporter ${id} dropped ${items} ${signal} items: ${err.message}`);
     },
     onStorageDown: (err) => {
       if (err === undefined) logger.info({ exporter: id, signal }, `exporter ${id}: the persistent queue takes data again`);
@@ -115,7 +116,7 @@ export class PersistentQueue implements SendQueue {
       this.#replaying += r.tag;
     }
     this.#storageFull = ConsumerError.retryable(
-      'storage_full',
+      Reason.storage_full,
       `${o.who}: the persistent queue's storage is full; retry later, or raise the file_storage max_size_mib / free disk space`,
       REFUSAL_RETRY_AFTER_MS,
     );
@@ -156,8 +157,8 @@ export class PersistentQueue implements SendQueue {
       this.#o.onFull(items);
       if (this.#down === undefined) this.#o.onStorageDown(err as Error);
       this.#down = err as Error;
-      if (err instanceof StorageFullError) throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: 'storage_full', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
-      throw new ConsumerError(`${this.#o.who}: ${(err as Error).message}; retry later`, { retryable: true, reason: 'storage_error', retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
+      if (err instanceof StorageFullError) throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: Reason.storage_full, retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
+      throw new ConsumerError(`${this.#o.who}: ${(err as Error).message}; retry later`, { retryable: true, reason: Reason.storage_error, retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
     }
     if (this.#down !== undefined) {
       this.#down = undefined;
@@ -230,16 +231,10 @@ export class PersistentQueue implements SendQueue {
 
   drainLeft(): { batches: number; items: number; kept: boolean } {
     // Nothing is given up: what is left stays in the log for the next run.
-    let items = 0;
-    let batches = 0;
-    let e: Entry | undefined;
-    while ((e = this.#ring.shift()) !== undefined) {
-      batches++;
-      items += e.items;
-    }
+    const left = this.#ring.drain((e) => e.items);
     this.#size = 0;
     this.#memBytes = 0;
-    return { batches, items, kept: true };
+    return { ...left, kept: true };
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import { ExportError, toExportError } from '../../net/export-error.ts';
 import { retry, type GiveUp } from '../../net/retry.ts';
 import { MemoryQueue, type SendQueue } from './send-queue.ts';
 import { openPersistentQueue, PersistentQueue } from './persistent-queue.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /** What a concrete exporter provides: how to send one batch once. The helper does the rest. */
 export interface Sender {
@@ -30,7 +31,7 @@ export interface Sender {
 }
 
 /** Why a batch was not delivered: retry's reasons, and `malformed` for data that cannot be encoded. */
-type Failure = { reason: GiveUp<ExportError>['reason'] | 'malformed'; error: ExportError };
+type Failure = { reason: GiveUp<ExportError>['reason'] | typeof Reason.malformed; error: ExportError };
 
 const ITEM_NAMES: Record<Signal, string> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };
 
@@ -92,7 +93,7 @@ class QueuedExporter implements Exporter {
     this.#storage = q.enabled ? q.storage : undefined;
     this.#maxWorkers = q.num_consumers;
     this.#queueFull = ConsumerError.retryable(
-      'queue_full',
+      Reason.queue_full,
       `exporter ${id} (${signal}): sending queue is full (${q.queue_size} ${byItems ? `${signal} items` : 'batches'}); retry later, ` +
         'or raise sending_queue.queue_size / num_consumers if the destination keeps up',
       REFUSAL_RETRY_AFTER_MS,
@@ -104,7 +105,7 @@ class QueuedExporter implements Exporter {
     // Every attempt and every backoff wait listens on #kill; there are as many as sends in
     // flight, which is not a leak.
     setMaxListeners(0, this.#kill.signal);
-    this.#stoppingError = ConsumerError.retryable('shutting_down', `exporter ${id} is shutting down; retry later`, REFUSAL_RETRY_AFTER_MS);
+    this.#stoppingError = ConsumerError.retryable(Reason.shutting_down, `exporter ${id} is shutting down; retry later`, REFUSAL_RETRY_AFTER_MS);
   }
 
   /** True when consume() resolves only once the batch is in a persistent log. */
@@ -192,7 +193,7 @@ class QueuedExporter implements Exporter {
         if (taken === undefined) break;
         const failure = await this.#sendWithRetry(taken.batch);
         if (failure === undefined) taken.done();
-        else if (failure.reason === 'shutdown_timeout' && queue instanceof PersistentQueue) {
+        else if (failure.reason === Reason.shutdown_timeout && queue instanceof PersistentQueue) {
           // Not delivered by the deadline: it stays in the log and is sent after the restart.
           break;
         } else {
@@ -221,7 +222,7 @@ class QueuedExporter implements Exporter {
       if (failure === undefined) return;
       // A merged batch that cannot be decoded: its requests are sent one by one and only the
       // bad ones are dropped (counted, dead-lettered); the good ones count as delivered.
-      if (failure.reason === 'malformed' && batch.sourceCount > 1) return await this.#failed(batch, failure);
+      if (failure.reason === Reason.malformed && batch.sourceCount > 1) return await this.#failed(batch, failure);
       const { reason, error } = failure;
       if (error.retryable) {
         // The caller still holds the data and is told to retry: nothing is dropped here.
@@ -241,7 +242,7 @@ class QueuedExporter implements Exporter {
   async #sendWithRetry(batch: Batch): Promise<Failure | undefined> {
     const failure = await retry(() => this.#attempt(batch), this.#config.retry_on_failure, this.#kill.signal);
     // The data, not the destination, failed: counted apart, and a merged batch is split (#failed).
-    if (failure?.reason === 'permanent_error' && isDecodeFailure(failure.error)) return { reason: 'malformed', error: failure.error };
+    if (failure?.reason === Reason.permanent_error && isDecodeFailure(failure.error)) return { reason: Reason.malformed, error: failure.error };
     return failure;
   }
 
@@ -277,9 +278,9 @@ class QueuedExporter implements Exporter {
    * so that only the bad one is dropped: one client's bad request never costs another's data.
    */
   async #failed(batch: Batch, failure: Failure): Promise<void> {
-    if (failure.reason !== 'malformed' || batch.sourceCount === 1) {
+    if (failure.reason !== Reason.malformed || batch.sourceCount === 1) {
       this.#drop(batch, failure);
-      if (failure.reason === 'malformed') await this.#deadLetter(batch, failure.error);
+      if (failure.reason === Reason.malformed) await this.#deadLetter(batch, failure.error);
       return;
     }
     this.#settings.logger.warn(
@@ -290,7 +291,7 @@ class QueuedExporter implements Exporter {
       const f = await this.#sendWithRetry(part);
       if (f === undefined) continue;
       this.#drop(part, f);
-      if (f.reason === 'malformed') await this.#deadLetter(part, f.error);
+      if (f.reason === Reason.malformed) await this.#deadLetter(part, f.error);
     }
   }
 
@@ -311,7 +312,7 @@ class QueuedExporter implements Exporter {
     const items = batch.items;
     this.#metrics.sendFailed(items);
     this.#settings.metrics.dropped(this.#component, this.#signal, reason, items);
-    if (reason === 'shutdown_timeout') {
+    if (reason === Reason.shutdown_timeout) {
       // Summed and logged once by shutdown, not once per batch.
       this.#shutdownDropped.batches++;
       this.#shutdownDropped.items += items;
@@ -358,7 +359,7 @@ class QueuedExporter implements Exporter {
         );
       } else if (left.batches > 0) {
         this.#metrics.sendFailed(left.items);
-        this.#settings.metrics.dropped(this.#component, this.#signal, 'shutdown_timeout', left.items);
+        this.#settings.metrics.dropped(this.#component, this.#signal, Reason.shutdown_timeout, left.items);
         this.#shutdownDropped.batches += left.batches;
         this.#shutdownDropped.items += left.items;
       }
@@ -367,7 +368,7 @@ class QueuedExporter implements Exporter {
     const lost = this.#shutdownDropped;
     if (lost.batches > 0) {
       this.#settings.logger.warn(
-        { exporter: id, signal: this.#signal, reason: 'shutdown_timeout', items: lost.items, batches: lost.batches },
+        { exporter: id, signal: this.#signal, reason: Reason.shutdown_timeout, items: lost.items, batches: lost.batches },
         `exporter ${id} dropped ${lost.items} ${this.#signal} items in ${lost.batches} batches: not sent within the ` +
           `shutdown timeout (${this.#settings.shutdownTimeoutMs}ms); ${this.#lastError ? `last error: ${this.#lastError}` : 'the destination was slow'}`,
       );

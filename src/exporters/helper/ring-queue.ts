@@ -43,6 +43,17 @@ export class RingQueue<T> {
     return item;
   }
 
+  /** Empties the queue: how many entries it held, and the sum of `itemsOf` over them. */
+  drain(itemsOf: (item: T) => number): { batches: number; items: number } {
+    let batches = 0;
+    let items = 0;
+    for (let item = this.shift(); item !== undefined; item = this.shift()) {
+      batches++;
+      items += itemsOf(item);
+    }
+    return { batches, items };
+  }
+
   #grow(): void {
     const old = this.#items;
     const next: (T | undefined)[] = new Array(Math.min(this.capacity, old.length * 2)).fill(undefined);

@@ -83,15 +83,9 @@ export class MemoryQueue implements SendQueue {
   }
 
   drainLeft(): { batches: number; items: number; kept: boolean } {
-    let batches = 0;
-    let items = 0;
-    let b: Batch | undefined;
-    while ((b = this.#ring.shift()) !== undefined) {
-      batches++;
-      items += b.items;
-    }
+    const left = this.#ring.drain((b) => b.items);
     this.#items = 0;
-    return { batches, items, kept: false };
+    return { ...left, kept: false };
   }
 
   #refuse(items: number): Promise<void> {

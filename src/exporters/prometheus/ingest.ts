@@ -12,9 +12,10 @@ import { AggregationTemporality } from '../../pdata/types.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { fromPoint } from '../../prom/exp-histogram.ts';
 import { attributeBlock, block, join, valueText } from '../../prom/labels.ts';
-import { Namer, unitWords, type NameKind } from '../../prom/naming.ts';
+import { type Namer, unitWords, type NameKind } from '../../prom/naming.ts';
 import type { Reporter } from './report.ts';
-import { type Exemplar, type Family, type PointKind, type Series, SeriesStore } from '../../prom/store.ts';
+import type { Exemplar, Family, PointKind, Series, SeriesStore } from '../../prom/store.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 // OTLP metrics into the series store. Monotonic sums are counters, non-monotonic sums and
 // gauges are gauges, histograms and summaries keep their type. Delta points are added to the
@@ -139,7 +140,7 @@ export class Ingester {
     if (points.length === 0) return 0;
     const name = this.#namer.metric(m.name, m.unit, nameKind);
     if (temporality !== DELTA && temporality !== CUMULATIVE) {
-      this.#report.drop('unspecified_temporality', name, points.length, 'aggregation temporality is unspecified');
+      this.#report.drop(Reason.unspecified_temporality, name, points.length, 'aggregation temporality is unspecified');
       return 0;
     }
     const unit = unitWords(m.unit, nameKind);
@@ -147,12 +148,12 @@ export class Ingester {
     if (f.kind !== kind || f.name !== name) {
       this.#report.conflict('type', name, points.length, '');
       const owner = f.name === name ? 'the name' : `"${f.name}"`;
-      this.#report.drop('type_conflict', name, points.length, `sent as ${kind} (from "${m.name}") while ${owner} is a ${f.kind}`);
+      this.#report.drop(Reason.type_conflict, name, points.length, `sent as ${kind} (from "${m.name}") while ${owner} is a ${f.kind}`);
       return 0;
     }
     if (f.unit !== unit) {
       this.#report.conflict('unit', name, points.length, '');
-      this.#report.drop('unit_conflict', name, points.length, `unit "${m.unit}" while the name is in "${f.unit}"`);
+      this.#report.drop(Reason.unit_conflict, name, points.length, `unit "${m.unit}" while the name is in "${f.unit}"`);
       return 0;
     }
     if (m.description !== f.help) {
@@ -171,7 +172,7 @@ export class Ingester {
       const isNew = !f.series.has(labels);
       const s = this.#store.series(f, labels, this.#now);
       if (s === undefined) {
-        this.#report.drop('series_limit', name, 1, 'the exporter holds max_series series already');
+        this.#report.drop(Reason.series_limit, name, 1, 'the exporter holds max_series series already');
         continue;
       }
       let ok: boolean;
@@ -193,7 +194,7 @@ export class Ingester {
   #inOrder(f: Family, s: Series, start: bigint, time: bigint, isNew: boolean, delta: boolean): boolean {
     if (isNew) return true;
     if (delta ? start < s.lastNs : time < s.lastNs) {
-      this.#report.drop('out_of_order', f.name, 1, delta ? 'a delta point overlaps one already added (sent twice?)' : 'a point is older than the last one');
+      this.#report.drop(Reason.out_of_order, f.name, 1, delta ? 'a delta point overlaps one already added (sent twice?)' : 'a point is older than the last one');
       return false;
     }
     return true;
@@ -202,18 +203,18 @@ export class Ingester {
   #number(f: Family, s: Series, p: NumberDataPoint, isNew: boolean, delta: boolean): boolean {
     const v = p.asDouble ?? (p.asInt !== undefined ? Number(p.asInt) : undefined);
     if (v === undefined) {
-      this.#report.drop('invalid_value', f.name, 1, 'a number point has no value');
+      this.#report.drop(Reason.invalid_value, f.name, 1, 'a number point has no value');
       return false;
     }
     const counter = f.kind === 'counter';
     // A gauge may be NaN or ±Inf (Prometheus stores them); a counter or a sum being added to may not.
     if ((counter || delta) && !Number.isFinite(v)) {
-      this.#report.drop('non_finite_value', f.name, 1, `value ${v} in a ${counter ? 'counter' : 'delta sum'}`);
+      this.#report.drop(Reason.non_finite_value, f.name, 1, `value ${v} in a ${counter ? 'counter' : 'delta sum'}`);
       return false;
     }
     if (!this.#inOrder(f, s, p.startTimeUnixNano, p.timeUnixNano, isNew, delta)) return false;
     if (counter && (v < 0 || (!delta && !isNew && p.startTimeUnixNano === s.startNs && v < s.value))) {
-      this.#report.drop('counter_decreased', f.name, 1, delta ? `a delta of ${v}` : `value ${v} after ${s.value} with the same start time`);
+      this.#report.drop(Reason.counter_decreased, f.name, 1, delta ? `a delta of ${v}` : `value ${v} after ${s.value} with the same start time`);
       return false;
     }
     s.value = delta && !isNew ? s.value + v : v;
@@ -238,19 +239,11 @@ export class Ingester {
     for (let i = 0; i < counts.length; i++) total += counts[i];
     if (problem === '' && counts.length > 0 && total !== p.count) problem = `bucket counts add up to ${total}, count is ${p.count}`;
     if (problem !== '') {
-      this.#report.drop('histogram_invalid', f.name, 1, problem);
+      this.#report.drop(Reason.histogram_invalid, f.name, 1, problem);
       return false;
     }
+    if (!this.#histogramPointOk(f, s, p, isNew, delta)) return false;
     const sum = p.sum ?? NaN;
-    if (p.sum !== undefined && !Number.isFinite(sum)) {
-      this.#report.drop('non_finite_value', f.name, 1, `histogram sum ${sum}`);
-      return false;
-    }
-    if (!this.#inOrder(f, s, p.startTimeUnixNano, p.timeUnixNano, isNew, delta)) return false;
-    if (!delta && !isNew && p.startTimeUnixNano === s.startNs && p.count < s.count) {
-      this.#report.drop('counter_decreased', f.name, 1, `count ${p.count} after ${s.count} with the same start time`);
-      return false;
-    }
     const sameLayout = sameBounds(s.bounds, bounds) && s.counts.length === (counts.length === 0 ? 1 : counts.length);
     if (delta && !isNew && sameLayout) {
       for (let i = 0; i < counts.length; i++) s.counts[i] += counts[i];
@@ -276,22 +269,28 @@ export class Ingester {
     return true;
   }
 
-  #expHistogram(f: Family, s: Series, p: ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
-    const e = fromPoint(p, this.#maxScale);
-    if (typeof e === 'string') {
-      this.#report.drop('histogram_invalid', f.name, 1, e);
-      return false;
-    }
-    const sum = p.sum ?? NaN;
-    if (p.sum !== undefined && !Number.isFinite(sum)) {
-      this.#report.drop('non_finite_value', f.name, 1, `histogram sum ${sum}`);
+  /** What a histogram point of either kind must pass after its buckets: a finite sum, time order, a cumulative count that does not go down. */
+  #histogramPointOk(f: Family, s: Series, p: HistogramDataPoint | ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
+    if (p.sum !== undefined && !Number.isFinite(p.sum)) {
+      this.#report.drop(Reason.non_finite_value, f.name, 1, `histogram sum ${p.sum}`);
       return false;
     }
     if (!this.#inOrder(f, s, p.startTimeUnixNano, p.timeUnixNano, isNew, delta)) return false;
     if (!delta && !isNew && p.startTimeUnixNano === s.startNs && p.count < s.count) {
-      this.#report.drop('counter_decreased', f.name, 1, `count ${p.count} after ${s.count} with the same start time`);
+      this.#report.drop(Reason.counter_decreased, f.name, 1, `count ${p.count} after ${s.count} with the same start time`);
       return false;
     }
+    return true;
+  }
+
+  #expHistogram(f: Family, s: Series, p: ExponentialHistogramDataPoint, isNew: boolean, delta: boolean): boolean {
+    const e = fromPoint(p, this.#maxScale);
+    if (typeof e === 'string') {
+      this.#report.drop(Reason.histogram_invalid, f.name, 1, e);
+      return false;
+    }
+    if (!this.#histogramPointOk(f, s, p, isNew, delta)) return false;
+    const sum = p.sum ?? NaN;
     if (delta && !isNew && s.exp !== undefined) {
       s.exp.add(e);
       s.count += p.count;
@@ -312,12 +311,12 @@ export class Ingester {
     const q = p.quantileValues;
     for (let i = 0; i < q.length; i++) {
       if (!(q[i].quantile >= 0 && q[i].quantile <= 1)) {
-        this.#report.drop('invalid_value', f.name, 1, `quantile ${q[i].quantile} is outside 0..1`);
+        this.#report.drop(Reason.invalid_value, f.name, 1, `quantile ${q[i].quantile} is outside 0..1`);
         return false;
       }
     }
     if (!Number.isFinite(p.sum)) {
-      this.#report.drop('non_finite_value', f.name, 1, `summary sum ${p.sum}`);
+      this.#report.drop(Reason.non_finite_value, f.name, 1, `summary sum ${p.sum}`);
       return false;
     }
     s.quantiles = q.map((x) => x.quantile);

@@ -1,23 +1,12 @@
 import type { Logger } from 'pino';
 import type { SelfMetrics } from '../../telemetry/metrics.ts';
+import type { Reason } from '../../telemetry/drop-reasons.ts';
 
 // Bad data never breaks a scrape: it is left out, counted and logged. Each (reason, metric)
 // is logged once (a sender repeats its mistake every few seconds), up to LOGGED_LIMIT
 // distinct pairs; the counters keep counting every point.
 
 const LOGGED_LIMIT = 1000;
-
-/** Why points were left out: the `reason` label of genrf_collector_dropped_items_total. */
-export type DropReason =
-  | 'type_conflict'
-  | 'unit_conflict'
-  | 'non_finite_value'
-  | 'invalid_value'
-  | 'counter_decreased'
-  | 'out_of_order'
-  | 'histogram_invalid'
-  | 'unspecified_temporality'
-  | 'series_limit';
 
 export type ConflictKind = 'type' | 'unit' | 'help';
 
@@ -35,7 +24,7 @@ export class Reporter {
     this.#metrics = metrics;
   }
 
-  drop(reason: DropReason, metric: string, points: number, detail: string): void {
+  drop(reason: Reason, metric: string, points: number, detail: string): void {
     this.#metrics.dropped(this.#component, 'metrics', reason, points);
     this.#once(reason, metric, detail, 'left out of the scrape');
   }

@@ -5,6 +5,7 @@ import type { Health, Host } from '../../pipeline/component.ts';
 import type { ModelNode } from '../../pipeline/graph-model.ts';
 import type { SecurityView } from '../../pipeline/introspection.ts';
 import type { MetricSample, SelfMetrics } from '../../telemetry/metrics.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 export interface LastError {
   message: string;
@@ -135,7 +136,7 @@ export function buildDocument(host: Host, metrics: SelfMetrics, history: HealthH
   }));
   const view = host.security?.();
   const guardDropped: Record<string, number> = {};
-  for (const d of drops) if (d.reason === 'security_guard') guardDropped[d.component] = (guardDropped[d.component] ?? 0) + d.items;
+  for (const d of drops) if (d.reason === Reason.security_guard) guardDropped[d.component] = (guardDropped[d.component] ?? 0) + d.items;
   return {
     time: now,
     config_hash: host.configHash?.() ?? '',

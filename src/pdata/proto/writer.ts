@@ -228,6 +228,19 @@ export function bytesField(t: number, b: Uint8Array): void {
   pos += b.length;
 }
 
+/** Copies `b[start, end)`, fields that are already encoded, as they are. */
+export function raw(b: Uint8Array, start: number, end: number): void {
+  const n = end - start;
+  ensure(n);
+  buf.set(b.subarray(start, end), pos);
+  pos += n;
+}
+
+/** Bytes written since start() (outside any open message, the final length so far). */
+export function written(): number {
+  return pos;
+}
+
 /** Starts a nested message: writes the tag, reserves a length byte, returns a mark for finish(). */
 export function begin(t: number): number {
   ensure(6);

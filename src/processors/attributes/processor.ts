@@ -6,27 +6,21 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { LogsData, MetricsData, Signal, TracesData } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
-import type { Condition } from '../../match/condition.ts';
-import { compileSelection } from '../../match/selection.ts';
 import { dataPointsOf } from '../../match/points.ts';
-import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
+import { applyActions } from '../../actions/actions.ts';
+import { compileEdits, type Edits } from '../../actions/edits.ts';
 import type { AttributesProcessorConfig } from './config.ts';
 
 export class AttributesProcessor implements Processor {
   readonly mutates = true;
   readonly #signal: Signal;
   readonly #next: Consumer;
-  readonly #actions: CompiledAction[];
-  readonly #include: Condition | undefined;
-  readonly #exclude: Condition | undefined;
+  readonly #edits: Edits;
 
   constructor(settings: CreateSettings, config: AttributesProcessorConfig, signal: Signal, next: Consumer) {
     this.#signal = signal;
     this.#next = next;
-    this.#actions = compileActions(config.actions);
-    const sel = compileSelection(settings.id.text, signal, config);
-    this.#include = sel.include;
-    this.#exclude = sel.exclude;
+    this.#edits = compileEdits(settings.id.text, signal, config.actions, config);
   }
 
   async start(): Promise<void> {}
@@ -41,13 +35,11 @@ export class AttributesProcessor implements Processor {
   }
 
   #traces(data: TracesData): void {
-    const actions = this.#actions;
-    const inc = this.#include;
-    const exc = this.#exclude;
-    const incRecord = inc !== undefined && inc.levels.record;
+    const { actions, include: inc, exclude: exc } = this.#edits;
+    const incRecord = inc?.levels.record;
     for (const rs of data.resourceSpans) {
       if (inc !== undefined && !inc.matchResource(rs.resource)) continue;
-      const excResource = exc !== undefined && exc.matchResource(rs.resource);
+      const excResource = exc?.matchResource(rs.resource);
       for (const ss of rs.scopeSpans) {
         if (inc !== undefined && !inc.matchScope(ss.scope)) continue;
         const excScope = excResource && exc!.matchScope(ss.scope);
@@ -64,13 +56,11 @@ export class AttributesProcessor implements Processor {
   }
 
   #logs(data: LogsData): void {
-    const actions = this.#actions;
-    const inc = this.#include;
-    const exc = this.#exclude;
-    const incRecord = inc !== undefined && inc.levels.record;
+    const { actions, include: inc, exclude: exc } = this.#edits;
+    const incRecord = inc?.levels.record;
     for (const rl of data.resourceLogs) {
       if (inc !== undefined && !inc.matchResource(rl.resource)) continue;
-      const excResource = exc !== undefined && exc.matchResource(rl.resource);
+      const excResource = exc?.matchResource(rl.resource);
       for (const sl of rl.scopeLogs) {
         if (inc !== undefined && !inc.matchScope(sl.scope)) continue;
         const excScope = excResource && exc!.matchScope(sl.scope);
@@ -87,13 +77,11 @@ export class AttributesProcessor implements Processor {
   }
 
   #metrics(data: MetricsData): void {
-    const actions = this.#actions;
-    const inc = this.#include;
-    const exc = this.#exclude;
-    const incRecord = inc !== undefined && inc.levels.record;
+    const { actions, include: inc, exclude: exc } = this.#edits;
+    const incRecord = inc?.levels.record;
     for (const rm of data.resourceMetrics) {
       if (inc !== undefined && !inc.matchResource(rm.resource)) continue;
-      const excResource = exc !== undefined && exc.matchResource(rm.resource);
+      const excResource = exc?.matchResource(rm.resource);
       for (const sm of rm.scopeMetrics) {
         if (inc !== undefined && !inc.matchScope(sm.scope)) continue;
         const excScope = excResource && exc!.matchScope(sm.scope);

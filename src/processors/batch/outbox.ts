@@ -8,6 +8,7 @@ import { isDecodeFailure } from '../../pdata/errors.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /**
  * Backoff between attempts at a refused batch: 100 ms doubling up to 5 s, ±20 % jitter, no
@@ -95,10 +96,10 @@ export class Outbox {
     const items = this.#items;
     this.#queue = [];
     this.#items = 0;
-    this.#settings.metrics.dropped(this.#component, this.#signal, 'shutdown_timeout', items);
+    this.#settings.metrics.dropped(this.#component, this.#signal, Reason.shutdown_timeout, items);
     const id = this.#settings.id.text;
     this.#settings.logger.warn(
-      { processor: id, signal: this.#signal, reason: 'shutdown_timeout', items, batches },
+      { processor: id, signal: this.#signal, reason: Reason.shutdown_timeout, items, batches },
       `processor ${id} dropped ${items} ${this.#signal} items in ${batches} batches: the next consumer did not take them ` +
         `within the shutdown timeout (${this.#settings.shutdownTimeoutMs}ms)`,
     );
@@ -111,7 +112,7 @@ export class Outbox {
       while (queue.length > 0) {
         const entry = queue[0];
         const failed = await retry(() => this.#handOn(entry.batch), RETRY_BACKOFF, this.#kill.signal, this.#onWait);
-        if (failed?.reason === 'shutdown_timeout') return; // drain drops what is left
+        if (failed?.reason === Reason.shutdown_timeout) return; // drain drops what is left
         if (failed !== undefined && entry.batch.sourceCount > 1 && isDecodeFailure(failed.error)) {
           // A merged batch the next consumer could not decode: its requests go on one by one,
           // so that only the bad one is dropped.
@@ -181,7 +182,7 @@ export class Outbox {
   #dropPermanent(batchItems: number, err: ConsumerError): void {
     // A partial refusal names how many items were rejected; the rest were accepted.
     const items = err.rejected === undefined ? batchItems : Math.min(batchItems, err.rejected);
-    const reason = isDecodeFailure(err) ? 'malformed' : 'permanent_error';
+    const reason = isDecodeFailure(err) ? Reason.malformed : Reason.permanent_error;
     this.#settings.metrics.dropped(this.#component, this.#signal, reason, items);
     const id = this.#settings.id.text;
     this.#settings.logger.warn(

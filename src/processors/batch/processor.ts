@@ -27,6 +27,7 @@ import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { BatchProcessorConfig } from './config.ts';
 import { mergeBatches, splitBatch } from './merge.ts';
 import { Outbox } from './outbox.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 interface Waiter {
   batch: Batch;
@@ -108,7 +109,7 @@ export class BatchProcessor implements Processor {
     if (items === 0) return RESOLVED;
     const outbox = this.#outbox;
     if (outbox?.closed) {
-      return Promise.reject(ConsumerError.retryable('shutting_down', `processor ${this.#id} has stopped; retry later`, 1000));
+      return Promise.reject(ConsumerError.retryable(Reason.shutting_down, `processor ${this.#id} has stopped; retry later`, 1000));
     }
     // A lone batch bigger than the bound is still taken when nothing else is held, or it
     // could never pass; otherwise the bound holds.
@@ -118,7 +119,7 @@ export class BatchProcessor implements Processor {
       const retryWait = outbox?.retryWaitMs ?? 0;
       const retryAfter = retryWait > 0 ? Math.ceil(retryWait) : this.#timeoutMs;
       return Promise.reject(ConsumerError.retryable(
-        'batch_full',
+        Reason.batch_full,
         `processor ${this.#id}: ${held} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending}); ` +
           'retry later, or raise max_pending_items if the next consumer keeps up',
         retryAfter,
@@ -129,7 +130,7 @@ export class BatchProcessor implements Processor {
       return RESOLVED;
     }
     if (this.#passThrough) {
-      if (this.#stopped) return Promise.reject(ConsumerError.retryable('shutting_down', `processor ${this.#id} has stopped; retry later`, 1000));
+      if (this.#stopped) return Promise.reject(ConsumerError.retryable(Reason.shutting_down, `processor ${this.#id} has stopped; retry later`, 1000));
       this.#waitingItems += items;
       let handed: Promise<void>;
       try {

@@ -27,6 +27,7 @@ import { compileCondition } from '../../match/condition.ts';
 import { dataPointsOf } from '../../match/points.ts';
 import { ConditionSet } from './condition-set.ts';
 import type { FilterProcessorConfig } from './config.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const KEEP_ALL = 0;
 const DROP_ALL = 1;
@@ -70,7 +71,7 @@ export class FilterProcessor implements Processor {
       : (data as MetricsData).resourceMetrics);
     if (dropped < 0) return this.#next.consume(batch);
     batch.mutableData();
-    if (dropped > 0) this.#metrics.dropped(this.#component, this.#signal, 'filtered', dropped);
+    if (dropped > 0) this.#metrics.dropped(this.#component, this.#signal, Reason.filtered, dropped);
     if (batch.items === 0) return Promise.resolve();
     return this.#next.consume(batch);
   }

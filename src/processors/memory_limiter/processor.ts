@@ -8,6 +8,7 @@ import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Health, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import { computeLimits, type MemoryLimiterConfig } from './config.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const MIB = 1024 * 1024;
 
@@ -89,7 +90,7 @@ export class MemoryLimiterProcessor implements Processor {
   consume(batch: Batch): Promise<void> {
     if (this.#refusing) {
       return Promise.reject(ConsumerError.retryable(
-        'memory_limit',
+        Reason.memory_limit,
         `processor ${this.#id}: memory use ${mib(this.#usage)} MiB is above the soft limit ${mib(this.#soft)} MiB`,
         Math.max(1000, this.#interval),
       ));

@@ -19,6 +19,7 @@ import type { RedactionProcessorConfig } from './config.ts';
 import { Scrubber } from './scrubber.ts';
 import { addSummary } from './summary.ts';
 import { Tally } from './tally.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 export class RedactionProcessor implements Processor {
   readonly mutates = true;
@@ -69,7 +70,7 @@ export class RedactionProcessor implements Processor {
       const items = safeItems(batch);
       this.#fail(err, items);
       this.#flush();
-      return Promise.reject(ConsumerError.permanent('redaction_failed', `${this.#component}: could not scrub the batch; its ${items} items were dropped`, items));
+      return Promise.reject(ConsumerError.permanent(Reason.redaction_failed, `${this.#component}: could not scrub the batch; its ${items} items were dropped`, items));
     }
     this.#flush();
     if (batch.items === 0) return Promise.resolve();
@@ -270,11 +271,11 @@ export class RedactionProcessor implements Processor {
       }
     }
     if (this.#droppedByAction > 0) {
-      this.#metrics.dropped(this.#component, this.#signal, 'redaction_drop_record', this.#droppedByAction);
+      this.#metrics.dropped(this.#component, this.#signal, Reason.redaction_drop_record, this.#droppedByAction);
       this.#droppedByAction = 0;
     }
     if (this.#failed > 0) {
-      this.#metrics.dropped(this.#component, this.#signal, 'redaction_failed', this.#failed);
+      this.#metrics.dropped(this.#component, this.#signal, Reason.redaction_failed, this.#failed);
       // Only the error's type and stack: a message could quote the data being scrubbed.
       const err = this.#firstError as Error | undefined;
       this.#logger.error(

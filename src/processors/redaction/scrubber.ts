@@ -11,7 +11,7 @@ import {
 import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
 import { candidates, newRuns40 } from './prefilter.ts';
 import { awsSecretOk } from './validators.ts';
-import { Tally } from './tally.ts';
+import type { Tally } from './tally.ts';
 
 const ACTION_MASK = 0, ACTION_HASH = 1, ACTION_DROP_ATTRIBUTE = 2, ACTION_DROP_RECORD = 3;
 const ACTION_CODE: Record<Action, number> = { mask: ACTION_MASK, hash: ACTION_HASH, drop_attribute: ACTION_DROP_ATTRIBUTE, drop_record: ACTION_DROP_RECORD };

@@ -4,42 +4,33 @@ import type { Batch } from '../../pdata/batch.ts';
 import type { Resource, Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
-import type { Condition } from '../../match/condition.ts';
-import { applyActions, compileActions, type CompiledAction } from '../../actions/actions.ts';
-import { compileSelection } from '../../match/selection.ts';
+import { applyActions } from '../../actions/actions.ts';
+import { compileEdits, type Edits } from '../../actions/edits.ts';
 import type { ResourceProcessorConfig } from './config.ts';
-import { forEachResource } from '../../match/each-resource.ts';
 
 export class ResourceProcessor implements Processor {
   readonly mutates = true;
-  readonly #signal: Signal;
   readonly #next: Consumer;
-  readonly #actions: CompiledAction[];
-  readonly #include: Condition | undefined;
-  readonly #exclude: Condition | undefined;
+  readonly #edits: Edits;
 
   constructor(settings: CreateSettings, config: ResourceProcessorConfig, signal: Signal, next: Consumer) {
-    this.#signal = signal;
     this.#next = next;
-    this.#actions = compileActions(config.attributes);
     // The schema allows resource-level keys only, so this never refuses a key for the signal.
-    const sel = compileSelection(settings.id.text, signal, config);
-    this.#include = sel.include;
-    this.#exclude = sel.exclude;
+    this.#edits = compileEdits(settings.id.text, signal, config.attributes, config);
   }
 
   async start(): Promise<void> {}
   async shutdown(): Promise<void> {}
 
   consume(batch: Batch): Promise<void> {
-    const data = batch.mutableData();
-    forEachResource(this.#signal, data, this.#apply);
+    batch.changeResources(this.#apply);
     return this.#next.consume(batch);
   }
 
   readonly #apply = (resource: Resource): void => {
-    if (this.#include !== undefined && !this.#include.matchResource(resource)) return;
-    if (this.#exclude !== undefined && this.#exclude.matchResource(resource)) return;
-    applyActions(this.#actions, resource.attributes);
+    const { actions, include, exclude } = this.#edits;
+    if (include !== undefined && !include.matchResource(resource)) return;
+    if (exclude?.matchResource(resource)) return;
+    applyActions(actions, resource.attributes);
   };
 }

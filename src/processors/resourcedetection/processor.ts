@@ -7,19 +7,16 @@ import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import type { Consumer } from '../../pipeline/consumer.ts';
 import { cloneAnyValue } from '../../pdata/clone.ts';
 import { attributeIndex } from '../../match/value.ts';
-import { forEachResource } from '../../match/each-resource.ts';
 import type { ResourceDetectionProcessorConfig } from './config.ts';
 import { detect, processSource, type DetectionSource } from './detect.ts';
 
 export class ResourceDetectionProcessor implements Processor {
   readonly mutates = true;
-  readonly #signal: Signal;
   readonly #next: Consumer;
   readonly #override: boolean;
   readonly #detected: readonly KeyValue[];
 
-  constructor(settings: CreateSettings, config: ResourceDetectionProcessorConfig, signal: Signal, next: Consumer, source: DetectionSource = processSource()) {
-    this.#signal = signal;
+  constructor(settings: CreateSettings, config: ResourceDetectionProcessorConfig, _signal: Signal, next: Consumer, source: DetectionSource = processSource()) {
     this.#next = next;
     this.#override = config.override;
     const { attributes, warnings } = detect(config.detectors, source);
@@ -37,8 +34,7 @@ export class ResourceDetectionProcessor implements Processor {
 
   consume(batch: Batch): Promise<void> {
     if (this.#detected.length === 0) return this.#next.consume(batch);
-    const data = batch.mutableData();
-    forEachResource(this.#signal, data, this.#apply);
+    batch.changeResources(this.#apply);
     return this.#next.consume(batch);
   }
 

@@ -35,7 +35,7 @@ export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
         const found = input.headers?.find(([k]) => k === name);
         if (found) attrs.push({ key: `kafka.header.${name}`, value: { stringValue: found[1] } });
       }
-      addResourceAttributes(input.signal, batch, attrs);
+      addResourceAttributes(batch, attrs);
     }
     return batch;
   },

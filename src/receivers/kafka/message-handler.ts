@@ -9,6 +9,7 @@ import type { KafkaReceiverConfig } from './config.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
 import { addResourceAttributes } from './headers.ts';
 import type { KafkaMessage, PartitionQueue } from './partition-queue.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /** What the receiver knows about one subscribed topic. */
 export interface Route {
@@ -96,19 +97,19 @@ export class MessageHandler {
 
   #batch(route: Route, m: KafkaMessage, value: Buffer): Batch {
     const batch = decodeMessage(route.signal, route.encoding, value);
-    if (this.#headers.length > 0 && batch.items > 0) this.#addHeaders(route.signal, batch, m);
+    if (this.#headers.length > 0 && batch.items > 0) this.#addHeaders(batch, m);
     return batch;
   }
 
   /** header_extraction: the listed headers as resource attributes of every resource. */
-  #addHeaders(signal: Signal, batch: Batch, m: KafkaMessage): void {
+  #addHeaders(batch: Batch, m: KafkaMessage): void {
     const attrs: KeyValue[] = [];
     for (const { name, attr } of this.#headers) {
       for (const [k, v] of m.headers) {
         if (k.toString() === name) { attrs.push({ key: attr, value: { stringValue: v.toString() } }); break; }
       }
     }
-    addResourceAttributes(signal, batch, attrs);
+    addResourceAttributes(batch, attrs);
   }
 
   /** Writes the message to the dead-letter topic and counts it; true once the offset may move on. */
@@ -117,19 +118,19 @@ export class MessageHandler {
     this.#metrics.refused(route.signal, 1);
     const topic = route.deadLetterTopic;
     if (topic === undefined) {
-      this.#self.dropped(`receiver/${this.#id}`, route.signal, 'undecodable', 1);
+      this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.undecodable, 1);
       this.#logger.warn(where, `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset}: ${error} (no dead_letter_topic)`);
       return true;
     }
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#dlq.write(topic, m, error);
-        this.#self.dropped(`receiver/${this.#id}`, route.signal, 'dead_letter', 1);
+        this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.dead_letter, 1);
         this.#logger.warn({ ...where, dead_letter_topic: topic }, `receiver ${this.#id}: message ${m.topic}/${m.partition}@${m.offset} sent to ${topic}: ${error}`);
         return true;
       } catch (err) {
         if (!isRetryableKafkaError(err)) {
-          this.#self.dropped(`receiver/${this.#id}`, route.signal, 'dead_letter_failed', 1);
+          this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.dead_letter_failed, 1);
           this.#logger.error({ ...where, dead_letter_topic: topic },
             `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset} (${error}); writing it to ${topic} failed: ${describeKafkaError(err)}`);
           return true;

@@ -4,14 +4,14 @@ import { Batch } from '../../pdata/batch.ts';
 import { countProtoItems } from '../../pdata/ops.ts';
 import { decodeJson } from '../../pdata/json/index.ts';
 import type { PartialSuccess, Resource, Signal } from '../../pdata/types.ts';
-import { forEachResource } from '../../match/each-resource.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 export type Encoding = 'proto' | 'json';
 
 /** Retryable reasons that mean "too much load, slow down" (HTTP 429 / RESOURCE_EXHAUSTED). */
-const BUSY_REASONS: ReadonlySet<string> = new Set(['queue_full', 'memory_limit', 'batch_full', 'storage_full']);
+const BUSY_REASONS: ReadonlySet<Reason> = new Set([Reason.queue_full, Reason.memory_limit, Reason.batch_full, Reason.storage_full]);
 
 /** Retry hint when downstream gave none. */
 export const DEFAULT_RETRY_AFTER_MS = 1000;
@@ -74,7 +74,8 @@ export const SUBJECT_ATTRIBUTE = 'auth.subject';
  */
 export function stampSubject(batch: Batch, subject: string): void {
   const value = { stringValue: subject };
-  forEachResource(batch.signal, batch.mutableData(), (r: Resource) => {
+  // Only the resource messages change: a protobuf batch stays bytes (Batch.changeResources).
+  batch.changeResources((r: Resource) => {
     const attrs = r.attributes;
     let found = false;
     for (let i = attrs.length - 1; i >= 0; i--) {

@@ -92,7 +92,7 @@ async function countInJaeger(query: string, service: string, size: number): Prom
 
 describeService(both, 'fault matrix: Elasticsearch and Jaeger stopped, the daemon killed during the outage', (env) => {
   const index = `logs-genrf.faults${RUN}-default`;
-  let daemons: Daemon[] = [];
+  const daemons: Daemon[] = [];
   afterAll(async () => {
     for (const d of daemons) if (d.proc.exitCode === null && d.proc.signalCode === null) await kill9(d);
     // Whatever happened, the shared services are left running.

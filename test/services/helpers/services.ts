@@ -103,7 +103,7 @@ export async function requireService(name: ServiceName): Promise<ServiceCheck> {
     if (key.endsWith('_DIR') || key === 'PROMTOOL' || key.endsWith('_FILE') || /_(USER|PASSWORD)$/.test(key)) continue;
     for (const endpoint of value.split(',')) {
       const hp = hostPort(endpoint.trim());
-      if (!hp || !hp[1]) return fail(`${key}=${value} is not host:port or a URL with a port`);
+      if (!hp?.[1]) return fail(`${key}=${value} is not host:port or a URL with a port`);
       if (!(await tcpReachable(hp[0], hp[1]))) {
         return fail(`${key}=${value} does not answer: run scripts/services/up ${upName}`);
       }

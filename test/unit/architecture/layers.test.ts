@@ -14,7 +14,7 @@ const TOP = ['cli/', 'builtin-components.ts'];
 /** Modules any component may import. */
 const SHARED = ['pipeline/', 'pdata/', 'config/', 'telemetry/', 'prom/', 'net/', 'match/', 'kafka/', 'actions/'];
 
-export const RULES: Rule[] = [
+const RULES: Rule[] = [
   { name: 'the engine (pipeline/) imports no component, no security, no CLI', from: '^pipeline/', forbid: [...COMPONENTS, ...TOP] },
   { name: 'self-telemetry (telemetry/) imports no component', from: '^telemetry/', forbid: [...COMPONENTS, ...TOP] },
   { name: 'shared helpers import no component', from: '^(prom|net|match|pdata|config|kafka|actions)/', forbid: [...COMPONENTS, ...TOP] },

@@ -11,7 +11,7 @@ import { FileStorageExtension } from '../../../src/extensions/file_storage/file-
 import { Batch } from '../../../src/pdata/batch.ts';
 import type { LogsData } from '../../../src/pdata/types.ts';
 import type { Host } from '../../../src/pipeline/component.ts';
-import { ConsumerError } from '../../../src/pipeline/consumer.ts';
+import type { ConsumerError } from '../../../src/pipeline/consumer.ts';
 import { logsBatch, metricValue, testSettings, until } from './fixtures.ts';
 
 const schema = z.strictObject(exporterHelperFields());

@@ -76,7 +76,7 @@ function pathOf(signal: Signal, chain: Field[]): string {
   return p;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function refused(signal: Signal, input: number[] | Uint8Array): string {
   try {
@@ -103,7 +103,7 @@ describe('the validating scan refuses, naming the field', () => {
   it.each(PLACES.map((p) => [p.message.key, p] as const))('an invalid wire type (6 and 7) inside %s', (_, p) => {
     for (const wire of [6, 7]) {
       const message = refused(p.signal, wrap(p.chain, [...tag(99, wire), 0, 0]));
-      expect(message).toMatch(new RegExp(`^${escape(pathOf(p.signal, p.chain))}\\.field 99: invalid wire type ${wire} for field 99 at byte \\d+$`));
+      expect(message).toMatch(new RegExp(`^${escapeRe(pathOf(p.signal, p.chain))}\\.field 99: invalid wire type ${wire} for field 99 at byte \\d+$`));
     }
   });
 
@@ -142,7 +142,7 @@ describe('the validating scan refuses, naming the field', () => {
     const bad = [[0xff], [0x61, 0x80], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x61, 0x62, 0x63, 0x64, 0xf0, 0x9f, 0x98]];
     for (const b of bad) {
       const message = refused(p.signal, wrap(p.chain, len(f.number, b)));
-      expect(message).toMatch(new RegExp(`^${escape(pathOf(p.signal, p.chain))}\\.${f.name}: invalid UTF-8 in a string field at byte \\d+$`));
+      expect(message).toMatch(new RegExp(`^${escapeRe(pathOf(p.signal, p.chain))}\\.${f.name}: invalid UTF-8 in a string field at byte \\d+$`));
     }
     // Well-formed multi-byte text of every length is accepted.
     for (const s of ['é', '€uro', '😀', 'aé€😀 mixed ascii text that is longer than a few words']) {

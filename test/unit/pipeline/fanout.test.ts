@@ -37,10 +37,10 @@ describe('fanout', () => {
 
   it('prefers a retryable refusal so the sender retries', async () => {
     const ok = recorder(false);
-    const perm = recorder(false, ConsumerError.permanent('bad', 'bad data'));
+    const perm = recorder(false, ConsumerError.permanent('permanent_error', 'bad data'));
     const retry = recorder(false, ConsumerError.retryable('queue_full', 'full'));
     await expect(new Fanout([ok.c, perm.c, retry.c]).consume(logsBatch('x'))).rejects.toMatchObject({ retryable: true, reason: 'queue_full' });
-    await expect(new Fanout([ok.c, perm.c]).consume(logsBatch('x'))).rejects.toMatchObject({ retryable: false, reason: 'bad' });
+    await expect(new Fanout([ok.c, perm.c]).consume(logsBatch('x'))).rejects.toMatchObject({ retryable: false, reason: 'permanent_error' });
   });
 
   it('uses a single consumer directly', () => {

@@ -186,7 +186,7 @@ describe('batch processor, wait_for_export: true', () => {
 
   it('tells each request of a batch refused for good how many of its items were rejected', async () => {
     const next = new Next();
-    next.refuse = ConsumerError.permanent('invalid', 'bad spans', 3);
+    next.refuse = ConsumerError.permanent('permanent_error', 'bad spans', 3);
     const { p } = make({ send_batch_size: 7, timeout: '10s' }, next);
     const results = await Promise.allSettled([p.consume(spans(2)), p.consume(spans(5))]);
     expect(results.map((r) => ((r as PromiseRejectedResult).reason as ConsumerError).rejected)).toEqual([2, 3]);
@@ -211,7 +211,7 @@ describe('batch processor, wait_for_export: true', () => {
 
 describe('batch processor, wait_for_export: false (default)', () => {
   const make = (options: Record<string, unknown>, next?: Next, shutdownTimeoutMs?: number) => build(options, next, shutdownTimeoutMs);
-  const retryable = (reason = 'queue_full', retryAfterMs?: number) => ConsumerError.retryable(reason, `downstream: ${reason}`, retryAfterMs);
+  const retryable = (reason: ConsumerError['reason'] = 'queue_full', retryAfterMs?: number) => ConsumerError.retryable(reason, `downstream: ${reason}`, retryAfterMs);
 
   it('answers at once, before the batch is sent or accepted', async () => {
     let release!: () => void;
@@ -285,7 +285,7 @@ describe('batch processor, wait_for_export: false (default)', () => {
 
   it('drops a batch refused for good, counts it and logs it once, and goes on', async () => {
     const next = new Next();
-    next.script = [ConsumerError.permanent('invalid', 'bad spans')];
+    next.script = [ConsumerError.permanent('permanent_error', 'bad spans')];
     const { p, settings } = make({ send_batch_size: 5, timeout: '10s' }, next);
     await p.consume(spans(5, 'bad'));
     await p.consume(spans(5, 'good'));

@@ -84,7 +84,7 @@ describe('security analysis: accepted configurations', () => {
   });
 
   it('refuses the same routes when the broad route comes first, and match_once: false lets both take them', () => {
-    const swapped = variant('ordered-routes.yaml', [/(      - match: \{ scope_name_prefix: \[genrf\.security, genrf\.audit\] \}\n        pipelines: \[logs\/security\]\n)(      - match: \{ scope_name_prefix: genrf \}\n        pipelines: \[logs\/app\]\n)/, '$2$1']);
+    const swapped = variant('ordered-routes.yaml', [/( {6}- match: \{ scope_name_prefix: \[genrf\.security, genrf\.audit\] \}\n {8}pipelines: \[logs\/security\]\n)( {6}- match: \{ scope_name_prefix: genrf \}\n {8}pipelines: \[logs\/app\]\n)/, '$2$1']);
     // table[0] (genrf) takes them; the regex route after the security route still sees none.
     expect(analyse(load(swapped)).map((d) => `${d.code} ${d.path}`)).toEqual(['SEC_LEAK connectors.routing/security.table[0]']);
     const all = variant('ordered-routes.yaml', ['    default_pipelines: [logs/other]', '    default_pipelines: [logs/other]\n    match_once: false']);

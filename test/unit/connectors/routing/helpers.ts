@@ -1,6 +1,6 @@
 // Small builders for routing tests: logs from named scopes, a recording consumer per pipeline.
 import type { ConnectorConsumers } from '../../../../src/pipeline/component.ts';
-import { ConsumerError, type Consumer } from '../../../../src/pipeline/consumer.ts';
+import type { ConsumerError, Consumer } from '../../../../src/pipeline/consumer.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
 import type { KeyValue, LogRecord, LogsData, ResourceLogs } from '../../../../src/pdata/types.ts';
 import { parseComponentId } from '../../../../src/pipeline/component-id.ts';

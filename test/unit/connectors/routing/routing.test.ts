@@ -159,7 +159,7 @@ describe('routing connector: acceptance and config', () => {
   it('refuses the batch when a pipeline refuses its part; retryable wins over permanent', async () => {
     const app = new Recorder();
     const security = new Recorder();
-    app.refuse = ConsumerError.permanent('bad', 'no');
+    app.refuse = ConsumerError.permanent('permanent_error', 'no');
     security.refuse = ConsumerError.retryable('queue_full', 'full', 500);
     const { conn } = router(SECURITY_TABLE, { 'logs/app': app, 'logs/security': security });
     const err = await conn.consume(logs(resourceLogs([], { 'genrf.security': 1, 'genrf.api': 1 }))).catch((e: unknown) => e);

@@ -94,14 +94,14 @@ describe('otlp receiver over gRPC', () => {
   });
 
   it('answers UNAVAILABLE for other retryable refusals', async () => {
-    traces.refuse = () => ConsumerError.retryable('exporter_unavailable', 'jaeger is down');
+    traces.refuse = () => ConsumerError.retryable('retries_exhausted', 'jaeger is down');
     const res = await call(TRACE_EXPORT, traceRequest(1));
     expect(res.error?.code).toBe(grpc.status.UNAVAILABLE);
     expect(res.error?.details).toMatch(/jaeger is down/);
   });
 
   it('answers OK with partial_success when records are refused for good', async () => {
-    traces.refuse = () => ConsumerError.permanent('invalid_record', 'one span is broken', 1);
+    traces.refuse = () => ConsumerError.permanent('permanent_error', 'one span is broken', 1);
     const res = await call(TRACE_EXPORT, traceRequest(4));
     expect(res.error).toBeUndefined();
     expect(readPartial(res.response!)).toEqual({ rejected: 1, errorMessage: 'one span is broken' });

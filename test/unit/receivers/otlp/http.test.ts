@@ -229,7 +229,7 @@ describe('otlp receiver over HTTP: downstream refusals', () => {
   });
 
   it('answers 503 with Retry-After for other retryable refusals', async () => {
-    traces.refuse = () => ConsumerError.retryable('exporter_unavailable', 'elasticsearch is down');
+    traces.refuse = () => ConsumerError.retryable('retries_exhausted', 'elasticsearch is down');
     const res = await request(port, '/v1/traces', { headers: PROTO, body: traceRequest(1) });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
@@ -237,7 +237,7 @@ describe('otlp receiver over HTTP: downstream refusals', () => {
   });
 
   it('answers 200 with partial_success when records are refused for good', async () => {
-    traces.refuse = () => ConsumerError.permanent('invalid_record', '2 spans have no trace id', 2);
+    traces.refuse = () => ConsumerError.permanent('permanent_error', '2 spans have no trace id', 2);
     const res = await request(port, '/v1/traces', { headers: PROTO, body: traceRequest(5) });
     expect(res.status).toBe(200);
     expect(readPartial(res.body)).toEqual({ rejected: 2, errorMessage: '2 spans have no trace id' });
