@@ -51,9 +51,15 @@ export async function runAttributesBench(): Promise<Figure[]> {
   add(`attributes: upsert + hash + delete (${SPANS} spans x 10 attrs), incl. copy`, withCopy);
   add('attributes: the same, processor alone (copy subtracted)', alone);
   add('cloneData (the copy, for reference)', copy);
-  add('attributes: hash on 1/4 of spans (include span_name_prefix), incl. copy', callsPerSecond(() => void bySpan.consume(Batch.of('traces', cloneData('traces', data), SPANS))));
+  add(
+    'attributes: hash on 1/4 of spans (include span_name_prefix), incl. copy',
+    callsPerSecond(() => void bySpan.consume(Batch.of('traces', cloneData('traces', data), SPANS))),
+  );
   // The filter drops nothing here, so it can run on the same data every time.
-  add('filter: 2 exclude conditions, nothing dropped', callsPerSecond(() => void filter.consume(Batch.of('traces', data, SPANS))));
+  add(
+    'filter: 2 exclude conditions, nothing dropped',
+    callsPerSecond(() => void filter.consume(Batch.of('traces', data, SPANS))),
+  );
   // The resource processor on a request as a receiver hands it on (protobuf bytes), until the
   // bytes a protobuf exporter would send: the fast path rewrites the resource messages only;
   // the decode path (what it did before) decodes, changes and encodes the whole request.

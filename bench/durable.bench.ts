@@ -18,7 +18,9 @@ async function once(mode: Mode, seconds: number, bodies: Buffer[], perRequest: n
   const port = await freePort();
   const config = join(dir, 'bench.yaml');
   const storage = mode === 'memory' ? '' : ', storage: file_storage';
-  await writeFile(config, `
+  await writeFile(
+    config,
+    `
 receivers:
   otlp:
     protocols:
@@ -34,7 +36,8 @@ service:
   telemetry: { metrics: { address: "" }, logs: { level: warn } }
   pipelines:
     traces: { receivers: [otlp], processors: [batch], exporters: [file] }
-`);
+`,
+  );
   const { daemon, stderr } = spawnDaemon(config);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const post = protobufPoster(port, '/v1/traces', agent);
@@ -42,15 +45,24 @@ service:
   let accepted = 0;
   let k = 0;
   let peak = 0;
-  const sampler = setInterval(() => { rssKiB(daemon.pid!, 'VmRSS').then((v) => { peak = Math.max(peak, v); }, () => {}); }, 250);
+  const sampler = setInterval(() => {
+    rssKiB(daemon.pid!, 'VmRSS').then(
+      (v) => {
+        peak = Math.max(peak, v);
+      },
+      () => {},
+    );
+  }, 250);
   const started = performance.now();
   const end = started + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      if ((await post(bodies[k++ % bodies.length])) === 200) accepted += perRequest;
-      else await new Promise((r) => setTimeout(r, 100)); // backpressure: back off as an SDK does
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        if ((await post(bodies[k++ % bodies.length])) === 200) accepted += perRequest;
+        else await new Promise((r) => setTimeout(r, 100)); // backpressure: back off as an SDK does
+      }
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   await stopDaemon(daemon);

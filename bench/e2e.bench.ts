@@ -80,19 +80,28 @@ export async function runE2eOnce(opts: E2eOptions = {}): Promise<{ spansPerSecon
   const end = started + seconds * 1000;
   let k = 0;
   let peakRss = 0;
-  const sampler = setInterval(() => { rssKiB(daemon.pid!, 'VmRSS').then((v) => { peakRss = Math.max(peakRss, v); }, () => {}); }, 250);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const status = await post(bodies[k++ % bodies.length]);
-      if (status === 200) accepted += perRequest;
-      else {
-        // A refusal (429/503 while the exporter queue is full) is backpressure: back off
-        // briefly, as an SDK does, instead of hammering the daemon with retries.
-        refused += perRequest;
-        await new Promise((r) => setTimeout(r, 100));
+  const sampler = setInterval(() => {
+    rssKiB(daemon.pid!, 'VmRSS').then(
+      (v) => {
+        peakRss = Math.max(peakRss, v);
+      },
+      () => {},
+    );
+  }, 250);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const status = await post(bodies[k++ % bodies.length]);
+        if (status === 200) accepted += perRequest;
+        else {
+          // A refusal (429/503 while the exporter queue is full) is backpressure: back off
+          // briefly, as an SDK does, instead of hammering the daemon with retries.
+          refused += perRequest;
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   await stopDaemon(daemon);
@@ -104,7 +113,10 @@ export async function runE2eOnce(opts: E2eOptions = {}): Promise<{ spansPerSecon
 /** Both pipelines, one after the other, in one run. */
 export async function runE2eBench(opts: Omit<E2eOptions, 'pipeline'> = {}): Promise<Figure[]> {
   const out: Figure[] = [];
-  for (const [pipeline, label] of [['batch', 'batch -> file'], ['default', 'pipelines/default.yaml']] as const) {
+  for (const [pipeline, label] of [
+    ['batch', 'batch -> file'],
+    ['default', 'pipelines/default.yaml'],
+  ] as const) {
     const r = await runE2eOnce({ ...opts, pipeline });
     out.push(
       { name: `e2e OTLP/HTTP protobuf -> ${label} (accepted)`, value: r.spansPerSecond, unit: 'spans/s' },
@@ -128,7 +140,9 @@ if (import.meta.main) {
       const batch = await runE2eOnce({ pipeline: 'batch' });
       const fresh = await runE2eOnce({ pipeline: 'default' });
       const before = await runE2eOnce({ pipeline: 'default', root: old });
-      console.log(`round ${i + 1}: batch-only ${batch.spansPerSecond} spans/s; default.yaml new ${fresh.spansPerSecond} spans/s (refused ${fresh.refused}, RSS ${fresh.peakRssMiB} MiB), old ${before.spansPerSecond} spans/s (refused ${before.refused}, RSS ${before.peakRssMiB} MiB); new/old ${(fresh.spansPerSecond / before.spansPerSecond).toFixed(2)}`);
+      console.log(
+        `round ${i + 1}: batch-only ${batch.spansPerSecond} spans/s; default.yaml new ${fresh.spansPerSecond} spans/s (refused ${fresh.refused}, RSS ${fresh.peakRssMiB} MiB), old ${before.spansPerSecond} spans/s (refused ${before.refused}, RSS ${before.peakRssMiB} MiB); new/old ${(fresh.spansPerSecond / before.spansPerSecond).toFixed(2)}`,
+      );
     }
   }
 }

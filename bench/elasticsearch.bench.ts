@@ -17,7 +17,11 @@ const TICKS_PER_S = 100; // Linux USER_HZ
 function esUrl(): string {
   if (process.env.ELASTICSEARCH_URL) return process.env.ELASTICSEARCH_URL;
   const file = join(ROOT, '.services.env');
-  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('ELASTICSEARCH_URL=')) : undefined;
+  const line = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('ELASTICSEARCH_URL='))
+    : undefined;
   return line?.slice('ELASTICSEARCH_URL='.length).trim() ?? 'http://127.0.0.1:9200';
 }
 
@@ -33,23 +37,39 @@ const CIRCUITS = ['LNA', 'Mixer', 'VCO', 'PA'];
 function genrfLogs(n: number, offset: number): LogsData {
   const now = BigInt(Date.now()) * 1_000_000n;
   return {
-    resourceLogs: [{
-      resource: { attributes: [s('service.name', 'genrf-worker'), s('host.name', 'bench')], droppedAttributesCount: 0 },
-      schemaUrl: '',
-      scopeLogs: [{
-        scope: { name: 'genrf.generation', version: '', attributes: [], droppedAttributesCount: 0 },
+    resourceLogs: [
+      {
+        resource: { attributes: [s('service.name', 'genrf-worker'), s('host.name', 'bench')], droppedAttributesCount: 0 },
         schemaUrl: '',
-        logRecords: Array.from({ length: n }, (_, i) => ({
-          timeUnixNano: now + BigInt(i), observedTimeUnixNano: 0n, severityNumber: i % 10 === 0 ? 17 : 9, severityText: '',
-          body: { stringValue: `generation ${offset + i} complete: 12 candidates, best NF 1.3 dB` },
-          attributes: [
-            s('circuit_type', CIRCUITS[i % 4]), s('technology', 'tsmc65'), s('user_id', `u-${i % 50}`), s('session_id', `s-${offset + i}`),
-            s('spice_engine', 'ngspice'), { key: 'generation_time', value: { doubleValue: (i % 600) + 0.5 } }, s('request_id', `r-${offset + i}`),
-          ],
-          droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-        })),
-      }],
-    }],
+        scopeLogs: [
+          {
+            scope: { name: 'genrf.generation', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: Array.from({ length: n }, (_, i) => ({
+              timeUnixNano: now + BigInt(i),
+              observedTimeUnixNano: 0n,
+              severityNumber: i % 10 === 0 ? 17 : 9,
+              severityText: '',
+              body: { stringValue: `generation ${offset + i} complete: 12 candidates, best NF 1.3 dB` },
+              attributes: [
+                s('circuit_type', CIRCUITS[i % 4]),
+                s('technology', 'tsmc65'),
+                s('user_id', `u-${i % 50}`),
+                s('session_id', `s-${offset + i}`),
+                s('spice_engine', 'ngspice'),
+                { key: 'generation_time', value: { doubleValue: (i % 600) + 0.5 } },
+                s('request_id', `r-${offset + i}`),
+              ],
+              droppedAttributesCount: 0,
+              flags: 0,
+              traceId: '',
+              spanId: '',
+              eventName: '',
+            })),
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -65,7 +85,10 @@ async function esCount(url: string, index: string): Promise<number> {
 
 export async function runElasticsearchBench(opts: { documents?: number; perRequest?: number; concurrency?: number } = {}): Promise<Figure[]> {
   const url = esUrl();
-  const up = await fetch(`${url}/_cluster/health`).then((r) => r.ok, () => false);
+  const up = await fetch(`${url}/_cluster/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) {
     console.log(`elasticsearch bench skipped: no Elasticsearch at ${url} (run scripts/services/up elasticsearch)`);
     return [];
@@ -77,7 +100,9 @@ export async function runElasticsearchBench(opts: { documents?: number; perReque
   const dir = await mkdtemp(join(tmpdir(), 'genrf-es-bench-'));
   const port = await freePort();
   const config = join(dir, 'bench.yaml');
-  await writeFile(config, `
+  await writeFile(
+    config,
+    `
 receivers:
   otlp:
     protocols:
@@ -92,7 +117,8 @@ service:
   telemetry: { metrics: { address: "" }, logs: { level: warn } }
   pipelines:
     logs: { receivers: [otlp], exporters: [elasticsearch] }
-`);
+`,
+  );
   const { daemon, stderr } = spawnDaemon(config);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const bodies = Array.from({ length: 8 }, (_, k) => Buffer.from(encodeProto('logs', genrfLogs(perRequest, k * perRequest))));
@@ -105,13 +131,15 @@ service:
     const started = performance.now();
     let accepted = 0;
     let k = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (accepted + perRequest <= total) {
-        const status = await post(bodies[k++ % bodies.length]);
-        if (status === 200) accepted += perRequest;
-        else await new Promise((r) => setTimeout(r, 100)); // refused (queue full): back off like a client
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (accepted + perRequest <= total) {
+          const status = await post(bodies[k++ % bodies.length]);
+          if (status === 200) accepted += perRequest;
+          else await new Promise((r) => setTimeout(r, 100)); // refused (queue full): back off like a client
+        }
+      }),
+    );
     const acceptedIn = (performance.now() - started) / 1000;
     const deadline = Date.now() + 300_000;
     while ((await esCount(url, index)) < accepted + 1) {
@@ -123,7 +151,7 @@ service:
     return [
       { name: `elasticsearch genrf mode, ${accepted} documents indexed`, value: Math.round(accepted / elapsed), unit: 'documents/s' },
       { name: 'elasticsearch accepted by the daemon (before indexing ends)', value: Math.round(accepted / acceptedIn), unit: 'documents/s' },
-      { name: 'elasticsearch daemon CPU per 1,000 documents', value: Math.round((cpu * 1000 * 1000) / accepted * 10) / 10, unit: 'ms' },
+      { name: 'elasticsearch daemon CPU per 1,000 documents', value: Math.round(((cpu * 1000 * 1000) / accepted) * 10) / 10, unit: 'ms' },
     ];
   } finally {
     await stopDaemon(daemon);

@@ -30,9 +30,13 @@ async function nullSink(): Promise<{ endpoint: string; close: () => Promise<void
   const server = new Server();
   const def = {
     Export: {
-      path: OTLP_GRPC_METHODS.traces, requestStream: false, responseStream: false,
-      requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b,
+      path: OTLP_GRPC_METHODS.traces,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
     },
   } as unknown as ServiceDefinition;
   server.addService(def, { Export: (_c: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => cb(null, Buffer.alloc(0)) });
@@ -61,7 +65,7 @@ async function exporterRate(endpoint: string, batches: number, named = true): Pr
 
 /** Best-of-windows nanoseconds per item of `fn` (which handles `items` items per call). */
 function nsPerItem(items: number, fn: () => unknown, windows = 8, windowMs = 250): number {
-  return Math.round(1e9 / (items * callsPerSecond(fn, windows, windowMs)) * 10) / 10;
+  return Math.round((1e9 / (items * callsPerSecond(fn, windows, windowMs))) * 10) / 10;
 }
 
 function jaegerEndpoint(): string | undefined {
@@ -91,7 +95,11 @@ export async function runJaegerBench(): Promise<Figure[]> {
   unnamedData.resourceSpans[0].resource.attributes = [];
   const unnamed = encodeProto('traces', unnamedData);
   out.push({ name: 'service.name check, named protobuf batch (no decode)', value: nsPerItem(SPANS_PER_BATCH, () => withServiceName(Batch.fromProto('traces', named), 'x')), unit: 'ns/span' });
-  out.push({ name: 'service.name fill, unnamed protobuf batch (decode+encode)', value: nsPerItem(SPANS_PER_BATCH, () => withServiceName(Batch.fromProto('traces', unnamed), 'x').batch.toProto(), 4), unit: 'ns/span' });
+  out.push({
+    name: 'service.name fill, unnamed protobuf batch (decode+encode)',
+    value: nsPerItem(SPANS_PER_BATCH, () => withServiceName(Batch.fromProto('traces', unnamed), 'x').batch.toProto(), 4),
+    unit: 'ns/span',
+  });
 
   // spanmetrics: the bench spans carry circuit.type and technology among 10 attributes.
   const config = spanMetricsConfig.parse({ dimensions: [{ name: 'circuit.type' }, { name: 'technology', default: 'unknown' }] });
@@ -102,7 +110,9 @@ export async function runJaegerBench(): Promise<Figure[]> {
   out.push({ name: 'spanmetrics aggregate (4 default dimensions)', value: nsPerItem(SPANS_PER_BATCH, () => plain.add(data)), unit: 'ns/span' });
   // Many series: every span its own name, up to the 1000-series limit, then the flush.
   const wide = benchTraces(1000);
-  wide.resourceSpans[0].scopeSpans[0].spans.forEach((s, i) => { s.name = `op-${i}`; });
+  wide.resourceSpans[0].scopeSpans[0].spans.forEach((s, i) => {
+    s.name = `op-${i}`;
+  });
   const many = new Aggregator(config, () => 0n);
   many.add(wide);
   out.push({ name: 'spanmetrics aggregate, 1000 live series', value: nsPerItem(1000, () => many.add(wide)), unit: 'ns/span' });

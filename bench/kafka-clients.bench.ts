@@ -8,8 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { kafkaBrokers } from './kafka-env.ts';
 
-
-export interface Figure { name: string; value: number | string; unit: string }
+export interface Figure {
+  name: string;
+  value: number | string;
+  unit: string;
+}
 
 const MESSAGES = 100_000;
 const SIZE = 256;
@@ -39,7 +42,9 @@ async function platformatic(brokers: string[]): Promise<ClientUnderTest> {
   const groupOpts = { sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 };
   return {
     name: '@platformatic/kafka',
-    createTopic: async (topic) => { await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 }); },
+    createTopic: async (topic) => {
+      await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
+    },
     async produce(topic, count, compression) {
       const batch = Array.from({ length: SEND_BATCH }, (_, i) => ({ topic, key: Buffer.from(String(i)), value: payload }));
       const inflight: Promise<unknown>[] = [];
@@ -73,10 +78,16 @@ async function platformatic(brokers: string[]): Promise<ClientUnderTest> {
       stream.on('data', (m) => seen.add(`${m.partition}:${m.offset}`));
       return {
         partitions: () => consumer.assignments?.reduce((a, t) => a + t.partitions.length, 0) ?? 0,
-        close: async () => { await stream.close(); await consumer.close(true); },
+        close: async () => {
+          await stream.close();
+          await consumer.close(true);
+        },
       };
     },
-    close: async () => { await producer.close(); await admin.close(); },
+    close: async () => {
+      await producer.close();
+      await admin.close();
+    },
   };
 }
 
@@ -91,7 +102,9 @@ async function kafkajs(brokers: string[]): Promise<ClientUnderTest> {
   const groupOpts = { sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 };
   return {
     name: 'kafkajs',
-    createTopic: async (topic) => { await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] }); },
+    createTopic: async (topic) => {
+      await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
+    },
     async produce(topic, count, compression) {
       const messages = Array.from({ length: SEND_BATCH }, (_, i) => ({ key: String(i), value: payload }));
       // An idempotent kafkajs producer allows one request in flight; send in series.
@@ -105,14 +118,19 @@ async function kafkajs(brokers: string[]): Promise<ClientUnderTest> {
       await consumer.subscribe({ topic, fromBeginning: true });
       let n = 0;
       await new Promise<void>((resolve, reject) => {
-        consumer.run({
-          autoCommit: false,
-          eachBatch: async ({ batch, resolveOffset }) => {
-            for (const m of batch.messages) { resolveOffset(m.offset); n++; }
-            await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]);
-            if (n >= count) resolve();
-          },
-        }).catch(reject);
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch, resolveOffset }) => {
+              for (const m of batch.messages) {
+                resolveOffset(m.offset);
+                n++;
+              }
+              await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]);
+              if (n >= count) resolve();
+            },
+          })
+          .catch(reject);
       });
       const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       await consumer.disconnect();
@@ -121,13 +139,22 @@ async function kafkajs(brokers: string[]): Promise<ClientUnderTest> {
     async member(topic, group, seen) {
       const consumer = kafka.consumer({ groupId: group, ...groupOpts, maxWaitTimeInMs: 200 });
       let assigned = 0;
-      consumer.on(consumer.events.GROUP_JOIN, (e) => { assigned = Object.values(e.payload.memberAssignment).reduce((a, p) => a + p.length, 0); });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        assigned = Object.values(e.payload.memberAssignment).reduce((a, p) => a + p.length, 0);
+      });
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ partition, message }) => { seen.add(`${partition}:${message.offset}`); } });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          seen.add(`${partition}:${message.offset}`);
+        },
+      });
       return { partitions: () => assigned, close: () => consumer.disconnect() };
     },
-    close: async () => { await producer.disconnect(); await admin.disconnect(); },
+    close: async () => {
+      await producer.disconnect();
+      await admin.disconnect();
+    },
   };
 }
 
@@ -164,10 +191,7 @@ async function measure(client: ClientUnderTest): Promise<Figure[]> {
       t = performance.now();
       await client.produce(ct, CODEC_MESSAGES, codec);
       const rate = Math.round(CODEC_MESSAGES / ((performance.now() - t) / 1000));
-      const back = await Promise.race([
-        client.consume(ct, `g-${run}-${codec}`, CODEC_MESSAGES),
-        new Promise<never>((_, rej) => setTimeout(() => rej(new Error('read-back timed out')), 20_000)),
-      ]);
+      const back = await Promise.race([client.consume(ct, `g-${run}-${codec}`, CODEC_MESSAGES), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('read-back timed out')), 20_000))]);
       out.push({ name: `${client.name}: ${codec} produce (read back ${back.committed})`, value: rate, unit: 'msg/s' });
     } catch (err) {
       out.push({ name: `${client.name}: ${codec}`, value: `unsupported: ${(err as Error).message.slice(0, 60)}`, unit: '' });

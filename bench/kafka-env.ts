@@ -11,12 +11,21 @@ export async function kafkaBrokers(): Promise<string[] | undefined> {
     list = /^KAFKA_BROKERS=(.*)$/m.exec(env)?.[1]?.trim();
   }
   if (!list) return undefined;
-  const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = list
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const [host, port] = brokers[0].split(':');
   const open = await new Promise<boolean>((res) => {
-    const s = connect(Number(port), host, () => { s.destroy(); res(true); });
+    const s = connect(Number(port), host, () => {
+      s.destroy();
+      res(true);
+    });
     s.once('error', () => res(false));
-    s.setTimeout(2000, () => { s.destroy(); res(false); });
+    s.setTimeout(2000, () => {
+      s.destroy();
+      res(false);
+    });
   });
   return open ? brokers : undefined;
 }

@@ -19,21 +19,32 @@ function logs(n: number, from: number): Uint8Array {
   const logRecords: LogRecord[] = [];
   for (let i = from; i < from + n; i++) {
     logRecords.push({
-      timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), observedTimeUnixNano: 0n, severityNumber: 9, severityText: 'info',
+      timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i),
+      observedTimeUnixNano: 0n,
+      severityNumber: 9,
+      severityText: 'info',
       body: { stringValue: `circuit generated in ${i % 97} ms` },
       attributes: [
         { key: 'circuit_type', value: { stringValue: 'lna' } },
         { key: 'job_id', value: { intValue: BigInt(i) } },
         { key: 'worker', value: { stringValue: `w${i % 8}` } },
       ],
-      droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: '',
+      spanId: '',
+      eventName: '',
     });
   }
-  const data: LogsData = { resourceLogs: [{
-    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }], droppedAttributesCount: 0 },
-    scopeLogs: [{ scope: { name: 'genrf.worker', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
-    schemaUrl: '',
-  }] };
+  const data: LogsData = {
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }], droppedAttributesCount: 0 },
+        scopeLogs: [{ scope: { name: 'genrf.worker', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
+  };
   return encodeProto('logs', data);
 }
 
@@ -66,7 +77,10 @@ export async function runKafkaBench(opts: { records?: number; perMessage?: numbe
   let bytes = 0;
   for (let m = 0; m < messages; m += 20) {
     const batch = [];
-    for (let i = m; i < Math.min(messages, m + 20); i++) { batch.push({ topic, key: Buffer.from(`k${i}`), value: bodies[i % 8] }); bytes += bodies[i % 8].length; }
+    for (let i = m; i < Math.min(messages, m + 20); i++) {
+      batch.push({ topic, key: Buffer.from(`k${i}`), value: bodies[i % 8] });
+      bytes += bodies[i % 8].length;
+    }
     await producer.send({ messages: batch });
   }
   await producer.close();
@@ -74,7 +88,9 @@ export async function runKafkaBench(opts: { records?: number; perMessage?: numbe
   const dir = await mkdtemp(join(tmpdir(), 'genrf-kafka-bench-'));
   const metricsPort = await freePort();
   const config = join(dir, 'bench.yaml');
-  await writeFile(config, `
+  await writeFile(
+    config,
+    `
 receivers:
   kafka:
     brokers: [${brokers.map((b) => `"${b}"`).join(', ')}]
@@ -82,12 +98,13 @@ receivers:
     initial_offset: earliest
     logs: { topic: ${topic}, encoding: otlp_proto }
 exporters:
-  file: { path: ${join(dir, "logs.jsonl")}, sending_queue: { queue_size: 64 } }
+  file: { path: ${join(dir, 'logs.jsonl')}, sending_queue: { queue_size: 64 } }
 service:
   telemetry: { metrics: { address: 127.0.0.1:${metricsPort} }, logs: { level: warn } }
   pipelines:
     logs: { receivers: [kafka], exporters: [file] }
-`);
+`,
+  );
   const started = performance.now();
   const { daemon, stderr } = spawnDaemon(config);
   let rss = 0;
@@ -106,7 +123,7 @@ service:
   const total = messages * perMessage;
   return [
     { name: `kafka -> daemon -> file: ${total} log records (${perMessage}/message, otlp_proto, 4 partitions)`, value: Math.round(total / seconds), unit: 'records/s' },
-    { name: 'kafka -> daemon -> file: backlog read', value: Math.round(bytes / seconds / 1024 / 1024 * 10) / 10, unit: 'MiB/s' },
+    { name: 'kafka -> daemon -> file: backlog read', value: Math.round((bytes / seconds / 1024 / 1024) * 10) / 10, unit: 'MiB/s' },
     { name: 'kafka -> daemon -> file: time incl. daemon start and group join', value: Math.round(seconds * 10) / 10, unit: 's' },
     { name: 'kafka -> daemon -> file: daemon RSS (peak)', value: Math.max(rss, hwm), unit: 'MiB' },
   ];

@@ -25,24 +25,68 @@ export async function runPdataBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const add = (name: string, value: number, unit = 'spans/s') => figures.push({ name, value, unit });
 
-  add(`proto decode (${SPANS} spans x 10 attrs, ${Math.round(proto.length / SPANS)} B/span)`, measure(SPANS, () => decodeProto('traces', proto)));
-  add('proto encode', measure(SPANS, () => encodeProto('traces', data)));
-  add('countProtoItems (the validating scan)', measure(SPANS, () => countProtoItems('traces', proto)));
-  add(`json decode (${Math.round(json.length / SPANS)} B/span)`, measure(SPANS, () => decodeJson('traces', json)));
-  add('json encode', measure(SPANS, () => encodeJson('traces', data)));
-  add('cloneData', measure(SPANS, () => cloneData('traces', data)));
-  add('structuredClone (for comparison)', measure(SPANS, () => structuredClone(data)));
-  add('splitData into pieces of 100', measure(SPANS, () => splitData('traces', cloneData('traces', data), 100)));
+  add(
+    `proto decode (${SPANS} spans x 10 attrs, ${Math.round(proto.length / SPANS)} B/span)`,
+    measure(SPANS, () => decodeProto('traces', proto)),
+  );
+  add(
+    'proto encode',
+    measure(SPANS, () => encodeProto('traces', data)),
+  );
+  add(
+    'countProtoItems (the validating scan)',
+    measure(SPANS, () => countProtoItems('traces', proto)),
+  );
+  add(
+    `json decode (${Math.round(json.length / SPANS)} B/span)`,
+    measure(SPANS, () => decodeJson('traces', json)),
+  );
+  add(
+    'json encode',
+    measure(SPANS, () => encodeJson('traces', data)),
+  );
+  add(
+    'cloneData',
+    measure(SPANS, () => cloneData('traces', data)),
+  );
+  add(
+    'structuredClone (for comparison)',
+    measure(SPANS, () => structuredClone(data)),
+  );
+  add(
+    'splitData into pieces of 100',
+    measure(SPANS, () => splitData('traces', cloneData('traces', data), 100)),
+  );
   const mb = (proto.length * measure(SPANS, () => decodeProto('traces', proto))) / SPANS / 1e6;
   add('proto decode throughput', Math.round(mb), 'MB/s');
   const metrics = benchMetrics(POINTS);
   const mproto = encodeProto('metrics', metrics);
   const mjson = encodeJson('metrics', metrics);
-  add(`metrics proto decode (${POINTS} points, ${Math.round(mproto.length / POINTS)} B/point)`, measure(POINTS, () => decodeProto('metrics', mproto)), 'points/s');
-  add('metrics proto encode', measure(POINTS, () => encodeProto('metrics', metrics)), 'points/s');
-  add('metrics countProtoItems', measure(POINTS, () => countProtoItems('metrics', mproto)), 'points/s');
-  add('metrics json decode', measure(POINTS, () => decodeJson('metrics', mjson)), 'points/s');
-  add('metrics json encode', measure(POINTS, () => encodeJson('metrics', metrics)), 'points/s');
+  add(
+    `metrics proto decode (${POINTS} points, ${Math.round(mproto.length / POINTS)} B/point)`,
+    measure(POINTS, () => decodeProto('metrics', mproto)),
+    'points/s',
+  );
+  add(
+    'metrics proto encode',
+    measure(POINTS, () => encodeProto('metrics', metrics)),
+    'points/s',
+  );
+  add(
+    'metrics countProtoItems',
+    measure(POINTS, () => countProtoItems('metrics', mproto)),
+    'points/s',
+  );
+  add(
+    'metrics json decode',
+    measure(POINTS, () => decodeJson('metrics', mjson)),
+    'points/s',
+  );
+  add(
+    'metrics json encode',
+    measure(POINTS, () => encodeJson('metrics', metrics)),
+    'points/s',
+  );
   return figures;
 }
 

@@ -10,7 +10,11 @@ import type { Metric, MetricsData } from '../src/pdata/types.ts';
 import { parseComponentId, type ComponentId } from '../src/pipeline/component-id.ts';
 import { SelfMetrics } from '../src/telemetry/metrics.ts';
 
-export interface Figure { name: string; value: number; unit: string }
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
 
 const SERIES = 10_000;
 const BOUNDS = [1, 5, 10, 30, 60, 300, 900];
@@ -31,17 +35,45 @@ function data(kind: 'counter' | 'histogram', n: number, series: number, round: n
     const k = (round * n + i) % series;
     const attributes = [str('circuit_type', `type-${k % 10}`), str('shard', String(Math.floor(k / 40))), str('status', k % 4 === 0 ? 'failed' : 'success'), str('technology', `tech-${k % 4}`)];
     if (kind === 'counter') points.push({ attributes, startTimeUnixNano: start, timeUnixNano: time, asDouble: delta ? 1 : round + 1, exemplars: [], flags: 0 });
-    else points.push({ attributes, startTimeUnixNano: start, timeUnixNano: time, count: 8, sum: 100, bucketCounts: [1, 1, 1, 1, 1, 1, 1, 1], explicitBounds: BOUNDS, exemplars: [], flags: 0, min: undefined, max: undefined });
+    else
+      points.push({
+        attributes,
+        startTimeUnixNano: start,
+        timeUnixNano: time,
+        count: 8,
+        sum: 100,
+        bucketCounts: [1, 1, 1, 1, 1, 1, 1, 1],
+        explicitBounds: BOUNDS,
+        exemplars: [],
+        flags: 0,
+        min: undefined,
+        max: undefined,
+      });
   }
-  const metric: Metric = kind === 'counter'
-    ? { name: 'genrf.circuits.generated', description: 'Total circuits generated', unit: '1', metadata: [], sum: { dataPoints: points as never, aggregationTemporality: delta ? 1 : 2, isMonotonic: true } }
-    : { name: 'genrf.generation.duration', description: 'Time spent generating circuits', unit: 's', metadata: [], histogram: { dataPoints: points as never, aggregationTemporality: delta ? 1 : 2 } };
+  const metric: Metric =
+    kind === 'counter'
+      ? {
+          name: 'genrf.circuits.generated',
+          description: 'Total circuits generated',
+          unit: '1',
+          metadata: [],
+          sum: { dataPoints: points as never, aggregationTemporality: delta ? 1 : 2, isMonotonic: true },
+        }
+      : {
+          name: 'genrf.generation.duration',
+          description: 'Time spent generating circuits',
+          unit: 's',
+          metadata: [],
+          histogram: { dataPoints: points as never, aggregationTemporality: delta ? 1 : 2 },
+        };
   return {
-    resourceMetrics: [{
-      resource: { attributes: [str('service.name', 'genrf-worker'), str('service.instance.id', 'w-1'), str('host.name', 'gpu-1')], droppedAttributesCount: 0 },
-      scopeMetrics: [{ scope: { name: 'genrf.metrics', version: '1.0.0', attributes: [], droppedAttributesCount: 0 }, metrics: [metric], schemaUrl: '' }],
-      schemaUrl: '',
-    }],
+    resourceMetrics: [
+      {
+        resource: { attributes: [str('service.name', 'genrf-worker'), str('service.instance.id', 'w-1'), str('host.name', 'gpu-1')], droppedAttributesCount: 0 },
+        scopeMetrics: [{ scope: { name: 'genrf.metrics', version: '1.0.0', attributes: [], droppedAttributesCount: 0 }, metrics: [metric], schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
   };
 }
 

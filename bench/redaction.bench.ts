@@ -13,10 +13,14 @@ import { silentLogger } from '../src/telemetry/logger.ts';
 import { SelfMetrics } from '../src/telemetry/metrics.ts';
 import { corpusLogs, type CorpusLine } from '../test/fixtures/redaction/corpus.ts';
 
-export interface Figure { name: string; value: number; unit: string }
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
 
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
 

@@ -54,8 +54,12 @@ async function setup(): Promise<{ s: Setup; config: string }> {
   const tls = `{ cert_file: ${server.cert}, key_file: ${server.key}, reload_interval: 1s }`;
   const mtls = `{ cert_file: ${server.cert}, key_file: ${server.key}, client_ca_file: ${pki.ca} }`;
   const sec: Record<HttpMode, string> = {
-    plain: '', tls: `, tls: ${tls}`, mtls: `, tls: ${mtls}`, bearer: ', auth: { authenticator: bearertokenauth }',
-    basic: ', auth: { authenticator: basicauth }', oidc: ', auth: { authenticator: oidc }',
+    plain: '',
+    tls: `, tls: ${tls}`,
+    mtls: `, tls: ${mtls}`,
+    bearer: ', auth: { authenticator: bearertokenauth }',
+    basic: ', auth: { authenticator: basicauth }',
+    oidc: ', auth: { authenticator: oidc }',
     'tls+bearer': `, tls: ${tls}, auth: { authenticator: bearertokenauth }`,
   };
   const receivers = [
@@ -64,7 +68,9 @@ async function setup(): Promise<{ s: Setup; config: string }> {
   ];
   const ids = [...HTTP_MODES.map((_, i) => `otlp/h${i}`), ...GRPC_MODES.map((_, i) => `otlp/g${i}`)];
   const config = join(dir, 'bench.yaml');
-  await writeFile(config, `
+  await writeFile(
+    config,
+    `
 receivers:
 ${receivers.join('\n')}
 extensions:
@@ -78,16 +84,22 @@ service:
   telemetry: { metrics: { address: "" }, logs: { level: warn } }
   pipelines:
     traces: { receivers: [${ids.join(', ')}], exporters: [debug] }
-`);
+`,
+  );
   const bearer = 'Bearer bench-token-0123456789abcdef';
   return {
     config,
     s: {
-      pki, issuer, live: server, http: httpPorts, grpc: grpcPorts,
+      pki,
+      issuer,
+      live: server,
+      http: httpPorts,
+      grpc: grpcPorts,
       rotations: [pki.server('next1'), pki.server('next2'), pki.server('next3')],
       clientCert: { cert: client.certPem, key: client.keyPem },
       header: {
-        bearer, 'tls+bearer': bearer,
+        bearer,
+        'tls+bearer': bearer,
         basic: `Basic ${Buffer.from('worker:basic-pw').toString('base64')}`,
         oidc: `Bearer ${await issuer.token('worker', { exp: '1h' })}`,
       },
@@ -100,17 +112,19 @@ type Post = (body: Buffer) => Promise<number>;
 function poster(s: Setup, mode: HttpMode, agent: http.Agent | false): Post {
   const secure = mode === 'tls' || mode === 'mtls' || mode === 'tls+bearer';
   const auth = s.header[mode];
-  return (body) => new Promise<number>((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/x-protobuf', 'content-length': body.length };
-    if (auth) headers.authorization = auth;
-    const opts: https.RequestOptions = { host: '127.0.0.1', port: s.http[mode], path: '/v1/traces', method: 'POST', agent, headers };
-    const done = (r: http.IncomingMessage) => { r.resume(); r.on('end', () => resolve(r.statusCode ?? 0)); };
-    const req = secure
-      ? https.request({ ...opts, ca: s.pki.caPem, servername: 'localhost', ...(mode === 'mtls' ? s.clientCert : {}) }, done)
-      : http.request(opts, done);
-    req.on('error', reject);
-    req.end(body);
-  });
+  return (body) =>
+    new Promise<number>((resolve, reject) => {
+      const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/x-protobuf', 'content-length': body.length };
+      if (auth) headers.authorization = auth;
+      const opts: https.RequestOptions = { host: '127.0.0.1', port: s.http[mode], path: '/v1/traces', method: 'POST', agent, headers };
+      const done = (r: http.IncomingMessage) => {
+        r.resume();
+        r.on('end', () => resolve(r.statusCode ?? 0));
+      };
+      const req = secure ? https.request({ ...opts, ca: s.pki.caPem, servername: 'localhost', ...(mode === 'mtls' ? s.clientCert : {}) }, done) : http.request(opts, done);
+      req.on('error', reject);
+      req.end(body);
+    });
 }
 
 function grpcPoster(s: Setup, mode: GrpcMode): { post: Post; close: () => void } {
@@ -131,13 +145,15 @@ async function window(post: Post, bodies: Buffer[], ms: number, concurrency: num
   let k = 0;
   const started = performance.now();
   const end = started + ms;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const status = await post(bodies[k++ % bodies.length]);
-      if (status !== 200) throw new Error(`bench request answered ${status}`);
-      n++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const status = await post(bodies[k++ % bodies.length]);
+        if (status !== 200) throw new Error(`bench request answered ${status}`);
+        n++;
+      }
+    }),
+  );
   return { rate: n / ((performance.now() - started) / 1000), requests: n };
 }
 
@@ -149,7 +165,11 @@ async function cpuTicks(pid: number): Promise<number> {
 
 async function waitUp(post: Post, body: Buffer, stderr: () => string): Promise<void> {
   for (let i = 0; ; i++) {
-    try { if ((await post(body)) === 200) return; } catch { /* not yet */ }
+    try {
+      if ((await post(body)) === 200) return;
+    } catch {
+      /* not yet */
+    }
     if (i > 400) throw new Error(`daemon did not start:\n${stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -159,7 +179,10 @@ const serialOf = (pem: Buffer) => new X509Certificate(pem).serialNumber;
 
 function peerSerial(port: number, ca: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const c = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => { resolve(c.getPeerX509Certificate()!.serialNumber); c.destroy(); });
+    const c = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
+      resolve(c.getPeerX509Certificate()!.serialNumber);
+      c.destroy();
+    });
     c.on('error', reject);
   });
 }
@@ -209,9 +232,19 @@ export async function runSecurityBench(opts: { windowMs?: number; rounds?: numbe
     // the time until a new connection is shown the new certificate.
     let stop = false;
     let failed = 0;
-    const load = Promise.all([0, 1].map(async () => {
-      while (!stop) await posts.tls(bodies[0]).then((st) => { if (st !== 200) failed++; }, () => { failed++; });
-    }));
+    const load = Promise.all(
+      [0, 1].map(async () => {
+        while (!stop)
+          await posts.tls(bodies[0]).then(
+            (st) => {
+              if (st !== 200) failed++;
+            },
+            () => {
+              failed++;
+            },
+          );
+      }),
+    );
     const reloadMs: number[] = [];
     for (const next of s.rotations) {
       const t0 = performance.now();
@@ -224,7 +257,11 @@ export async function runSecurityBench(opts: { windowMs?: number; rounds?: numbe
     stop = true;
     await load;
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); const h = v.length >> 1; return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2; };
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      const h = v.length >> 1;
+      return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+    };
     const m = (k: string) => median(rate[k]);
     // Daemon CPU per request, in microseconds (ticks are 10 ms).
     const us = (k: string) => (cpu[k].ticks * 10_000) / Math.max(1, cpu[k].requests);
@@ -235,15 +272,20 @@ export async function runSecurityBench(opts: { windowMs?: number; rounds?: numbe
     const row = (proto: string, mode: string, base: string) => ({
       name: `security: OTLP/${proto} ${mode}${proto === 'HTTP' ? ` (${perRequest} spans/request, keep-alive)` : ''}`,
       value: spans(`${proto.toLowerCase()} ${mode}`),
-      unit: mode === 'plain'
-        ? `spans/s; daemon CPU ${Math.round(us(base))} µs/request`
-        : `spans/s (${ratio(`${proto.toLowerCase()} ${mode}`, base)} of plain); daemon CPU ${Math.round(us(`${proto.toLowerCase()} ${mode}`))} µs/request (${cost(`${proto.toLowerCase()} ${mode}`, base)} × plain)`,
+      unit:
+        mode === 'plain'
+          ? `spans/s; daemon CPU ${Math.round(us(base))} µs/request`
+          : `spans/s (${ratio(`${proto.toLowerCase()} ${mode}`, base)} of plain); daemon CPU ${Math.round(us(`${proto.toLowerCase()} ${mode}`))} µs/request (${cost(`${proto.toLowerCase()} ${mode}`, base)} × plain)`,
     });
     for (const mode of HTTP_MODES) figures.push(row('HTTP', mode, 'http plain'));
     for (const mode of GRPC_MODES) figures.push(row('gRPC', mode, 'grpc plain'));
     figures.push(
       { name: 'security: OTLP/HTTP new connection per request, plain', value: Math.round(m('new plain')), unit: 'requests/s' },
-      { name: 'security: OTLP/HTTP new connection per request, TLS 1.3', value: Math.round(m('new tls')), unit: `requests/s (${ratio('new tls', 'new plain')} of plain); daemon CPU ${Math.round(us('new tls'))} µs/request (${cost('new tls', 'new plain')} × plain)` },
+      {
+        name: 'security: OTLP/HTTP new connection per request, TLS 1.3',
+        value: Math.round(m('new tls')),
+        unit: `requests/s (${ratio('new tls', 'new plain')} of plain); daemon CPU ${Math.round(us('new tls'))} µs/request (${cost('new tls', 'new plain')} × plain)`,
+      },
       { name: 'security: certificate rotation seen by new connections (reload_interval 1s), worst of 3', value: Math.round(Math.max(...reloadMs)), unit: `ms (mean ${Math.round(mean(reloadMs))} ms)` },
       { name: 'security: requests failed during the rotations (2 clients sending)', value: failed, unit: 'requests' },
     );

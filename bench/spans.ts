@@ -41,16 +41,18 @@ export function benchTraces(n: number, offset = 0): TracesData {
   const spans: Span[] = [];
   for (let i = 0; i < n; i++) spans.push(benchSpan(offset + i));
   return {
-    resourceSpans: [{
-      resource: {
-        attributes: [
-          { key: 'service.name', value: { stringValue: 'genrf-worker' } },
-          { key: 'host.name', value: { stringValue: 'gpu-node-1' } },
-        ],
-        droppedAttributesCount: 0,
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'genrf-worker' } },
+            { key: 'host.name', value: { stringValue: 'gpu-node-1' } },
+          ],
+          droppedAttributesCount: 0,
+        },
+        schemaUrl: '',
+        scopeSpans: [{ scope: { name: 'genrf.generator', version: '1.0.0', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans }],
       },
-      schemaUrl: '',
-      scopeSpans: [{ scope: { name: 'genrf.generator', version: '1.0.0', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans }],
-    }],
+    ],
   };
 }

@@ -28,20 +28,26 @@ async function run(name: string, store: Store): Promise<void> {
   const lat: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (performance.now() < end) {
-      const i = n++;
-      const t = performance.now();
-      await store.append(i);
-      lat.push(performance.now() - t);
-      if (i >= LAG) store.remove(i - LAG);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (performance.now() < end) {
+        const i = n++;
+        const t = performance.now();
+        await store.append(i);
+        lat.push(performance.now() - t);
+        if (i >= LAG) store.remove(i - LAG);
+      }
+    }),
+  );
   const s = (performance.now() - started) / 1000;
   await store.close();
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(2);
-  console.log(`${name.padEnd(48)} ${Math.round(n / s).toString().padStart(7)} records/s ${(n * RECORD.length / s / 1048576).toFixed(1).padStart(6)} MiB/s  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms`);
+  console.log(
+    `${name.padEnd(48)} ${Math.round(n / s)
+      .toString()
+      .padStart(7)} records/s ${((n * RECORD.length) / s / 1048576).toFixed(1).padStart(6)} MiB/s  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms`,
+  );
 }
 
 async function segmentLog(fsync: FsyncPolicy): Promise<Store> {
@@ -50,9 +56,21 @@ async function segmentLog(fsync: FsyncPolicy): Promise<Store> {
   const refs = new Map<number, Awaited<ReturnType<SegmentLog['append']>>>();
   const timer = fsync === 'interval' ? setInterval(() => void log.sync(), 1000) : undefined;
   return {
-    append: async (i) => { refs.set(i, await log.append(RECORD, 1)); },
-    remove: (i) => { const r = refs.get(i); if (r) { log.ack(r); refs.delete(i); } },
-    close: async () => { clearInterval(timer); await log.close(); rmSync(dir, { recursive: true, force: true }); },
+    append: async (i) => {
+      refs.set(i, await log.append(RECORD, 1));
+    },
+    remove: (i) => {
+      const r = refs.get(i);
+      if (r) {
+        log.ack(r);
+        refs.delete(i);
+      }
+    },
+    close: async () => {
+      clearInterval(timer);
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -64,9 +82,18 @@ async function lmdb(req: NodeRequire, durable: boolean): Promise<Store> {
   return {
     // put resolves once committed; with overlapping sync (the default) the fsync follows, and
     // `flushed` resolves once it is done: `always` waits for it.
-    append: async (i) => { await db.put(i, RECORD); if (durable) await db.flushed; },
-    remove: (i) => { void db.remove(i); },
-    close: async () => { clearInterval(timer); await db.close(); rmSync(dir, { recursive: true, force: true }); },
+    append: async (i) => {
+      await db.put(i, RECORD);
+      if (durable) await db.flushed;
+    },
+    remove: (i) => {
+      void db.remove(i);
+    },
+    close: async () => {
+      clearInterval(timer);
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -78,8 +105,13 @@ async function level(req: NodeRequire, sync: boolean): Promise<Store> {
   const key = (i: number) => i.toString(16).padStart(12, '0');
   return {
     append: (i) => db.put(key(i), RECORD, { sync }),
-    remove: (i) => { void db.del(key(i)); },
-    close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); },
+    remove: (i) => {
+      void db.del(key(i));
+    },
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

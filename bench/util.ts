@@ -6,7 +6,11 @@ import { request, type Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-export interface Figure { name: string; value: number; unit: string }
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -43,20 +47,24 @@ export async function stopDaemon(daemon: ChildProcess): Promise<void> {
 
 /** POSTs OTLP/protobuf bodies to 127.0.0.1:`port` `path`; resolves with the status code. */
 export function protobufPoster(port: number, path: string, agent: Agent): (body: Buffer) => Promise<number> {
-  return (body) => new Promise<number>((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode ?? 0));
+  return (body) =>
+    new Promise<number>((res, rej) => {
+      const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (r) => {
+        r.resume();
+        r.on('end', () => res(r.statusCode ?? 0));
+      });
+      req.on('error', rej);
+      req.end(body);
     });
-    req.on('error', rej);
-    req.end(body);
-  });
 }
 
 /** Posts `body` until the daemon's receiver answers (about 10 s at most). */
 export async function untilListening(post: (body: Buffer) => Promise<number>, body: () => Buffer, stderr: () => string): Promise<void> {
   for (let i = 0; ; i++) {
-    try { await post(body()); break; } catch {
+    try {
+      await post(body());
+      break;
+    } catch {
       if (i > 200) throw new Error(`daemon did not start:\n${stderr()}`);
       await new Promise((r) => setTimeout(r, 50));
     }

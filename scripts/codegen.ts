@@ -37,7 +37,11 @@ export function stale(root = ROOT): string[] {
   const out: string[] = [];
   for (const [path, text] of generate(root)) {
     let current = '';
-    try { current = readFileSync(join(root, path), 'utf8'); } catch { /* missing counts as stale */ }
+    try {
+      current = readFileSync(join(root, path), 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
     if (current !== text) out.push(path);
   }
   return out;

@@ -19,7 +19,13 @@ if (import.meta.main) {
     const path = join(DASHBOARD_DIR, file);
     const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (current === text) continue;
-    if (check) { console.error(`${path} is out of date: run \`npm run dashboards\``); stale++; } else { writeFileSync(path, text); console.log(`wrote ${path}`); }
+    if (check) {
+      console.error(`${path} is out of date: run \`npm run dashboards\``);
+      stale++;
+    } else {
+      writeFileSync(path, text);
+      console.log(`wrote ${path}`);
+    }
   }
   process.exit(stale > 0 ? 1 : 0);
 }

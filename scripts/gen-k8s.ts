@@ -41,7 +41,13 @@ if (import.meta.main) {
   for (const [file, text] of Object.entries(renderK8s())) {
     const path = join(K8S_DIR, file);
     if ((existsSync(path) ? readFileSync(path, 'utf8') : '') === text) continue;
-    if (check) { console.error(`${path} is out of date: run \`npm run k8s\``); stale++; } else { writeFileSync(path, text); console.log(`wrote ${path}`); }
+    if (check) {
+      console.error(`${path} is out of date: run \`npm run k8s\``);
+      stale++;
+    } else {
+      writeFileSync(path, text);
+      console.log(`wrote ${path}`);
+    }
   }
   process.exit(stale > 0 ? 1 : 0);
 }

@@ -14,15 +14,21 @@ const END = '<!-- metrics:end -->';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Something that reads series: where it is and the text of its queries. */
-interface Reader { kind: 'panel' | 'alert' | 'autoscaling'; name: string; text: string }
+interface Reader {
+  kind: 'panel' | 'alert' | 'autoscaling';
+  name: string;
+  text: string;
+}
 
 function readers(): Reader[] {
   const out: Reader[] = [];
   const dashDir = join(ROOT, 'deploy/grafana/dashboards');
-  for (const f of readdirSync(dashDir).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dashDir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const d = JSON.parse(readFileSync(join(dashDir, f), 'utf8'));
     const short = String(d.title).replace(/^genRF /, '');
-    for (const p of (d.panels ?? []).flatMap((x: Json) => (x.type === 'row' ? x.panels ?? [] : [x]))) {
+    for (const p of (d.panels ?? []).flatMap((x: Json) => (x.type === 'row' ? (x.panels ?? []) : [x]))) {
       if (p.type !== 'row') out.push({ kind: 'panel', name: `${short}: ${p.title}`, text: JSON.stringify(p.targets ?? []) });
     }
   }
@@ -51,30 +57,43 @@ function usedBy(m: MetricSpec, all: Reader[], kinds: Array<Reader['kind']>): str
 const cell = (items: string[]) => (items.length === 0 ? '—' : items.join('<br>'));
 
 function table(metrics: MetricSpec[], all: Reader[]): string {
-  const rows = metrics.map((m) => [
-    `\`${m.name}\``,
-    m.instrument,
-    m.unit === '' ? '—' : `\`${m.unit}\``,
-    m.attributes.length ? m.attributes.map((a) => `\`${a}\``).join(', ') : '—',
-    m.instrument === 'Histogram' ? (m.buckets ? m.buckets.join(', ') : 'SDK default') : '—',
-    prometheusSeries(m).map((s) => `\`${s}\``).join('<br>'),
-    cell(usedBy(m, all, ['panel'])),
-    cell(usedBy(m, all, ['alert', 'autoscaling'])),
-    m.description,
-  ].join(' | '));
-  return ['| OTel instrument | type | unit | attributes | buckets | Prometheus series | dashboard panels | alert rules, autoscaling | meaning |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r} |`)].join('\n');
+  const rows = metrics.map((m) =>
+    [
+      `\`${m.name}\``,
+      m.instrument,
+      m.unit === '' ? '—' : `\`${m.unit}\``,
+      m.attributes.length ? m.attributes.map((a) => `\`${a}\``).join(', ') : '—',
+      m.instrument === 'Histogram' ? (m.buckets ? m.buckets.join(', ') : 'SDK default') : '—',
+      prometheusSeries(m)
+        .map((s) => `\`${s}\``)
+        .join('<br>'),
+      cell(usedBy(m, all, ['panel'])),
+      cell(usedBy(m, all, ['alert', 'autoscaling'])),
+      m.description,
+    ].join(' | '),
+  );
+  return [
+    '| OTel instrument | type | unit | attributes | buckets | Prometheus series | dashboard panels | alert rules, autoscaling | meaning |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
 }
 
 export function renderSection(): string {
   const all = readers();
   return [
     BEGIN,
-    '### The guide\'s metrics',
-    table(METRICS.filter((m) => m.guide), all),
+    "### The guide's metrics",
+    table(
+      METRICS.filter((m) => m.guide),
+      all,
+    ),
     '### Metrics defined for the dashboards',
-    'No metric of the guide carries these panels\' data; a real worker adopts them as they are (names, units, attributes) and the dashboards work unchanged.',
-    table(METRICS.filter((m) => !m.guide), all),
+    "No metric of the guide carries these panels' data; a real worker adopts them as they are (names, units, attributes) and the dashboards work unchanged.",
+    table(
+      METRICS.filter((m) => !m.guide),
+      all,
+    ),
     END,
   ].join('\n\n');
 }
@@ -90,7 +109,10 @@ if (import.meta.main) {
   const current = readFileSync(DOC, 'utf8');
   const next = renderDoc(current);
   if (process.argv.includes('--check')) {
-    if (next !== current) { console.error('docs/genrf-metrics.md is out of date: run `npm run metrics-doc`'); process.exit(1); }
+    if (next !== current) {
+      console.error('docs/genrf-metrics.md is out of date: run `npm run metrics-doc`');
+      process.exit(1);
+    }
   } else if (next !== current) {
     writeFileSync(DOC, next);
     console.log('wrote docs/genrf-metrics.md');

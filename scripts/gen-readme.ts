@@ -55,7 +55,11 @@ export function componentsSection(): string {
     if (kind === 'exporter') {
       const dir = 'src/exporters/helper';
       parts.push(`#### Options every exporter shares\n\nQueue, retry and timeout of the exporter helper — [README](${dir}/README.md)`);
-      parts.push(optionTables(readFileSync(join(ROOT, dir, 'README.md'), 'utf8')).map((t) => rebaseLinks(t, dir)).join('\n\n'));
+      parts.push(
+        optionTables(readFileSync(join(ROOT, dir, 'README.md'), 'utf8'))
+          .map((t) => rebaseLinks(t, dir))
+          .join('\n\n'),
+      );
     }
   }
   parts.push(END);

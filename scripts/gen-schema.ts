@@ -9,7 +9,11 @@ const target = join(import.meta.dirname, '..', 'schema', 'pipeline.schema.json')
 const text = renderJsonSchema(createRegistry());
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* missing counts as stale */ }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* missing counts as stale */
+  }
   if (current !== text) {
     process.stderr.write(`${target} is out of date: run npm run schema\n`);
     process.exit(1);

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 export const RELEASE = 'v0.161.0';
 const MANIFEST = join(import.meta.dirname, 'otelcol-builder.yaml');
 
-export interface Binaries { otelcol: string; telemetrygen: string; dir: string }
+export interface Binaries {
+  otelcol: string;
+  telemetrygen: string;
+  dir: string;
+}
 
 export function cacheDir(): string {
   const hash = createHash('sha256').update(readFileSync(MANIFEST)).digest('hex').slice(0, 8);

@@ -6,7 +6,10 @@ import { readdir, readFile } from 'node:fs/promises';
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const TICKS = 100;
 
-interface Stat { ppid: number; ticks: number }
+interface Stat {
+  ppid: number;
+  ticks: number;
+}
 
 async function stat(pid: number): Promise<Stat | undefined> {
   try {
@@ -55,7 +58,9 @@ export async function peakRssKiB(pids: number[]): Promise<number> {
   for (const p of pids) {
     try {
       kib += Number(/VmHWM:\s+(\d+)/.exec(await readFile(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return kib;
 }

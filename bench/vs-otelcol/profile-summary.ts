@@ -3,8 +3,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; window?: { fromUs: number; toUs: number } }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  window?: { fromUs: number; toUs: number };
+}
 
 /** Coarse buckets for the question of issue 15: where does the pass-through CPU go? */
 const CATEGORIES: [string, RegExp][] = [
@@ -21,7 +31,11 @@ const SPECIAL: Record<string, string> = { '(garbage collector)': 'garbage collec
 /** The profiles in a directory (or one file), each with the load window run.ts wrote beside it. */
 function load(path: string): Profile[] {
   const dir = statSync(path).isDirectory() ? path : join(path, '..');
-  const files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(path, f)) : [path];
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(path, f))
+    : [path];
   return files.map((f) => {
     const p = JSON.parse(readFileSync(f, 'utf8')) as Profile;
     const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(f)?.[1];
@@ -49,7 +63,8 @@ export function summarise(profiles: Profile[]): { byFn: Map<string, number>; byC
       const short = url.replace(/^.*\/(node_modules|src)\//, '$1/').replace(/^file:\/\//, '');
       const fn = `${functionName || '(anonymous)'} ${short}${url ? `:${lineNumber + 1}` : ''}`;
       byFn.set(fn, (byFn.get(fn) ?? 0) + us);
-      const cat = SPECIAL[functionName] ?? CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? (url.startsWith('node:') ? 'other node internals' : url ? 'other JavaScript' : 'native / builtins (no url)');
+      const cat =
+        SPECIAL[functionName] ?? CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? (url.startsWith('node:') ? 'other node internals' : url ? 'other JavaScript' : 'native / builtins (no url)');
       byCat.set(cat, (byCat.get(cat) ?? 0) + us);
     }
   }
@@ -58,7 +73,10 @@ export function summarise(profiles: Profile[]): { byFn: Map<string, number>; byC
 
 if (import.meta.main) {
   const [path, topArg] = process.argv.slice(2);
-  if (!path) { console.error('usage: profile-summary.ts DIR_OR_FILE [top]'); process.exit(2); }
+  if (!path) {
+    console.error('usage: profile-summary.ts DIR_OR_FILE [top]');
+    process.exit(2);
+  }
   const profiles = load(path);
   const { byFn, byCat, total } = summarise(profiles);
   const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)} %`;

@@ -2,7 +2,9 @@
 import type { Daemon, Scenario } from './scenarios.ts';
 
 export interface RunResult {
-  scenario: number; daemon: Daemon; rep: number;
+  scenario: number;
+  daemon: Daemon;
+  rep: number;
   /** Items delivered (sink count, or the daemon's exporter-sent counters). */
   items: number;
   /** From the start of the load to the last delivery. */
@@ -14,7 +16,13 @@ export interface RunResult {
   probesSent: number;
 }
 
-export interface Figures { throughput: number[]; cpuPerM: number[]; rss: number[]; p99?: number; probes: number }
+export interface Figures {
+  throughput: number[];
+  cpuPerM: number[];
+  rss: number[];
+  p99?: number;
+  probes: number;
+}
 export type Summary = Map<number, Record<Daemon, Figures>>;
 
 const median = (xs: number[]): number => {
@@ -52,9 +60,9 @@ export function summarise(results: RunResult[]): Summary {
   return out;
 }
 
-const fmt = (x: number | undefined, digits = 1): string => x === undefined || !Number.isFinite(x) ? 'n/a' : x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits);
-const range = (xs: number[], digits = 1): string => xs.length < 2 ? fmt(median(xs), digits) : `${fmt(median(xs), digits)} (${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)})`;
-const ratio = (a: number | undefined, b: number | undefined): string => a === undefined || b === undefined || !(b > 0) ? 'n/a' : `${(a / b).toFixed(2)}×`;
+const fmt = (x: number | undefined, digits = 1): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits));
+const range = (xs: number[], digits = 1): string => (xs.length < 2 ? fmt(median(xs), digits) : `${fmt(median(xs), digits)} (${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)})`);
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !(b > 0) ? 'n/a' : `${(a / b).toFixed(2)}×`);
 
 /** Markdown: one row per scenario; each cell "ours · otelcol · ratio"; medians over the runs, (min–max). */
 export function table(sum: Summary, scenarios: Scenario[]): string {
@@ -66,7 +74,9 @@ export function table(sum: Summary, scenarios: Scenario[]): string {
     const row = sum.get(s.id);
     if (!row) continue;
     const { ours: a, otelcol: b } = row;
-    lines.push(`| ${s.id}. ${s.name} | ${range(a.cpuPerM)} · ${range(b.cpuPerM)} · **${ratio(median(a.cpuPerM), median(b.cpuPerM))}** | ${fmt(median(a.throughput))} · ${fmt(median(b.throughput))} · ${ratio(median(a.throughput), median(b.throughput))} | ${fmt(Math.max(...a.rss), 0)} · ${fmt(Math.max(...b.rss), 0)} · ${ratio(Math.max(...a.rss), Math.max(...b.rss))} | ${s.probe ? `${fmt(a.p99, 0)} · ${fmt(b.p99, 0)} · ${ratio(a.p99, b.p99)}` : 'n/a (file)'} |`);
+    lines.push(
+      `| ${s.id}. ${s.name} | ${range(a.cpuPerM)} · ${range(b.cpuPerM)} · **${ratio(median(a.cpuPerM), median(b.cpuPerM))}** | ${fmt(median(a.throughput))} · ${fmt(median(b.throughput))} · ${ratio(median(a.throughput), median(b.throughput))} | ${fmt(Math.max(...a.rss), 0)} · ${fmt(Math.max(...b.rss), 0)} · ${ratio(Math.max(...a.rss), Math.max(...b.rss))} | ${s.probe ? `${fmt(a.p99, 0)} · ${fmt(b.p99, 0)} · ${ratio(a.p99, b.p99)}` : 'n/a (file)'} |`,
+    );
   }
   return lines.join('\n');
 }

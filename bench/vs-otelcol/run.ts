@@ -24,14 +24,34 @@ const HELP = `usage: node bench/vs-otelcol/run.ts [options]
                           binaries are not built (it never builds)
   --build                 build (or find) the binaries and exit`;
 
-interface Opts { scenarios: Scenario[]; reps: number; seconds: number; warmup: number; cpuProf?: string; json?: string; smoke: boolean }
+interface Opts {
+  scenarios: Scenario[];
+  reps: number;
+  seconds: number;
+  warmup: number;
+  cpuProf?: string;
+  json?: string;
+  smoke: boolean;
+}
 
 function parse(): Opts | 'build' {
-  const { values } = parseArgs({ options: {
-    scenarios: { type: 'string' }, reps: { type: 'string' }, seconds: { type: 'string' }, warmup: { type: 'string' },
-    'cpu-prof': { type: 'string' }, json: { type: 'string' }, smoke: { type: 'boolean' }, build: { type: 'boolean' }, help: { type: 'boolean' },
-  } });
-  if (values.help) { console.log(HELP); process.exit(0); }
+  const { values } = parseArgs({
+    options: {
+      scenarios: { type: 'string' },
+      reps: { type: 'string' },
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'string' },
+      smoke: { type: 'boolean' },
+      build: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
   if (values.build) return 'build';
   const smoke = values.smoke ?? false;
   const ids = (values.scenarios ?? (smoke ? '1' : '1,2,3,4,5')).split(',').map(Number);
@@ -46,8 +66,12 @@ function parse(): Opts | 'build' {
     return n;
   };
   return {
-    scenarios, smoke, cpuProf: values['cpu-prof'], json: values.json,
-    reps: num(values.reps, smoke ? 1 : 2, '--reps'), seconds: num(values.seconds, smoke ? 2 : 20, '--seconds'),
+    scenarios,
+    smoke,
+    cpuProf: values['cpu-prof'],
+    json: values.json,
+    reps: num(values.reps, smoke ? 1 : 2, '--reps'),
+    seconds: num(values.seconds, smoke ? 2 : 20, '--seconds'),
     warmup: num(values.warmup, smoke ? 0 : 3, '--warmup'),
   };
 }
@@ -58,7 +82,10 @@ function waitPort(port: number, proc: ChildProcess, stderr: () => string, ms = 3
     const attempt = (): void => {
       if (proc.exitCode !== null) return rej(new Error(`daemon exited (${proc.exitCode}):\n${stderr()}`));
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); res(); });
+      s.once('connect', () => {
+        s.destroy();
+        res();
+      });
       s.once('error', () => {
         s.destroy();
         if (Date.now() > until) rej(new Error(`daemon not listening on ${port} after ${ms} ms:\n${stderr()}`));
@@ -70,12 +97,12 @@ function waitPort(port: number, proc: ChildProcess, stderr: () => string, ms = 3
 }
 
 function startDaemon(d: Daemon, bins: Binaries, config: string, env: Record<string, string>, cpuProf?: string): { proc: ChildProcess; stderr: () => string } {
-  const args = d === 'ours'
-    ? [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), join(ROOT, 'src/cli/main.ts'), 'run', '--config', config]
-    : ['--config', config];
+  const args = d === 'ours' ? [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), join(ROOT, 'src/cli/main.ts'), 'run', '--config', config] : ['--config', config];
   const proc = spawn(d === 'ours' ? process.execPath : bins.otelcol, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
-  proc.stderr!.on('data', (b) => { if (err.length < 20_000) err += b; });
+  proc.stderr!.on('data', (b) => {
+    if (err.length < 20_000) err += b;
+  });
   return { proc, stderr: () => err };
 }
 
@@ -90,12 +117,19 @@ async function stop(proc: ChildProcess): Promise<void> {
 
 /** telemetrygen runs, side by side; resolves when all have exited. */
 async function load(bins: Binaries, argsList: string[][], seconds: number): Promise<void> {
-  await Promise.all(argsList.map((args) => new Promise<void>((res, rej) => {
-    const p = spawn(bins.telemetrygen, [...args, '--duration', `${seconds}s`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr!.on('data', (b) => { if (err.length < 20_000) err += b; });
-    p.once('exit', (code) => code === 0 ? res() : rej(new Error(`telemetrygen ${args.join(' ')} exited with ${code}:\n${err.slice(-2000)}`)));
-  })));
+  await Promise.all(
+    argsList.map(
+      (args) =>
+        new Promise<void>((res, rej) => {
+          const p = spawn(bins.telemetrygen, [...args, '--duration', `${seconds}s`], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          p.stderr!.on('data', (b) => {
+            if (err.length < 20_000) err += b;
+          });
+          p.once('exit', (code) => (code === 0 ? res() : rej(new Error(`telemetrygen ${args.join(' ')} exited with ${code}:\n${err.slice(-2000)}`))));
+        }),
+    ),
+  );
 }
 
 /** Sum of the daemon's otelcol_exporter_sent_{spans,log_records,metric_points} counters. */
@@ -116,7 +150,10 @@ async function drain(count: () => Promise<number>, quietMs: number, capMs = 60_0
   while (Date.now() - lastMove < quietMs && Date.now() - start < capMs) {
     await new Promise((r) => setTimeout(r, 250));
     const m = await count();
-    if (m !== n) { n = m; lastMove = Date.now(); }
+    if (m !== n) {
+      n = m;
+      lastMove = Date.now();
+    }
   }
   return { n, lastMove };
 }
@@ -159,8 +196,15 @@ async function runOnce(s: Scenario, d: Daemon, rep: number, bins: Binaries, sink
     const end = got ? got.last : lastMove;
     if (proc.exitCode !== null) throw new Error(`${d} exited during the run:\n${stderr()}`);
     return {
-      scenario: s.id, daemon: d, rep, items, seconds: (end - t0) / 1000, cpuSeconds: cpu, peakRssMiB: rssKiB / 1024,
-      latenciesMs: got?.latenciesMs ?? [], probesSent,
+      scenario: s.id,
+      daemon: d,
+      rep,
+      items,
+      seconds: (end - t0) / 1000,
+      cpuSeconds: cpu,
+      peakRssMiB: rssKiB / 1024,
+      latenciesMs: got?.latenciesMs ?? [],
+      probesSent,
     };
   } finally {
     await stop(proc);
@@ -170,9 +214,16 @@ async function runOnce(s: Scenario, d: Daemon, rep: number, bins: Binaries, sink
 
 async function main(): Promise<void> {
   const o = parse();
-  if (o === 'build') { const b = ensureBinaries(); console.log(`otelcol: ${b.otelcol}\ntelemetrygen: ${b.telemetrygen}`); return; }
+  if (o === 'build') {
+    const b = ensureBinaries();
+    console.log(`otelcol: ${b.otelcol}\ntelemetrygen: ${b.telemetrygen}`);
+    return;
+  }
   const bins = o.smoke ? cachedBinaries() : ensureBinaries();
-  if (!bins) { console.log('vs-otelcol: skipped (binaries not built: npm run bench:vs-otelcol -- --build)'); return; }
+  if (!bins) {
+    console.log('vs-otelcol: skipped (binaries not built: npm run bench:vs-otelcol -- --build)');
+    return;
+  }
   const sink = new Sink();
   await sink.listen();
   const results: RunResult[] = [];
@@ -184,7 +235,9 @@ async function main(): Promise<void> {
         for (const d of order) {
           const r = await runOnce(s, d, rep, bins, sink, o);
           results.push(r);
-          console.error(`vs-otelcol: scenario ${s.id} ${d} #${rep + 1}: ${r.items} items in ${r.seconds.toFixed(1)} s, cpu ${r.cpuSeconds.toFixed(2)} s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB, ${r.latenciesMs.length}/${r.probesSent} probes`);
+          console.error(
+            `vs-otelcol: scenario ${s.id} ${d} #${rep + 1}: ${r.items} items in ${r.seconds.toFixed(1)} s, cpu ${r.cpuSeconds.toFixed(2)} s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB, ${r.latenciesMs.length}/${r.probesSent} probes`,
+          );
         }
       }
     }

@@ -7,7 +7,13 @@ import { ROOT } from '../util.ts';
 
 export type Daemon = 'ours' | 'otelcol';
 
-export interface Ports { grpc: number; http: number; metrics: number; sink: number; extra: number[] }
+export interface Ports {
+  grpc: number;
+  http: number;
+  metrics: number;
+  sink: number;
+  extra: number[];
+}
 
 export interface Scenario {
   id: number;
@@ -38,20 +44,33 @@ function telemetry(d: Daemon, p: Ports): string {
 
 /** OTLP/gRPC to the sink, uncompressed on both sides (the comparison is of the pipeline, not of gzip). */
 function sinkExporter(d: Daemon, p: Ports): string {
-  return d === 'ours'
-    ? `  otlp: { endpoint: http://127.0.0.1:${p.sink}, compression: none }`
-    : `  otlp: { endpoint: 127.0.0.1:${p.sink}, tls: { insecure: true }, compression: none }`;
+  return d === 'ours' ? `  otlp: { endpoint: http://127.0.0.1:${p.sink}, compression: none }` : `  otlp: { endpoint: 127.0.0.1:${p.sink}, tls: { insecure: true }, compression: none }`;
 }
 
 function tg(signal: 'traces' | 'logs', p: Ports, args: string[], http = false): string[] {
-  return [signal, '--otlp-endpoint', `127.0.0.1:${http ? p.http : p.grpc}`, '--otlp-insecure', ...(http ? ['--otlp-http'] : []),
-    '--batch-size', '512', '--allow-export-failures', ...args];
+  return [signal, '--otlp-endpoint', `127.0.0.1:${http ? p.http : p.grpc}`, '--otlp-insecure', ...(http ? ['--otlp-http'] : []), '--batch-size', '512', '--allow-export-failures', ...args];
 }
 
 // Redaction: our detectors and contrib's blocked_values, the same seven kinds of PII.
 const OUR_DETECTORS = ['email', 'credit_card', 'ipv4', 'us_ssn', 'jwt', 'aws_access_key_id', 'auth_header'];
-const ALL_DETECTORS = ['pem_private_key', 'jwt', 'url_password', 'auth_header', 'aws_access_key_id', 'aws_secret_key', 'github_token',
-  'slack_token', 'stripe_key', 'email', 'iban', 'credit_card', 'us_ssn', 'ipv6', 'ipv4', 'phone'];
+const ALL_DETECTORS = [
+  'pem_private_key',
+  'jwt',
+  'url_password',
+  'auth_header',
+  'aws_access_key_id',
+  'aws_secret_key',
+  'github_token',
+  'slack_token',
+  'stripe_key',
+  'email',
+  'iban',
+  'credit_card',
+  'us_ssn',
+  'ipv6',
+  'ipv4',
+  'phone',
+];
 const CONTRIB_BLOCKED = [
   String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`,
   String.raw`\b(?:\d[ -]?){12,18}\d\b`,
@@ -63,7 +82,9 @@ const CONTRIB_BLOCKED = [
 ];
 function redaction(d: Daemon, name: string): string {
   if (d === 'ours') {
-    const off = ALL_DETECTORS.filter((n) => !OUR_DETECTORS.includes(n)).map((n) => `${n}: { enabled: false }`).join(', ');
+    const off = ALL_DETECTORS.filter((n) => !OUR_DETECTORS.includes(n))
+      .map((n) => `${n}: { enabled: false }`)
+      .join(', ');
     return `  ${name}: { sensitive_keys: [], detectors: { ${off} } }`;
   }
   return `  ${name}:\n    allow_all_keys: true\n    summary: silent\n    blocked_values:\n${CONTRIB_BLOCKED.map((r) => `      - '${r}'`).join('\n')}`;
@@ -147,7 +168,7 @@ ${telemetry(d, p)}
     load: (p) => [traces(p, 500, 10), tg('logs', p, ['--workers', '10', '--rate', '500', '--body', LOG_BODY])],
     count: 'metrics',
     env: (dir) => ({ GENRF_DATA_DIR: dir, GENRF_ENV: 'bench' }),
-    config: (d, p, dir) => d === 'ours' ? defaultYaml(p) : defaultEquivalent(p, dir),
+    config: (d, p, dir) => (d === 'ours' ? defaultYaml(p) : defaultEquivalent(p, dir)),
   },
 ];
 

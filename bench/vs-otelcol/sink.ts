@@ -18,14 +18,22 @@ export const PROBE_MAGIC = Buffer.from('vsPROBE!', 'latin1');
 
 const OK_BODY = Buffer.from([0, 0, 0, 0, 0]); // an empty Export*ServiceResponse, framed
 
-export interface SinkCounts { items: number; requests: number; first: number; last: number; latenciesMs: number[] }
+export interface SinkCounts {
+  items: number;
+  requests: number;
+  first: number;
+  last: number;
+  latenciesMs: number[];
+}
 
 export class Sink {
   readonly #server: Http2Server;
   port = 0;
   #c: SinkCounts = Sink.#zero();
 
-  static #zero(): SinkCounts { return { items: 0, requests: 0, first: 0, last: 0, latenciesMs: [] }; }
+  static #zero(): SinkCounts {
+    return { items: 0, requests: 0, first: 0, last: 0, latenciesMs: [] };
+  }
 
   constructor() {
     this.#server = createServer();
@@ -52,15 +60,25 @@ export class Sink {
   }
 
   /** Counts since the last reset, and starts over. */
-  take(): SinkCounts { const c = this.#c; this.#c = Sink.#zero(); return c; }
-  get items(): number { return this.#c.items; }
-  get last(): number { return this.#c.last; }
+  take(): SinkCounts {
+    const c = this.#c;
+    this.#c = Sink.#zero();
+    return c;
+  }
+  get items(): number {
+    return this.#c.items;
+  }
+  get last(): number {
+    return this.#c.last;
+  }
 
-  close(): Promise<void> { return new Promise((r) => this.#server.close(() => r())); }
+  close(): Promise<void> {
+    return new Promise((r) => this.#server.close(() => r()));
+  }
 
   #take(framed: Buffer, gzip: boolean, now: number): void {
     // gRPC length-prefixed messages: 1 byte compressed flag, 4 bytes length.
-    for (let off = 0; off + 5 <= framed.length;) {
+    for (let off = 0; off + 5 <= framed.length; ) {
       const len = framed.readUInt32BE(off + 1);
       let msg = framed.subarray(off + 5, off + 5 + len);
       if (framed[off] === 1 && gzip) msg = gunzipSync(msg);
@@ -96,16 +114,23 @@ function eachField(b: Buffer, start: number, end: number, field: number, fn: (s:
   while (p.o < end) {
     const tag = varint(b, p);
     switch (tag & 7) {
-      case 0: varint(b, p); break;
-      case 1: p.o += 8; break;
-      case 5: p.o += 4; break;
+      case 0:
+        varint(b, p);
+        break;
+      case 1:
+        p.o += 8;
+        break;
+      case 5:
+        p.o += 4;
+        break;
       case 2: {
         const len = varint(b, p);
         if (tag >>> 3 === field) fn(p.o, p.o + len);
         p.o += len;
         break;
       }
-      default: throw new Error(`sink: wire type ${tag & 7} at ${p.o}`);
+      default:
+        throw new Error(`sink: wire type ${tag & 7} at ${p.o}`);
     }
   }
 }
@@ -116,7 +141,13 @@ function eachField(b: Buffer, start: number, end: number, field: number, fn: (s:
  */
 export function countItems(msg: Buffer): number {
   let n = 0;
-  eachField(msg, 0, msg.length, 1, (rs, re) => eachField(msg, rs, re, 2, (ss, se) => eachField(msg, ss, se, 2, () => { n++; })));
+  eachField(msg, 0, msg.length, 1, (rs, re) =>
+    eachField(msg, rs, re, 2, (ss, se) =>
+      eachField(msg, ss, se, 2, () => {
+        n++;
+      }),
+    ),
+  );
   return n;
 }
 
@@ -125,7 +156,10 @@ export function countItems(msg: Buffer): number {
 function tagLen(field: number, body: Buffer): Buffer {
   const out: number[] = [(field << 3) | 2];
   for (let v = body.length; ; v >>>= 7) {
-    if (v < 0x80) { out.push(v); break; }
+    if (v < 0x80) {
+      out.push(v);
+      break;
+    }
     out.push((v & 0x7f) | 0x80);
   }
   return Buffer.concat([Buffer.from(out), body]);
@@ -145,9 +179,10 @@ export function probeRequest(signal: 'traces' | 'logs', sentNs: bigint): Buffer 
   const id = Buffer.alloc(16);
   PROBE_MAGIC.copy(id, 0);
   id.writeBigUInt64BE(sentNs, 8);
-  const item = signal === 'traces'
-    ? Buffer.concat([tagLen(1, id), tagLen(2, Buffer.from('probe-id')), tagLen(5, Buffer.from('probe')), fixed64(7, sentNs), fixed64(8, sentNs + 1000n)])
-    : Buffer.concat([fixed64(1, sentNs), tagLen(5, tagLen(1, Buffer.from('probe'))), tagLen(9, id)]);
+  const item =
+    signal === 'traces'
+      ? Buffer.concat([tagLen(1, id), tagLen(2, Buffer.from('probe-id')), tagLen(5, Buffer.from('probe')), fixed64(7, sentNs), fixed64(8, sentNs + 1000n)])
+      : Buffer.concat([fixed64(1, sentNs), tagLen(5, tagLen(1, Buffer.from('probe'))), tagLen(9, id)]);
   return tagLen(1, Buffer.concat([PROBE_RESOURCE, tagLen(2, tagLen(2, item))]));
 }
 
@@ -171,8 +206,10 @@ export function startProbe(port: number, signal: 'traces' | 'logs', everyMs: num
     frame.writeUInt32BE(msg.length, 1);
     msg.copy(frame, 5);
     const req = session.request({
-      [constants.HTTP2_HEADER_METHOD]: 'POST', [constants.HTTP2_HEADER_PATH]: PATHS[signal],
-      'content-type': 'application/grpc', te: 'trailers',
+      [constants.HTTP2_HEADER_METHOD]: 'POST',
+      [constants.HTTP2_HEADER_PATH]: PATHS[signal],
+      'content-type': 'application/grpc',
+      te: 'trailers',
     });
     req.on('error', () => {});
     req.on('response', () => {});

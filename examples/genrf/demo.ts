@@ -15,10 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  addScrapeTarget, esCount, genrfEnv, jaegerTraces, promQuery, readServicesEnv, ROOT, runDaemon, runEmulator, until,
-  type EmulatorSummary, type Ports, type RunningDaemon,
-} from './stack.ts';
+import { addScrapeTarget, esCount, genrfEnv, jaegerTraces, promQuery, readServicesEnv, ROOT, runDaemon, runEmulator, until, type EmulatorSummary, type Ports, type RunningDaemon } from './stack.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -36,7 +33,10 @@ function portOr(preferred: number): Promise<number> {
     const s = createServer();
     s.once('error', () => {
       const t = createServer();
-      t.listen(0, '127.0.0.1', () => { const p = (t.address() as { port: number }).port; t.close(() => resolve(p)); });
+      t.listen(0, '127.0.0.1', () => {
+        const p = (t.address() as { port: number }).port;
+        t.close(() => resolve(p));
+      });
     });
     s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
   });
@@ -53,7 +53,10 @@ async function main(): Promise<number> {
   }
   const services = readServicesEnv();
   const python = services.OTEL_PYTHON;
-  if (!python) { say('.services.env has no OTEL_PYTHON: run scripts/services/up python-otel'); return 1; }
+  if (!python) {
+    say('.services.env has no OTEL_PYTHON: run scripts/services/up python-otel');
+    return 1;
+  }
 
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const environment = `demo${stamp}`;
@@ -71,11 +74,18 @@ async function main(): Promise<number> {
   try {
     daemons.push(await runDaemon('pipelines/genrf.yaml', genrf));
     const edge = { grpc: await portOr(14417), health: await portOr(13134), metrics: await portOr(8887) };
-    daemons.push(await runDaemon('pipelines/edge.yaml', {
-      KAFKA_BROKERS: genrf.KAFKA_BROKERS, GENRF_KAFKA_LOGS_TOPIC: genrf.GENRF_KAFKA_LOGS_TOPIC, GENRF_KAFKA_TRACES_TOPIC: genrf.GENRF_KAFKA_TRACES_TOPIC,
-      GENRF_KAFKA_METRICS_TOPIC: genrf.GENRF_KAFKA_METRICS_TOPIC, GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${edge.grpc}`,
-      GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${await portOr(14418)}`, GENRF_HEALTH_ENDPOINT: `127.0.0.1:${edge.health}`, GENRF_METRICS_ADDRESS: `127.0.0.1:${edge.metrics}`,
-    }));
+    daemons.push(
+      await runDaemon('pipelines/edge.yaml', {
+        KAFKA_BROKERS: genrf.KAFKA_BROKERS,
+        GENRF_KAFKA_LOGS_TOPIC: genrf.GENRF_KAFKA_LOGS_TOPIC,
+        GENRF_KAFKA_TRACES_TOPIC: genrf.GENRF_KAFKA_TRACES_TOPIC,
+        GENRF_KAFKA_METRICS_TOPIC: genrf.GENRF_KAFKA_METRICS_TOPIC,
+        GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${edge.grpc}`,
+        GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${await portOr(14418)}`,
+        GENRF_HEALTH_ENDPOINT: `127.0.0.1:${edge.health}`,
+        GENRF_METRICS_ADDRESS: `127.0.0.1:${edge.metrics}`,
+      }),
+    );
     if (services.PROMETHEUS_TARGETS_DIR) target = await addScrapeTarget(services.PROMETHEUS_TARGETS_DIR, job, ports.prometheus);
     say(`genrf-collector (pipelines/genrf.yaml): OTLP gRPC 127.0.0.1:${ports.grpc}, HTTP 127.0.0.1:${ports.http}; Kafka topics ${genrf.GENRF_KAFKA_METRICS_TOPIC}, ...; data in ${dataDir}`);
     say(`edge daemon (pipelines/edge.yaml): OTLP gRPC 127.0.0.1:${edge.grpc} -> Kafka ${genrf.KAFKA_BROKERS}`);
@@ -86,13 +96,35 @@ async function main(): Promise<number> {
     say(`running the emulator for ${seconds} s: ${workers} worker(s) over OTLP gRPC and HTTP, 1 through Kafka; ${rate} circuits/s, failure rate ${opt['failure-rate']} ...`);
     const common = ['--service-name', service, '--duration', String(seconds), '--failure-rate', opt['failure-rate']!, '--slow-rate', '0.02'];
     const [direct, viaKafka] = await Promise.all([
-      runEmulator(python, [...common, '--workers', String(workers), '--rate', String(rate * workers / (workers + 1)), '--protocol', 'mixed',
-        '--grpc-endpoint', `127.0.0.1:${ports.grpc}`, '--http-endpoint', `127.0.0.1:${ports.http}`, '--instance-prefix', `${environment}-direct`], (seconds + 90) * 1000),
-      runEmulator(python, [...common, '--workers', '1', '--rate', String(rate / (workers + 1)), '--protocol', 'grpc',
-        '--grpc-endpoint', `127.0.0.1:${edge.grpc}`, '--instance-prefix', `${environment}-kafka`], (seconds + 90) * 1000),
+      runEmulator(
+        python,
+        [
+          ...common,
+          '--workers',
+          String(workers),
+          '--rate',
+          String((rate * workers) / (workers + 1)),
+          '--protocol',
+          'mixed',
+          '--grpc-endpoint',
+          `127.0.0.1:${ports.grpc}`,
+          '--http-endpoint',
+          `127.0.0.1:${ports.http}`,
+          '--instance-prefix',
+          `${environment}-direct`,
+        ],
+        (seconds + 90) * 1000,
+      ),
+      runEmulator(
+        python,
+        [...common, '--workers', '1', '--rate', String(rate / (workers + 1)), '--protocol', 'grpc', '--grpc-endpoint', `127.0.0.1:${edge.grpc}`, '--instance-prefix', `${environment}-kafka`],
+        (seconds + 90) * 1000,
+      ),
     ]);
     const sent = sum(direct, viaKafka);
-    say(`the emulator sent ${sent.circuits} circuits (${sent.failed} failed, ${sent.slow} over 300 s): ${sent.spans} spans, ${sent.logs} application logs, ${sent.security_logs} security logs (with PII)`);
+    say(
+      `the emulator sent ${sent.circuits} circuits (${sent.failed} failed, ${sent.slow} over 300 s): ${sent.spans} spans, ${sent.logs} application logs, ${sent.security_logs} security logs (with PII)`,
+    );
     say('waiting for every backend to hold all of it ...');
 
     const check = async (what: string, where: string, expected: number, read: () => Promise<number>): Promise<[string, string, number, number]> => {
@@ -105,15 +137,19 @@ async function main(): Promise<number> {
     const es = genrf.ELASTICSEARCH_URL;
     const mine = `resource.deployment.environment:${environment}`;
     const promSum = `sum(genrf_circuits_generated_total{job="${job}"})`;
-    const tracesOf = async () => (await jaegerTraces(jaeger, service)).filter((t: { processes: Record<string, { tags?: Array<{ key: string; value: unknown }> }> }) =>
-      Object.values(t.processes).some((p) => p.tags?.some((kv) => kv.key === 'service.instance.id' && String(kv.value).startsWith(environment)))).length;
+    const tracesOf = async () =>
+      (await jaegerTraces(jaeger, service)).filter((t: { processes: Record<string, { tags?: Array<{ key: string; value: unknown }> }> }) =>
+        Object.values(t.processes).some((p) => p.tags?.some((kv) => kv.key === 'service.instance.id' && String(kv.value).startsWith(environment))),
+      ).length;
     const rows = await Promise.all([
       check('traces (generate_circuit + 3 children)', `${jaeger}/search?service=${service}&operation=generate_circuit`, sent.circuits, tracesOf),
       check('circuits on the exporter', `http://127.0.0.1:${ports.prometheus}/metrics`, sent.circuits, async () => {
         const text = await (await fetch(`http://127.0.0.1:${ports.prometheus}/metrics`)).text();
         return [...text.matchAll(/^genrf_circuits_generated_total\{[^}]*instance="demo[^}]*\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
       }),
-      ...(target ? [check('circuits in Prometheus', `${prom}/graph?g0.expr=${encodeURIComponent(promSum)}`, sent.circuits, async () => Number((await promQuery(prom, promSum))[0]?.value[1] ?? 0))] : []),
+      ...(target
+        ? [check('circuits in Prometheus', `${prom}/graph?g0.expr=${encodeURIComponent(promSum)}`, sent.circuits, async () => Number((await promQuery(prom, promSum))[0]?.value[1] ?? 0))]
+        : []),
       check('application logs', `${es}/logs-genrf-default  q=${mine}`, sent.logs, () => esCount(es, 'logs-genrf-default', mine)),
       check('security logs (scrubbed)', `${es}/logs-genrf.security-default  q=${mine}`, sent.security_logs, () => esCount(es, 'logs-genrf.security-default', mine)),
     ]);
@@ -135,7 +171,10 @@ Grafana: deploy/grafana (docker compose up grafana): System Health, Performance,
 Metrics contract: docs/genrf-metrics.md`);
     if (opt.keep) {
       say(`\nthe daemons keep running (/health: http://127.0.0.1:${ports.health}/health); Ctrl-C to stop`);
-      await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
     }
     return ok ? 0 : 1;
   } finally {
@@ -149,4 +188,7 @@ function sum(a: EmulatorSummary, b: EmulatorSummary): EmulatorSummary['total'] {
   return out;
 }
 
-process.exitCode = await main().catch((err: Error) => { say(`demo failed: ${err.message}`); return 1; });
+process.exitCode = await main().catch((err: Error) => {
+  say(`demo failed: ${err.message}`);
+  return 1;
+});

@@ -22,7 +22,13 @@ export function readServicesEnv(file = join(ROOT, '.services.env')): Record<stri
   return env;
 }
 
-export interface Ports { grpc: number; http: number; prometheus: number; health: number; metrics: number }
+export interface Ports {
+  grpc: number;
+  http: number;
+  prometheus: number;
+  health: number;
+  metrics: number;
+}
 
 export interface RunningDaemon {
   proc: ChildProcess;
@@ -33,10 +39,14 @@ export interface RunningDaemon {
 /** Runs `genrf-collector run --config <file>` with `env`; resolves once it is running. */
 export async function runDaemon(config: string, env: Record<string, string>, timeoutMs = 30_000): Promise<RunningDaemon> {
   const proc = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'run', '--config', config], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const deadline = Date.now() + timeoutMs;
   while (!err.includes('the daemon is running')) {
@@ -89,8 +99,12 @@ export function runEmulator(python: string, args: string[], timeoutMs = 120_000)
     const proc = spawn(python, [EMULATOR, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
     proc.once('exit', (code) => {
       clearTimeout(timer);
@@ -139,7 +153,9 @@ export async function esCount(url: string, index: string, query: string): Promis
   try {
     await getJson(`${url}/${index}/_refresh`, { method: 'POST' });
     const body = await getJson(`${url}/${index}/_count`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { query_string: { query } } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: { query_string: { query } } }),
     });
     return body.count as number;
   } catch (err) {

@@ -8,23 +8,42 @@ import type { Field, Message, Table } from './table.ts';
 /** The Reader call that reads one value of a scalar field. */
 export function readScalar(f: Field): string {
   switch (f.repr) {
-    case 'string': return 'r.string()';
-    case 'key': return 'r.key()';
-    case 'bytes': return 'r.bytes()';
-    case 'hex16': case 'hex8': return 'r.hexId()';
-    case 'bool': return 'r.bool()';
-    case 'int32': case 'enum': return 'r.int32()';
-    case 'uint32': return 'r.uint32()';
-    case 'sint32': return 'r.sint32()';
-    case 'fixed32': return 'r.fixed32()';
-    case 'fixed64': return 'r.fixed64()';
-    case 'fixed64n': return 'r.fixed64Number()';
-    case 'sfixed64': return 'r.sfixed64()';
-    case 'int64': return 'r.int64()';
-    case 'int64n': return 'Number(r.int64())';
-    case 'uint64n': return 'r.uint64Number()';
-    case 'double': return 'r.double()';
-    default: throw new Error(`no reader for ${f.owner.key}.${f.name}`);
+    case 'string':
+      return 'r.string()';
+    case 'key':
+      return 'r.key()';
+    case 'bytes':
+      return 'r.bytes()';
+    case 'hex16':
+    case 'hex8':
+      return 'r.hexId()';
+    case 'bool':
+      return 'r.bool()';
+    case 'int32':
+    case 'enum':
+      return 'r.int32()';
+    case 'uint32':
+      return 'r.uint32()';
+    case 'sint32':
+      return 'r.sint32()';
+    case 'fixed32':
+      return 'r.fixed32()';
+    case 'fixed64':
+      return 'r.fixed64()';
+    case 'fixed64n':
+      return 'r.fixed64Number()';
+    case 'sfixed64':
+      return 'r.sfixed64()';
+    case 'int64':
+      return 'r.int64()';
+    case 'int64n':
+      return 'Number(r.int64())';
+    case 'uint64n':
+      return 'r.uint64Number()';
+    case 'double':
+      return 'r.double()';
+    default:
+      throw new Error(`no reader for ${f.owner.key}.${f.name}`);
   }
 }
 
@@ -97,8 +116,11 @@ export function emitDecode(t: Table): string {
     for (const f of m.fields) if (f.message !== undefined && !f.repeated && !undefinedWhenAbsent(f) && !m.sparse) news.add(`new${f.message.fn}`);
   }
   const out: string[] = [
-    header(t, 'Protobuf decoders: the wire format to the model of src/pdata/types.ts (ids as hex, 64-bit times as\n' +
-      'bigint). A failure is a PathFail naming the field; proto/index.ts turns it into a DecodeError.'),
+    header(
+      t,
+      'Protobuf decoders: the wire format to the model of src/pdata/types.ts (ids as hex, 64-bit times as\n' +
+        'bigint). A failure is a PathFail naming the field; proto/index.ts turns it into a DecodeError.',
+    ),
     "import { fieldName, segment, tagFailed, withSegment } from '../decode-path.ts';",
     "import type { Reader } from '../proto/reader.ts';",
     importLine([...types], '../types.ts', true),

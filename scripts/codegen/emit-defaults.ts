@@ -42,7 +42,13 @@ export function emitDefaults(t: Table): string {
       continue;
     }
     out.push(`export function new${m.fn}(): ${m.ts} {`);
-    out.push(...objectLiteral('  return ', m.fields.map((f) => `${f.prop}: ${emptyValue(f)}`), ';'));
+    out.push(
+      ...objectLiteral(
+        '  return ',
+        m.fields.map((f) => `${f.prop}: ${emptyValue(f)}`),
+        ';',
+      ),
+    );
     out.push('}', '');
   }
   for (const m of empties) {

@@ -10,21 +10,40 @@ import type { Field, Message, Table } from './table.ts';
 function writeScalar(f: Field, v: string): string {
   const t = f.tag;
   switch (f.repr) {
-    case 'string': case 'key': return `w.stringField(${t}, ${v});`;
-    case 'bytes': return `w.bytesField(${t}, ${v});`;
-    case 'hex16': case 'hex8': return `w.hexField(${t}, ${v});`;
-    case 'bool': return `w.varintField(${t}, ${v} ? 1 : 0);`;
-    case 'int32': case 'enum': return `w.int32Field(${t}, ${v});`;
-    case 'uint32': case 'uint64n': return `w.varintField(${t}, ${v});`;
-    case 'sint32': return `w.sint32Field(${t}, ${v});`;
-    case 'fixed32': return `w.fixed32Field(${t}, ${v});`;
-    case 'fixed64': return `w.fixed64Field(${t}, ${v});`;
-    case 'fixed64n': return `w.fixed64NumberField(${t}, ${v});`;
-    case 'sfixed64': return `w.sfixed64Field(${t}, ${v});`;
-    case 'int64': return `w.int64Field(${t}, ${v});`;
-    case 'int64n': return `w.int64Field(${t}, BigInt(${v}));`;
-    case 'double': return `w.doubleField(${t}, ${v});`;
-    default: throw new Error(`no writer for ${f.owner.key}.${f.name}`);
+    case 'string':
+    case 'key':
+      return `w.stringField(${t}, ${v});`;
+    case 'bytes':
+      return `w.bytesField(${t}, ${v});`;
+    case 'hex16':
+    case 'hex8':
+      return `w.hexField(${t}, ${v});`;
+    case 'bool':
+      return `w.varintField(${t}, ${v} ? 1 : 0);`;
+    case 'int32':
+    case 'enum':
+      return `w.int32Field(${t}, ${v});`;
+    case 'uint32':
+    case 'uint64n':
+      return `w.varintField(${t}, ${v});`;
+    case 'sint32':
+      return `w.sint32Field(${t}, ${v});`;
+    case 'fixed32':
+      return `w.fixed32Field(${t}, ${v});`;
+    case 'fixed64':
+      return `w.fixed64Field(${t}, ${v});`;
+    case 'fixed64n':
+      return `w.fixed64NumberField(${t}, ${v});`;
+    case 'sfixed64':
+      return `w.sfixed64Field(${t}, ${v});`;
+    case 'int64':
+      return `w.int64Field(${t}, ${v});`;
+    case 'int64n':
+      return `w.int64Field(${t}, BigInt(${v}));`;
+    case 'double':
+      return `w.doubleField(${t}, ${v});`;
+    default:
+      throw new Error(`no writer for ${f.owner.key}.${f.name}`);
   }
 }
 
@@ -124,7 +143,10 @@ export function emitEncode(t: Table): string {
     header(t, 'Protobuf encoders: the model to the wire format, into the shared writer (proto/writer.ts).'),
     importLine([...types], '../types.ts', true),
     "import * as w from '../proto/writer.ts';",
-    importLine(omittedWhenEmpty(t).map((m) => `isEmpty${m.fn}`), './defaults.ts'),
+    importLine(
+      omittedWhenEmpty(t).map((m) => `isEmpty${m.fn}`),
+      './defaults.ts',
+    ),
     '',
   ];
   for (const m of t.messages) emitMessage(m, out);

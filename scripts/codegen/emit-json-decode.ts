@@ -12,20 +12,39 @@ const enumReader = (e: EnumDef): string => `read${e.name}`;
 /** A `(value, field) => T` reader for one value of a scalar field. */
 function scalarReader(f: Field): string {
   switch (f.repr) {
-    case 'string': case 'key': return 'str';
-    case 'bytes': return 'base64';
-    case 'hex16': return 'traceIdOf';
-    case 'hex8': return 'spanIdOf';
-    case 'bool': return 'bool';
-    case 'int32': case 'sint32': return 'i32';
-    case 'uint32': case 'fixed32': return 'u32';
-    case 'enum': return enumReader(f.enumDef!);
-    case 'fixed64': return 'u64';
-    case 'fixed64n': case 'uint64n': return 'u64Number';
-    case 'sfixed64': case 'int64': return 'i64';
-    case 'int64n': return 'i64Number';
-    case 'double': return 'dbl';
-    default: throw new Error(`no JSON reader for ${f.owner.key}.${f.name}`);
+    case 'string':
+    case 'key':
+      return 'str';
+    case 'bytes':
+      return 'base64';
+    case 'hex16':
+      return 'traceIdOf';
+    case 'hex8':
+      return 'spanIdOf';
+    case 'bool':
+      return 'bool';
+    case 'int32':
+    case 'sint32':
+      return 'i32';
+    case 'uint32':
+    case 'fixed32':
+      return 'u32';
+    case 'enum':
+      return enumReader(f.enumDef!);
+    case 'fixed64':
+      return 'u64';
+    case 'fixed64n':
+    case 'uint64n':
+      return 'u64Number';
+    case 'sfixed64':
+    case 'int64':
+      return 'i64';
+    case 'int64n':
+      return 'i64Number';
+    case 'double':
+      return 'dbl';
+    default:
+      throw new Error(`no JSON reader for ${f.owner.key}.${f.name}`);
   }
 }
 
@@ -89,8 +108,7 @@ export function emitJsonDecode(t: Table): string {
     for (const f of m.fields) if (f.message !== undefined && !f.repeated && !undefinedWhenAbsent(f)) news.add(`new${f.message.fn}`);
   }
   const out: string[] = [
-    header(t, 'OTLP/JSON readers: a parsed JSON value to the model of src/pdata/types.ts. A failure is a PathFail\n' +
-      'naming the JSON path; json/index.ts turns it into a DecodeError.'),
+    header(t, 'OTLP/JSON readers: a parsed JSON value to the model of src/pdata/types.ts. A failure is a PathFail\n' + 'naming the JSON path; json/index.ts turns it into a DecodeError.'),
     "import { asObj, enter, get, leave, list, optional, sub, values } from '../json/read.ts';",
     "import { base64, bool, dbl, enumValue, hexId, i32, i64, str, u32, u64, u64Number } from '../json/scalars.ts';",
     importLine([...types], '../types.ts', true),
@@ -111,4 +129,3 @@ export function emitJsonDecode(t: Table): string {
   for (const m of t.messages) emitMessage(m, out);
   return out.join('\n');
 }
-

@@ -44,13 +44,26 @@ const key = (f: Field): string => `"${f.json}":`;
 /** Parts of the JSON text of one value `v` of a scalar field. */
 function scalarParts(f: Field, v: string): Part[] {
   switch (f.repr) {
-    case 'string': case 'key': case 'hex16': case 'hex8': return [{ expr: `str(${v})` }];
-    case 'bytes': return [{ expr: `b64(${v})` }];
-    case 'bool': return [{ expr: `(${v} ? 'true' : 'false')` }];
-    case 'double': return [{ expr: `writeDouble(${v})` }];
-    case 'fixed64': case 'sfixed64': case 'int64': case 'fixed64n': case 'uint64n': case 'int64n':
+    case 'string':
+    case 'key':
+    case 'hex16':
+    case 'hex8':
+      return [{ expr: `str(${v})` }];
+    case 'bytes':
+      return [{ expr: `b64(${v})` }];
+    case 'bool':
+      return [{ expr: `(${v} ? 'true' : 'false')` }];
+    case 'double':
+      return [{ expr: `writeDouble(${v})` }];
+    case 'fixed64':
+    case 'sfixed64':
+    case 'int64':
+    case 'fixed64n':
+    case 'uint64n':
+    case 'int64n':
       return [{ lit: '"' }, { expr: v }, { lit: '"' }];
-    default: return [{ expr: v }];
+    default:
+      return [{ expr: v }];
   }
 }
 
@@ -58,13 +71,27 @@ function scalarParts(f: Field, v: string): Part[] {
 function appender(f: Field, withPresence: boolean): string {
   const base = ((): string => {
     switch (f.repr) {
-      case 'string': case 'key': case 'hex16': case 'hex8': return 'str';
-      case 'bytes': return 'bytes';
-      case 'bool': return 'bool';
-      case 'double': return 'dbl';
-      case 'fixed64': case 'sfixed64': case 'int64': return 'u64';
-      case 'fixed64n': case 'uint64n': case 'int64n': return 'count';
-      default: return 'num';
+      case 'string':
+      case 'key':
+      case 'hex16':
+      case 'hex8':
+        return 'str';
+      case 'bytes':
+        return 'bytes';
+      case 'bool':
+        return 'bool';
+      case 'double':
+        return 'dbl';
+      case 'fixed64':
+      case 'sfixed64':
+      case 'int64':
+        return 'u64';
+      case 'fixed64n':
+      case 'uint64n':
+      case 'int64n':
+        return 'count';
+      default:
+        return 'num';
     }
   })();
   if (base === 'bytes' && !withPresence) throw new Error(`${f.owner.key}.${f.name}: a bytes field without presence has no JSON writer`);
@@ -73,11 +100,25 @@ function appender(f: Field, withPresence: boolean): string {
 
 function repeatedScalar(f: Field): string {
   switch (f.repr) {
-    case 'fixed64n': case 'uint64n': case 'int64n': return 'countsF';
-    case 'double': return 'doublesF';
-    case 'string': case 'key': case 'hex16': case 'hex8': return 'strsF';
-    case 'int32': case 'enum': case 'uint32': case 'sint32': case 'fixed32': return 'numsF';
-    default: throw new Error(`${f.owner.key}.${f.name}: no JSON writer for repeated ${f.repr}`);
+    case 'fixed64n':
+    case 'uint64n':
+    case 'int64n':
+      return 'countsF';
+    case 'double':
+      return 'doublesF';
+    case 'string':
+    case 'key':
+    case 'hex16':
+    case 'hex8':
+      return 'strsF';
+    case 'int32':
+    case 'enum':
+    case 'uint32':
+    case 'sint32':
+    case 'fixed32':
+      return 'numsF';
+    default:
+      throw new Error(`${f.owner.key}.${f.name}: no JSON writer for repeated ${f.repr}`);
   }
 }
 
@@ -180,14 +221,36 @@ export function emitJsonEncode(t: Table): string {
   const types = new Set<string>();
   for (const m of t.messages) for (const id of m.ts.match(/\b[A-Z]\w*/g) ?? []) types.add(id);
   const helpers = [
-    'b64', 'boolF', 'boolO', 'bytesO', 'close', 'countF', 'countO', 'countsF', 'dblF', 'dblO', 'doublesF', 'emit',
-    'numF', 'numO', 'numsF', 'str', 'strF', 'strO', 'strsF', 'u64F', 'u64O', 'writeDouble',
+    'b64',
+    'boolF',
+    'boolO',
+    'bytesO',
+    'close',
+    'countF',
+    'countO',
+    'countsF',
+    'dblF',
+    'dblO',
+    'doublesF',
+    'emit',
+    'numF',
+    'numO',
+    'numsF',
+    'str',
+    'strF',
+    'strO',
+    'strsF',
+    'u64F',
+    'u64O',
+    'writeDouble',
   ];
   const body: string[] = [];
   for (const m of t.messages) emitMessage(m, body);
   const text = body.join('\n');
   const used = helpers.filter((h) => new RegExp(`\\b${h}\\(`).test(text));
-  const empties = omittedWhenEmpty(t).map((m) => `isEmpty${m.fn}`).filter((h) => text.includes(`${h}(`));
+  const empties = omittedWhenEmpty(t)
+    .map((m) => `isEmpty${m.fn}`)
+    .filter((h) => text.includes(`${h}(`));
   return [
     header(t, 'OTLP/JSON writers: the model to the OTLP/JSON text, appended to the writer of json/write.ts.'),
     importLine(used, '../json/write.ts'),

@@ -87,7 +87,12 @@ function emitMessage(m: Message, out: string[]): void {
   out.push('    }');
   out.push('    r.checkEnd(end);');
   out.push('  } catch (e) {');
-  out.push(...segmentThrow(counted.map((f) => `field === ${f.number} ? segment('${f.name}', ${counterOf(f)})`), `fieldName(${namesConst(m)}, field)`));
+  out.push(
+    ...segmentThrow(
+      counted.map((f) => `field === ${f.number} ? segment('${f.name}', ${counterOf(f)})`),
+      `fieldName(${namesConst(m)}, field)`,
+    ),
+  );
   out.push('  }');
   if (m.depth) out.push('  r.depth--;');
   if (m.counts) out.push(`  return ${['items', ...slots].join(' + ')};`);
@@ -98,9 +103,12 @@ function emitMessage(m: Message, out: string[]): void {
 export function emitScan(t: Table): string {
   const messages = reachable(t, REQUEST_ROOTS);
   const out: string[] = [
-    header(t, 'The validating scan of OTLP protobuf requests: checks every nested message (wire types, lengths,\n' +
-      'UTF-8 in string fields, id lengths, the AnyValue depth limit) without building anything, and\n' +
-      'counts the items. Whatever it accepts, the decoder (proto-decode.ts) decodes.'),
+    header(
+      t,
+      'The validating scan of OTLP protobuf requests: checks every nested message (wire types, lengths,\n' +
+        'UTF-8 in string fields, id lengths, the AnyValue depth limit) without building anything, and\n' +
+        'counts the items. Whatever it accepts, the decoder (proto-decode.ts) decodes.',
+    ),
     "import { fieldName, segment, tagFailed, withSegment } from '../decode-path.ts';",
     "import type { Reader } from '../proto/reader.ts';",
     importLine(messages.map(namesConst), './fields.ts'),

@@ -10,9 +10,24 @@ const PREFIX = 'opentelemetry.proto.';
 
 /** How a field's value is read, written and held in the model. */
 export type Repr =
-  | 'string' | 'key' | 'bytes' | 'hex16' | 'hex8' | 'bool'
-  | 'int32' | 'enum' | 'uint32' | 'sint32' | 'fixed32'
-  | 'fixed64' | 'fixed64n' | 'sfixed64' | 'int64' | 'int64n' | 'uint64n' | 'double'
+  | 'string'
+  | 'key'
+  | 'bytes'
+  | 'hex16'
+  | 'hex8'
+  | 'bool'
+  | 'int32'
+  | 'enum'
+  | 'uint32'
+  | 'sint32'
+  | 'fixed32'
+  | 'fixed64'
+  | 'fixed64n'
+  | 'sfixed64'
+  | 'int64'
+  | 'int64n'
+  | 'uint64n'
+  | 'double'
   | 'message';
 
 export const WIRE_VARINT = 0;
@@ -168,8 +183,17 @@ export function buildTable(files: ProtoFile[], version: string): Table {
     const ts = TYPE_NAMES[key] ?? shortName;
     const rule = MESSAGES[key] ?? {};
     const msg: Message = {
-      fullName, key, shortName, ts, fn: '', fields: [], byNumber: [], oneofs: new Map(),
-      sparse: rule.sparse === true, depth: rule.depth === true, counts: false,
+      fullName,
+      key,
+      shortName,
+      ts,
+      fn: '',
+      fields: [],
+      byNumber: [],
+      oneofs: new Map(),
+      sparse: rule.sparse === true,
+      depth: rule.depth === true,
+      counts: false,
     };
     table.byKey.set(key, msg);
     table.messages.push(msg);
@@ -263,7 +287,7 @@ export function buildTable(files: ProtoFile[], version: string): Table {
   }
 
   // Which messages contain items (fixed point over the message graph).
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (const m of table.messages) {
       if (m.counts) continue;
@@ -278,7 +302,9 @@ export function buildTable(files: ProtoFile[], version: string): Table {
 
 /** The table of the vendored release. */
 export function loadTable(root: string): Table {
-  const version = readFileSync(join(root, PROTO_DIR, 'VERSION'), 'utf8').trim().split('\n')[0];
+  const version = readFileSync(join(root, PROTO_DIR, 'VERSION'), 'utf8')
+    .trim()
+    .split('\n')[0];
   return buildTable(loadProtoFiles(root), version);
 }
 

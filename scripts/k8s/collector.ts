@@ -42,7 +42,8 @@ export const namespace: INamespace = { apiVersion: 'v1', kind: 'Namespace', meta
 
 export function configMap(genrfYaml: string): IConfigMap {
   return {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: `${NAME}-config`, namespace: NAMESPACE, labels: LABELS, annotations: { 'genrf.dev/source': 'pipelines/genrf.yaml' } },
     data: { [CONFIG_FILE]: genrfYaml },
   };
@@ -60,7 +61,8 @@ export function deployment(genrfYaml: string): IDeployment {
   const configHash = createHash('sha256').update(genrfYaml).digest('hex').slice(0, 16);
   const env = (name: string, value: string) => ({ name, value });
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
     spec: {
       replicas: 2,
@@ -71,7 +73,9 @@ export function deployment(genrfYaml: string): IDeployment {
         metadata: {
           labels: LABELS,
           annotations: {
-            'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888', 'prometheus.io/path': '/metrics',
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': '8888',
+            'prometheus.io/path': '/metrics',
             // A new pipeline file rolls the pods (the ConfigMap alone would not).
             'genrf.dev/config-sha256': configHash,
           },
@@ -80,44 +84,46 @@ export function deployment(genrfYaml: string): IDeployment {
           terminationGracePeriodSeconds: gracePeriodSeconds(genrfYaml),
           securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: SELECTOR } }],
-          containers: [{
-            name: 'collector',
-            image: 'genrf-collector:0.1.0',
-            imagePullPolicy: 'IfNotPresent',
-            args: ['run', '--config', `${CONFIG_DIR}/${CONFIG_FILE}`],
-            ports: PORTS.map((p) => ({ ...p, protocol: 'TCP' })),
-            env: [
-              { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-              // Listen on the pod's address: the kubelet probes it, Prometheus scrapes it, the Service sends OTLP to it.
-              env('GENRF_OTLP_GRPC_ENDPOINT', '$(POD_IP):4317'),
-              env('GENRF_OTLP_HTTP_ENDPOINT', '$(POD_IP):4318'),
-              env('GENRF_PROMETHEUS_ENDPOINT', '$(POD_IP):8889'),
-              env('GENRF_METRICS_ADDRESS', '$(POD_IP):8888'),
-              env('GENRF_HEALTH_ENDPOINT', '$(POD_IP):13133'),
-              env('GENRF_ENV', 'production'),
-              env('GENRF_DATA_DIR', '/data'),
-              env('GENRF_KAFKA_GROUP', 'genrf-collector'),
-              env('KAFKA_BROKERS', 'kafka.genrf.svc.cluster.local:9092'),
-              env('ELASTICSEARCH_URL', 'http://elasticsearch.genrf.svc.cluster.local:9200'),
-              env('JAEGER_OTLP_GRPC_ENDPOINT', 'http://jaeger-collector.genrf.svc.cluster.local:4317'),
-              // The V8 heap below the container limit; memory_limiter (80% of the cgroup limit) refuses before it.
-              env('NODE_OPTIONS', '--max-old-space-size=768'),
-            ],
-            resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
-            // Readiness: /health fails while an exporter cannot reach its backend, so the Service
-            // sends OTLP to the other pods; a Kafka topic not created yet is a wait, not a failure.
-            readinessProbe: { httpGet: { path: '/health', port: 'health' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-            // Liveness: /health/live answers as long as the daemon does, whatever its backends:
-            // a daemon that buffers through an outage is never restarted (it would lose the buffer).
-            livenessProbe: { httpGet: { path: '/health/live', port: 'health' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-            startupProbe: { httpGet: { path: '/health/live', port: 'health' }, periodSeconds: 2, failureThreshold: 30 },
-            lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            volumeMounts: [
-              { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-              { name: 'data', mountPath: '/data' },
-            ],
-          }],
+          containers: [
+            {
+              name: 'collector',
+              image: 'genrf-collector:0.1.0',
+              imagePullPolicy: 'IfNotPresent',
+              args: ['run', '--config', `${CONFIG_DIR}/${CONFIG_FILE}`],
+              ports: PORTS.map((p) => ({ ...p, protocol: 'TCP' })),
+              env: [
+                { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                // Listen on the pod's address: the kubelet probes it, Prometheus scrapes it, the Service sends OTLP to it.
+                env('GENRF_OTLP_GRPC_ENDPOINT', '$(POD_IP):4317'),
+                env('GENRF_OTLP_HTTP_ENDPOINT', '$(POD_IP):4318'),
+                env('GENRF_PROMETHEUS_ENDPOINT', '$(POD_IP):8889'),
+                env('GENRF_METRICS_ADDRESS', '$(POD_IP):8888'),
+                env('GENRF_HEALTH_ENDPOINT', '$(POD_IP):13133'),
+                env('GENRF_ENV', 'production'),
+                env('GENRF_DATA_DIR', '/data'),
+                env('GENRF_KAFKA_GROUP', 'genrf-collector'),
+                env('KAFKA_BROKERS', 'kafka.genrf.svc.cluster.local:9092'),
+                env('ELASTICSEARCH_URL', 'http://elasticsearch.genrf.svc.cluster.local:9200'),
+                env('JAEGER_OTLP_GRPC_ENDPOINT', 'http://jaeger-collector.genrf.svc.cluster.local:4317'),
+                // The V8 heap below the container limit; memory_limiter (80% of the cgroup limit) refuses before it.
+                env('NODE_OPTIONS', '--max-old-space-size=768'),
+              ],
+              resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+              // Readiness: /health fails while an exporter cannot reach its backend, so the Service
+              // sends OTLP to the other pods; a Kafka topic not created yet is a wait, not a failure.
+              readinessProbe: { httpGet: { path: '/health', port: 'health' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+              // Liveness: /health/live answers as long as the daemon does, whatever its backends:
+              // a daemon that buffers through an outage is never restarted (it would lose the buffer).
+              livenessProbe: { httpGet: { path: '/health/live', port: 'health' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+              startupProbe: { httpGet: { path: '/health/live', port: 'health' }, periodSeconds: 2, failureThreshold: 30 },
+              lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'data', mountPath: '/data' },
+              ],
+            },
+          ],
           volumes: [
             { name: 'config', configMap: { name: `${NAME}-config` } },
             // Rotated files, dead letters and the persistent queues (file_storage/audit 1 GiB and
@@ -132,12 +138,19 @@ export function deployment(genrfYaml: string): IDeployment {
 }
 
 export const service: IService = {
-  apiVersion: 'v1', kind: 'Service',
+  apiVersion: 'v1',
+  kind: 'Service',
   metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
   spec: {
     type: 'ClusterIP',
     selector: SELECTOR,
-    ports: PORTS.filter((p) => p.name !== 'health').map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP', ...(p.name === 'otlp-grpc' ? { appProtocol: 'grpc' } : {}) })),
+    ports: PORTS.filter((p) => p.name !== 'health').map((p) => ({
+      name: p.name,
+      port: p.containerPort,
+      targetPort: p.name,
+      protocol: 'TCP',
+      ...(p.name === 'otlp-grpc' ? { appProtocol: 'grpc' } : {}),
+    })),
   },
 };
 
@@ -147,7 +160,8 @@ export const service: IService = {
  * their long-lived connections; a ClusterIP balances per connection only.
  */
 export const headlessService: IService = {
-  apiVersion: 'v1', kind: 'Service',
+  apiVersion: 'v1',
+  kind: 'Service',
   metadata: { name: `${NAME}-headless`, namespace: NAMESPACE, labels: LABELS },
   spec: {
     clusterIP: 'None',
@@ -158,7 +172,8 @@ export const headlessService: IService = {
 
 /** The collector's autoscaler: the guide's CPU and memory targets, and the exporters' queue fill. */
 export const hpa: IHorizontalPodAutoscaler = {
-  apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
   metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
   spec: {
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAME },
@@ -181,7 +196,8 @@ export const hpa: IHorizontalPodAutoscaler = {
 };
 
 export const pdb: IPodDisruptionBudget = {
-  apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
   metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
   spec: { minAvailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
 };
@@ -220,7 +236,8 @@ rules:
     metricsQuery: 'sum by (<<.GroupBy>>) (pod:genrf_generation_pending:sum{<<.LabelMatchers>>})'
 `;
   return {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: 'adapter-config', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus-adapter', 'app.kubernetes.io/part-of': 'genrf' } },
     data: { 'config.yaml': rules },
   };

@@ -53,10 +53,13 @@ export function compileActions(actions: readonly ActionConfig[]): CompiledAction
   return actions.map((a) => {
     const byPattern = a.key === undefined;
     const kind = {
-      insert: INSERT, update: UPDATE, upsert: UPSERT,
+      insert: INSERT,
+      update: UPDATE,
+      upsert: UPSERT,
       delete: byPattern ? DELETE_MATCHING : DELETE,
       hash: byPattern ? HASH_MATCHING : HASH,
-      extract: EXTRACT, convert: CONVERT,
+      extract: EXTRACT,
+      convert: CONVERT,
     }[a.action];
     return {
       kind,
@@ -122,7 +125,8 @@ export function applyActions(actions: readonly CompiledAction[], attrs: KeyValue
         }
         break;
       }
-      default: { // CONVERT
+      default: {
+        // CONVERT
         const i = attributeIndex(attrs, act.key);
         if (i < 0) break;
         const converted = convert(attrs[i].value, act.convertTo);

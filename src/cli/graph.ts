@@ -20,8 +20,7 @@ export async function graphCommand(paths: string[], format: string): Promise<num
 
 export function toMermaid(config: CollectorConfig): string {
   const g = graphModel(config);
-  const shape = (label: string, kind: string) =>
-    kind === 'receiver' ? `[/"${label}"/]` : kind === 'exporter' ? `[\\"${label}"\\]` : kind === 'connector' ? `{{"${label}"}}` : `["${label}"]`;
+  const shape = (label: string, kind: string) => (kind === 'receiver' ? `[/"${label}"/]` : kind === 'exporter' ? `[\\"${label}"\\]` : kind === 'connector' ? `{{"${label}"}}` : `["${label}"]`);
   const lines = ['flowchart LR'];
   for (const [pid, members] of g.pipelines) {
     if (members.length === 0) continue;

@@ -10,7 +10,7 @@ export async function componentsCommand(json: boolean): Promise<number> {
   for (const kind of KINDS) {
     for (const f of registry.list(kind)) {
       const signals: Record<string, string> =
-        f.kind === 'extension' ? { extension: f.stability } : f.kind === 'connector' ? { ...f.pairs } as Record<string, string> : { ...f.signals } as Record<string, string>;
+        f.kind === 'extension' ? { extension: f.stability } : f.kind === 'connector' ? ({ ...f.pairs } as Record<string, string>) : ({ ...f.signals } as Record<string, string>);
       rows.push({ kind, type: f.type, signals, description: f.description });
     }
   }
@@ -23,7 +23,9 @@ export async function componentsCommand(json: boolean): Promise<number> {
     if (ofKind.length === 0) continue;
     process.stdout.write(`${kind}s:\n`);
     for (const r of ofKind) {
-      const sig = Object.entries(r.signals).map(([s, st]) => `${s}:${st}`).join(' ');
+      const sig = Object.entries(r.signals)
+        .map(([s, st]) => `${s}:${st}`)
+        .join(' ');
       process.stdout.write(`  ${r.type.padEnd(18)} ${sig.padEnd(40)} ${r.description}\n`);
     }
   }

@@ -64,9 +64,13 @@ export async function runCommand(paths: string[], opts: { watch?: boolean } = {}
   }
   logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined, config_hash: service.hash }, 'pipelines started');
   if (opts.watch && !stopping) {
-    unwatch = watchConfig(paths, () => {
-      if (!stopping) service.reload('watch').catch((err: unknown) => logger.error({ err }, 'reload failed'));
-    }, logger);
+    unwatch = watchConfig(
+      paths,
+      () => {
+        if (!stopping) service.reload('watch').catch((err: unknown) => logger.error({ err }, 'reload failed'));
+      },
+      logger,
+    );
   }
 
   // The servers keep the event loop alive until a signal stops them.

@@ -30,7 +30,11 @@ export async function tapCommand(o: TapOptions, out: NodeJS.WritableStream = pro
     if (!res.ok || res.body === null) {
       const text = await res.text();
       let message = text.trim();
-      try { message = (JSON.parse(text) as Json).error ?? message; } catch { /* plain text */ }
+      try {
+        message = (JSON.parse(text) as Json).error ?? message;
+      } catch {
+        /* plain text */
+      }
       err.write(`genrf-collector tap: ${message}\n`);
       return 1;
     }
@@ -51,7 +55,9 @@ export async function tapCommand(o: TapOptions, out: NodeJS.WritableStream = pro
             printed += msg.records as number;
             out.write(o.format === 'json' ? `${JSON.stringify(msg.data)}\n` : summarize(msg.signal as string, msg.time as number, msg.data as Json));
           } else if (msg.end !== undefined) {
-            err.write(`tap ended (${msg.end}): ${printed} records shown; ${msg.skipped} passed unsampled (rate limit or --limit), ${msg.dropped_samples} samples dropped (slow reader)${msg.withheld ? `, ${msg.withheld} security records withheld` : ''}\n`);
+            err.write(
+              `tap ended (${msg.end}): ${printed} records shown; ${msg.skipped} passed unsampled (rate limit or --limit), ${msg.dropped_samples} samples dropped (slow reader)${msg.withheld ? `, ${msg.withheld} security records withheld` : ''}\n`,
+            );
             return 0;
           }
         }
@@ -99,7 +105,8 @@ export function summarize(signal: string, time: number, data: Json): string {
     for (const s of (r.scopeLogs ?? r.scopeSpans ?? r.scopeMetrics ?? []) as Json[]) {
       const scope = s.scope?.name || '-';
       if (signal === 'logs') {
-        for (const rec of (s.logRecords ?? []) as Json[]) lines.push(`${at} ${svc} ${scope} ${rec.severityText || rec.severityNumber || '-'} ${JSON.stringify(text(rec.body))} ${attrs(rec.attributes)}`);
+        for (const rec of (s.logRecords ?? []) as Json[])
+          lines.push(`${at} ${svc} ${scope} ${rec.severityText || rec.severityNumber || '-'} ${JSON.stringify(text(rec.body))} ${attrs(rec.attributes)}`);
       } else if (signal === 'traces') {
         for (const sp of (s.spans ?? []) as Json[]) {
           const ms = (Number(BigInt(sp.endTimeUnixNano ?? 0) - BigInt(sp.startTimeUnixNano ?? 0)) / 1e6).toFixed(1);

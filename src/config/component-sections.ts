@@ -11,8 +11,11 @@ import { didYouMean, quoteList } from './suggest.ts';
 export type Section = 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions';
 
 export const SECTIONS: ReadonlyArray<readonly [Section, Kind]> = [
-  ['receivers', 'receiver'], ['processors', 'processor'], ['exporters', 'exporter'],
-  ['connectors', 'connector'], ['extensions', 'extension'],
+  ['receivers', 'receiver'],
+  ['processors', 'processor'],
+  ['exporters', 'exporter'],
+  ['connectors', 'connector'],
+  ['extensions', 'extension'],
 ];
 export const TOP_LEVEL_KEYS = [...SECTIONS.map(([s]) => s), 'service'];
 
@@ -32,21 +35,25 @@ export function checkTopLevel(raw: Record<string, unknown>, root: PNode, out: Di
     if (TOP_LEVEL_KEYS.includes(key)) continue;
     const hint = didYouMean(key, TOP_LEVEL_KEYS) || `; the sections are ${quoteList(TOP_LEVEL_KEYS)}`;
     out.push({
-      severity: 'error', code: 'CFG_UNKNOWN_SECTION', path: key,
-      pos: positionFor(root, [key], 'key'), message: `unknown section "${key}"${hint}`,
+      severity: 'error',
+      code: 'CFG_UNKNOWN_SECTION',
+      path: key,
+      pos: positionFor(root, [key], 'key'),
+      message: `unknown section "${key}"${hint}`,
     });
   }
 }
 
-export function validateSection(
-  section: Section, kind: Kind, raw: Record<string, unknown>, root: PNode, registry: Registry, out: Diagnostic[],
-): SectionResult {
+export function validateSection(section: Section, kind: Kind, raw: Record<string, unknown>, root: PNode, registry: Registry, out: Diagnostic[]): SectionResult {
   const result: SectionResult = { components: new Map(), defined: new Set() };
   const value = raw[section];
   if (value === undefined || value === null) return result;
   if (!isMap(value)) {
     out.push({
-      severity: 'error', code: 'CFG_NOT_A_MAP', path: section, pos: positionFor(root, [section], 'value'),
+      severity: 'error',
+      code: 'CFG_NOT_A_MAP',
+      path: section,
+      pos: positionFor(root, [section], 'value'),
       message: `"${section}" must be a map of component ids to their settings; got ${describe(value)}`,
     });
     return result;
@@ -63,7 +70,11 @@ export function validateSection(
     const factory = registry.get(kind, id.type) as Factory | undefined;
     if (!factory) {
       out.push({
-        severity: 'error', code: 'CFG_UNKNOWN_TYPE', path: formatPath(path), pos: keyPos, componentId: text,
+        severity: 'error',
+        code: 'CFG_UNKNOWN_TYPE',
+        path: formatPath(path),
+        pos: keyPos,
+        componentId: text,
         message: unknownTypeMessage(kind, id.type, registry),
       });
       continue;

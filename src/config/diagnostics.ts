@@ -32,7 +32,7 @@ export const DIAGNOSTIC_CODES = {
   CFG_BUILD_FAILED: 'a component could not be built from its config',
   CFG_AUTH_REF: 'auth.authenticator names no running authenticator extension',
   CFG_EXPOSED: 'a server listens beyond loopback without TLS or authentication',
-  CFG_INSECURE_LINK: 'an outgoing link would send a password in clear text or not check the server\'s certificate',
+  CFG_INSECURE_LINK: "an outgoing link would send a password in clear text or not check the server's certificate",
   SEC_UNDEFINED_REF: 'service.security names a sink or scrubber that is not configured',
   SEC_LEAK: 'security records can reach an exporter that is not a security sink',
   SEC_UNSCRUBBED: 'security records can reach a security sink without passing a scrubber',
@@ -57,7 +57,11 @@ export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): st
 }
 
 const SECTION_KIND: Record<string, string> = {
-  receivers: 'receiver', processors: 'processor', exporters: 'exporter', connectors: 'connector', extensions: 'extension',
+  receivers: 'receiver',
+  processors: 'processor',
+  exporters: 'exporter',
+  connectors: 'connector',
+  extensions: 'extension',
 };
 
 function kindOfPath(path: string): string {

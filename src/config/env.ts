@@ -30,11 +30,23 @@ export function expandString(text: string, env: NodeJS.ProcessEnv): Expanded {
   let i = 0;
   while (i < text.length) {
     const d = text.indexOf('$', i);
-    if (d < 0 || d === text.length - 1) { out += text.slice(i); break; }
+    if (d < 0 || d === text.length - 1) {
+      out += text.slice(i);
+      break;
+    }
     out += text.slice(i, d);
     const next = text[d + 1];
-    if (next === '$') { out += '$'; literal = true; i = d + 2; continue; }
-    if (next !== '{') { out += '$'; i = d + 1; continue; }
+    if (next === '$') {
+      out += '$';
+      literal = true;
+      i = d + 2;
+      continue;
+    }
+    if (next !== '{') {
+      out += '$';
+      i = d + 1;
+      continue;
+    }
     const end = text.indexOf('}', d + 2);
     if (end < 0) {
       issues.push({ code: 'CFG_ENV_MALFORMED', message: `unclosed reference "${text.slice(d)}": write \${env:NAME} (or $$ for a literal "$")` });
@@ -101,12 +113,7 @@ function reread(text: string): unknown {
  * are re-read; quoted ones stay strings, which is how a user forces a string
  * (`version: "${env:VERSION}"`). Keys are not expanded (nor are they in otelcol).
  */
-export function expandTree(
-  node: PNode,
-  env: NodeJS.ProcessEnv,
-  report: (issue: EnvIssue, node: PNode, path: (string | number)[]) => void,
-  path: (string | number)[] = [],
-): void {
+export function expandTree(node: PNode, env: NodeJS.ProcessEnv, report: (issue: EnvIssue, node: PNode, path: (string | number)[]) => void, path: (string | number)[] = []): void {
   if (node.t === 'map') {
     for (const [k, e] of node.entries) expandTree(e.node, env, report, [...path, k]);
   } else if (node.t === 'seq') {

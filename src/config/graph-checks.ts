@@ -4,11 +4,12 @@ import type { ConnectorFactory } from '../pipeline/component.ts';
 import type { ComponentConfig, Diagnostic, PipelineConfig, ServiceConfig } from './model.ts';
 import { formatPath, positionFor, type PNode } from './tree.ts';
 
-interface Use { pipeline: PipelineConfig; index: number }
+interface Use {
+  pipeline: PipelineConfig;
+  index: number;
+}
 
-export function checkConnectors(
-  service: ServiceConfig, connectors: Map<string, ComponentConfig>, definedConnectors: Set<string>, root: PNode, out: Diagnostic[],
-): void {
+export function checkConnectors(service: ServiceConfig, connectors: Map<string, ComponentConfig>, definedConnectors: Set<string>, root: PNode, out: Diagnostic[]): void {
   const pipelines = [...service.pipelines.values()];
   for (const id of definedConnectors) {
     const asExporter: Use[] = [];
@@ -26,15 +27,23 @@ export function checkConnectors(
     };
     if (asReceiver.length === 0) {
       for (const u of asExporter) {
-        out.push({ severity: 'error', code: 'CFG_CONNECTOR_UNPAIRED', ...at(u, 'exporters'),
-          message: `connector "${id}" is used as an exporter but no pipeline lists it as a receiver: add it to the receivers of the pipeline it should feed` });
+        out.push({
+          severity: 'error',
+          code: 'CFG_CONNECTOR_UNPAIRED',
+          ...at(u, 'exporters'),
+          message: `connector "${id}" is used as an exporter but no pipeline lists it as a receiver: add it to the receivers of the pipeline it should feed`,
+        });
       }
       continue;
     }
     if (asExporter.length === 0) {
       for (const u of asReceiver) {
-        out.push({ severity: 'error', code: 'CFG_CONNECTOR_UNPAIRED', ...at(u, 'receivers'),
-          message: `connector "${id}" is used as a receiver but no pipeline lists it as an exporter: add it to the exporters of the pipeline that should feed it` });
+        out.push({
+          severity: 'error',
+          code: 'CFG_CONNECTOR_UNPAIRED',
+          ...at(u, 'receivers'),
+          message: `connector "${id}" is used as a receiver but no pipeline lists it as an exporter: add it to the exporters of the pipeline that should feed it`,
+        });
       }
       continue;
     }
@@ -45,17 +54,31 @@ export function checkConnectors(
     // As otelcol: every use must pair with at least one use on the other side.
     for (const u of asExporter) {
       if (asReceiver.some((r) => supported(u.pipeline.signal, r.pipeline.signal))) continue;
-      out.push({ severity: 'error', code: 'CFG_CONNECTOR_PAIR', ...at(u, 'exporters'),
-        message: `connector "${id}" cannot take ${u.pipeline.signal} from pipeline "${u.pipeline.id}" to any pipeline it feeds ` +
-          `(${asReceiver.map((r) => r.pipeline.id).join(', ')}); it supports ${pairs.join(', ') || 'no pair'}` });
+      out.push({
+        severity: 'error',
+        code: 'CFG_CONNECTOR_PAIR',
+        ...at(u, 'exporters'),
+        message:
+          `connector "${id}" cannot take ${u.pipeline.signal} from pipeline "${u.pipeline.id}" to any pipeline it feeds ` +
+          `(${asReceiver.map((r) => r.pipeline.id).join(', ')}); it supports ${pairs.join(', ') || 'no pair'}`,
+      });
     }
     for (const r of asReceiver) {
       if (asExporter.some((u) => supported(u.pipeline.signal, r.pipeline.signal))) continue;
-      out.push({ severity: 'error', code: 'CFG_CONNECTOR_PAIR', ...at(r, 'receivers'),
-        message: `connector "${id}" cannot feed ${r.pipeline.signal} pipeline "${r.pipeline.id}" from any pipeline that exports to it ` +
-          `(${asExporter.map((u) => u.pipeline.id).join(', ')}); it supports ${pairs.join(', ') || 'no pair'}` });
+      out.push({
+        severity: 'error',
+        code: 'CFG_CONNECTOR_PAIR',
+        ...at(r, 'receivers'),
+        message:
+          `connector "${id}" cannot feed ${r.pipeline.signal} pipeline "${r.pipeline.id}" from any pipeline that exports to it ` +
+          `(${asExporter.map((u) => u.pipeline.id).join(', ')}); it supports ${pairs.join(', ') || 'no pair'}`,
+      });
     }
-    const problems = c.factory.checkPipelines?.(c.config, asReceiver.map((r) => r.pipeline.id)) ?? [];
+    const problems =
+      c.factory.checkPipelines?.(
+        c.config,
+        asReceiver.map((r) => r.pipeline.id),
+      ) ?? [];
     for (const p of problems) {
       const path = ['connectors', id, ...p.path];
       out.push({ severity: 'error', code: 'CFG_CONNECTOR_CHECK', path: formatPath(path), pos: positionFor(root, path, 'value'), componentId: id, message: p.message });
@@ -84,8 +107,15 @@ export function checkCycles(service: ServiceConfig, connectorIds: Set<string>, r
       if (state.get(e.to) === 'active') {
         const start = stack.findIndex((s) => s.id === e.to);
         const loop = [...stack.slice(start), { id: e.to, via: e.via }];
-        const key = loop.slice(1).map((s) => s.id).sort().join('\0');
-        if (!reported.has(key)) { reported.add(key); report(loop); }
+        const key = loop
+          .slice(1)
+          .map((s) => s.id)
+          .sort()
+          .join('\0');
+        if (!reported.has(key)) {
+          reported.add(key);
+          report(loop);
+        }
       } else if (!state.has(e.to)) {
         stack.push({ id: e.to, via: e.via });
         visit(e.to);
@@ -99,8 +129,15 @@ export function checkCycles(service: ServiceConfig, connectorIds: Set<string>, r
     const first = service.pipelines.get(loop[0].id)!;
     const via = loop[1].via!;
     const path = ['service', 'pipelines', first.id, 'exporters', first.exporters.indexOf(via)];
-    out.push({ severity: 'error', code: 'CFG_CYCLE', path: formatPath(path), pos: positionFor(root, path, 'value'), componentId: via, kind: 'connector',
-      message: `pipelines form a cycle through connectors: ${text}; data would loop forever: remove one connector from this loop` });
+    out.push({
+      severity: 'error',
+      code: 'CFG_CYCLE',
+      path: formatPath(path),
+      pos: positionFor(root, path, 'value'),
+      componentId: via,
+      kind: 'connector',
+      message: `pipelines form a cycle through connectors: ${text}; data would loop forever: remove one connector from this loop`,
+    });
   };
   for (const id of service.pipelines.keys()) {
     if (state.has(id)) continue;

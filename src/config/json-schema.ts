@@ -73,7 +73,11 @@ function toJson(schema: z.ZodType, prefix: string, defs: Json): Json {
   for (const key of Object.keys(nested)) {
     const ref = (k: string) => JSON.stringify(`#/$defs/${k}`);
     text = text.split(ref(key)).join(ref(`${prefix}.${key}`));
-    defs[`${prefix}.${key}`] = JSON.parse(JSON.stringify(nested[key]).split(ref(key)).join(ref(`${prefix}.${key}`)));
+    defs[`${prefix}.${key}`] = JSON.parse(
+      JSON.stringify(nested[key])
+        .split(ref(key))
+        .join(ref(`${prefix}.${key}`)),
+    );
   }
   return JSON.parse(text) as Json;
 }

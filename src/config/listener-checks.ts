@@ -56,5 +56,4 @@ function authProblem(ref: string, extensions: SectionResult, service: ServiceCon
   return undefined;
 }
 
-const exposed = (endpoint: string) =>
-  `listens on ${endpoint}, beyond loopback, with neither tls nor auth: anyone who can reach the port can use it; add tls and auth.authenticator, or bind 127.0.0.1`;
+const exposed = (endpoint: string) => `listens on ${endpoint}, beyond loopback, with neither tls nor auth: anyone who can reach the port can use it; add tls and auth.authenticator, or bind 127.0.0.1`;

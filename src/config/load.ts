@@ -1,11 +1,7 @@
 // loadConfig: pipeline files -> a validated CollectorConfig, or every problem at once.
 import type { Registry } from '../pipeline/registry.ts';
-import type {
-  CollectorConfig, Diagnostic, SourcePos,
-} from './model.ts';
-import type {
-  ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory,
-} from '../pipeline/component.ts';
+import type { CollectorConfig, Diagnostic, SourcePos } from './model.ts';
+import type { ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../pipeline/component.ts';
 import type { ComponentConfig } from './model.ts';
 import { listFiles, readSource } from './source.ts';
 import { expandTree } from './env.ts';
@@ -31,12 +27,20 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
   let unreadable = false;
   for (const file of files) {
     const src = readSource(file, diagnostics);
-    if (!src) { unreadable = true; continue; }
+    if (!src) {
+      unreadable = true;
+      continue;
+    }
     const tree = src.tree;
     if (tree.t === 'scalar' && tree.value === null) continue; // an empty file adds nothing
     if (tree.t !== 'map') {
-      diagnostics.push({ severity: 'error', code: 'CFG_NOT_A_MAP', path: '', pos: tree.pos,
-        message: `a pipeline file must be a map of sections (receivers, exporters, service, ...); got ${describe(toPlain(tree))}` });
+      diagnostics.push({
+        severity: 'error',
+        code: 'CFG_NOT_A_MAP',
+        path: '',
+        pos: tree.pos,
+        message: `a pipeline file must be a map of sections (receivers, exporters, service, ...); got ${describe(toPlain(tree))}`,
+      });
       unreadable = true;
       continue;
     }
@@ -44,7 +48,11 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
       envBroken.push(formatPath(path));
       const inComponent = path.length >= 2 && SECTIONS.some(([section]) => section === path[0]);
       diagnostics.push({
-        severity: 'error', code: issue.code, message: issue.message, pos: node.pos, path: formatPath(path),
+        severity: 'error',
+        code: issue.code,
+        message: issue.message,
+        pos: node.pos,
+        path: formatPath(path),
         ...(inComponent ? { componentId: String(path[1]) } : {}),
       });
     });

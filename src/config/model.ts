@@ -2,9 +2,7 @@
 // component's `config` has been parsed by its factory's schema, so defaults are applied.
 import type { Signal } from '../pdata/types.ts';
 import type { ComponentId } from '../pipeline/component-id.ts';
-import type {
-  Kind, Factory, ReceiverFactory, ProcessorFactory, ExporterFactory, ConnectorFactory, ExtensionFactory,
-} from '../pipeline/component.ts';
+import type { Kind, Factory, ReceiverFactory, ProcessorFactory, ExporterFactory, ConnectorFactory, ExtensionFactory } from '../pipeline/component.ts';
 import type { DiagnosticCode } from './diagnostics.ts';
 import type { ServerTlsConfig } from '../net/tls-config.ts';
 

@@ -22,8 +22,10 @@ export function validateService(raw: Record<string, unknown>, root: PNode, secti
 
   const svc = raw.service ?? {};
   const service: ServiceConfig = {
-    pipelines: new Map(), extensions: [],
-    telemetry: { logs: { level: 'info' }, metrics: { address: '127.0.0.1:8888', level: 'normal' } }, shutdownTimeoutMs: 10_000,
+    pipelines: new Map(),
+    extensions: [],
+    telemetry: { logs: { level: 'info' }, metrics: { address: '127.0.0.1:8888', level: 'normal' } },
+    shutdownTimeoutMs: 10_000,
   };
   if (!isMap(svc)) {
     diag('CFG_NOT_A_MAP', ['service'], `"service" must be a map with pipelines; got ${describe(svc)}`);
@@ -64,7 +66,10 @@ function parsePipeline(id: string, p: unknown, root: PNode, sections: Sections, 
   if (!m) {
     const signal = id.split('/', 1)[0];
     out.push({
-      severity: 'error', code: 'CFG_INVALID_PIPELINE_ID', path: formatPath(path), pos: keyPos,
+      severity: 'error',
+      code: 'CFG_INVALID_PIPELINE_ID',
+      path: formatPath(path),
+      pos: keyPos,
       message: `invalid pipeline id "${id}": write traces, metrics or logs, optionally followed by /name (e.g. logs/app)${didYouMean(signal, SIGNAL_NAMES)}`,
     });
     return undefined;
@@ -77,10 +82,22 @@ function parsePipeline(id: string, p: unknown, root: PNode, sections: Sections, 
   const pl: PipelineConfig = { id, signal: m[1] as Signal, name: m[2] ?? '', ...parsed.data, pos: keyPos };
   for (const role of ['receivers', 'processors', 'exporters'] as const) checkRefs(pl, role, root, sections, out);
   if (pl.receivers.length === 0) {
-    out.push({ severity: 'error', code: 'CFG_NO_RECEIVERS', path: formatPath(path), pos: keyPos, message: `pipeline "${id}" has no receivers: list at least one receiver or connector under receivers` });
+    out.push({
+      severity: 'error',
+      code: 'CFG_NO_RECEIVERS',
+      path: formatPath(path),
+      pos: keyPos,
+      message: `pipeline "${id}" has no receivers: list at least one receiver or connector under receivers`,
+    });
   }
   if (pl.exporters.length === 0) {
-    out.push({ severity: 'error', code: 'CFG_NO_EXPORTERS', path: formatPath(path), pos: keyPos, message: `pipeline "${id}" has no exporters: list at least one exporter or connector under exporters` });
+    out.push({
+      severity: 'error',
+      code: 'CFG_NO_EXPORTERS',
+      path: formatPath(path),
+      pos: keyPos,
+      message: `pipeline "${id}" has no exporters: list at least one exporter or connector under exporters`,
+    });
   }
   return pl;
 }
@@ -107,7 +124,9 @@ function checkRefs(pl: PipelineConfig, role: Role, root: PNode, sections: Sectio
     const candidates = [...own.defined, ...(viaConnector ? sections.connectors.defined : [])];
     const where = viaConnector ? `${role} (or connectors)` : role;
     out.push({
-      severity: 'error', code: 'CFG_UNDEFINED_REF', ...at,
+      severity: 'error',
+      code: 'CFG_UNDEFINED_REF',
+      ...at,
       message: `references ${kind} "${ref}" which is not configured: define it under ${where} or fix the name${didYouMean(ref, candidates)}`,
     });
   });
@@ -118,8 +137,11 @@ function checkSignal(c: ComponentConfig, kind: Kind, pl: PipelineConfig, at: Pic
   if (!signals || signals[pl.signal] !== undefined) return;
   const supported = Object.keys(signals);
   out.push({
-    severity: 'error', code: 'CFG_WRONG_SIGNAL', ...at,
-    message: `${kind} "${c.id.text}" does not support ${pl.signal} (it supports ${supported.join(', ') || 'no signal'}): ` +
+    severity: 'error',
+    code: 'CFG_WRONG_SIGNAL',
+    ...at,
+    message:
+      `${kind} "${c.id.text}" does not support ${pl.signal} (it supports ${supported.join(', ') || 'no signal'}): ` +
       `remove it from pipeline "${pl.id}"${supported.length ? ` or use it in a ${supported.join('/')} pipeline` : ''}`,
   });
 }
@@ -136,7 +158,9 @@ function checkExtensions(svc: Record<string, unknown>, root: PNode, sections: Se
       out.push({ severity: 'error', code: 'CFG_DUPLICATE_REF', ...at, message: `extension "${ref}" is listed twice in service.extensions: remove one` });
     } else if (!sections.extensions.defined.has(ref)) {
       out.push({
-        severity: 'error', code: 'CFG_UNDEFINED_REF', ...at,
+        severity: 'error',
+        code: 'CFG_UNDEFINED_REF',
+        ...at,
         message: `references extension "${ref}" which is not configured: define it under extensions or fix the name${didYouMean(ref, sections.extensions.defined)}`,
       });
     }
@@ -156,7 +180,12 @@ function checkStorageRefs(service: ServiceConfig, root: PNode, sections: Section
     const path = ['exporters', id, 'sending_queue', 'storage'];
     const defined = sections.extensions.defined.has(ref);
     out.push({
-      severity: 'error', code: 'CFG_UNDEFINED_REF', path: formatPath(path), pos: positionFor(root, path, 'value'), componentId: id, kind: 'exporter',
+      severity: 'error',
+      code: 'CFG_UNDEFINED_REF',
+      path: formatPath(path),
+      pos: positionFor(root, path, 'value'),
+      componentId: id,
+      kind: 'exporter',
       message: defined
         ? `sending_queue.storage references extension "${ref}", which is not enabled: add it to service.extensions`
         : `sending_queue.storage references extension "${ref}" which is not configured: define it under extensions (e.g. file_storage: { directory: ./data/queue }) and add it to service.extensions${didYouMean(ref, sections.extensions.defined)}`,
@@ -171,7 +200,11 @@ function checkAmbiguous(root: PNode, sections: Sections, out: Diagnostic[]): voi
       if (!sections[section].defined.has(id)) continue;
       const path = ['connectors', id];
       out.push({
-        severity: 'error', code: 'CFG_INVALID_ID', path: formatPath(path), pos: positionFor(root, path, 'key'), componentId: id,
+        severity: 'error',
+        code: 'CFG_INVALID_ID',
+        path: formatPath(path),
+        pos: positionFor(root, path, 'key'),
+        componentId: id,
         message: `ambiguous id "${id}": it is defined both as a connector and under ${section}; rename one (e.g. ${id.split('/')[0]}/other)`,
       });
     }

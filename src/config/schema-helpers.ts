@@ -5,7 +5,7 @@ import { z } from 'zod';
 // JSON Schema for editors. Use z.strictObject so that unknown keys are errors.
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses a Go-style duration (`200ms`, `5s`, `1.5m`, `1h`) to milliseconds. */
 export function parseDuration(text: string): number | undefined {

@@ -14,7 +14,11 @@ export const securityPolicySchema = z.strictObject({
   /** Processors of which at least one must be on every path to a sink. Empty (default): no scrubbing required. */
   scrubbers: z.array(z.string().min(1)).default([]).meta({ description: 'Processors of which at least one must be on every path to a sink; empty: none required.' }),
   /** Signals the policy covers. Default [logs]: the security logger's records. */
-  signals: z.array(z.enum(['traces', 'metrics', 'logs'])).min(1).default(['logs']).meta({ description: 'Signals the policy covers (default [logs]).' }),
+  signals: z
+    .array(z.enum(['traces', 'metrics', 'logs']))
+    .min(1)
+    .default(['logs'])
+    .meta({ description: 'Signals the policy covers (default [logs]).' }),
   /** Refuse, at validate and at run start, a config where security records could leak (default true). */
   enforce: z.boolean().default(true).meta({ description: 'Refuse configs where security records could reach another exporter or a sink unscrubbed (default true).' }),
   /** In front of every exporter that is not a sink, drop security records and count them (default true). */

@@ -14,20 +14,27 @@ export const pipelineSchema = z.strictObject({
   exporters: idList.meta({ description: 'Exporters and connectors this pipeline sends to.' }),
 });
 
-export const telemetrySchema = z.strictObject({
-  logs: z.strictObject({
-    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  }).prefault({}),
-  metrics: z.strictObject({
-    /** The daemon's own `/metrics`; '' disables it (as does level none). */
-    address: z.union([z.literal(''), z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/]*):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8888, or "" to disable')])
-      .default('127.0.0.1:8888')
-      .meta({ description: "host:port of the daemon's own /metrics; '' disables it." }),
-    level: z.enum(['none', 'basic', 'normal', 'detailed']).default('normal'),
-    /** Default: none (plain text). TLS for the daemon's /metrics; client_ca_file makes scrapers show a certificate. */
-    tls: serverTlsSchema().optional(),
-  }).prefault({}),
-}).prefault({});
+export const telemetrySchema = z
+  .strictObject({
+    logs: z
+      .strictObject({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        /** The daemon's own `/metrics`; '' disables it (as does level none). */
+        address: z
+          .union([z.literal(''), z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/]*):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8888, or "" to disable')])
+          .default('127.0.0.1:8888')
+          .meta({ description: "host:port of the daemon's own /metrics; '' disables it." }),
+        level: z.enum(['none', 'basic', 'normal', 'detailed']).default('normal'),
+        /** Default: none (plain text). TLS for the daemon's /metrics; client_ca_file makes scrapers show a certificate. */
+        tls: serverTlsSchema().optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 export const serviceSchema = z.strictObject({
   /** Pipeline ids are `traces|metrics|logs[/name]`; checked in pipelines.ts with positions. */

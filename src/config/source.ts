@@ -7,7 +7,10 @@ import type { Diagnostic } from './model.ts';
 
 const YAML_FILE_RE = /\.ya?ml$/;
 
-export interface SourceFile { file: string; tree: PNode }
+export interface SourceFile {
+  file: string;
+  tree: PNode;
+}
 
 /**
  * Expands directories to their `*.yaml` / `*.yml` files in name order (not recursive, so a
@@ -17,7 +20,9 @@ export function listFiles(paths: readonly string[], diagnostics: Diagnostic[]): 
   const files: string[] = [];
   if (paths.length === 0) {
     diagnostics.push({
-      severity: 'error', code: 'CFG_FILE_NOT_FOUND', path: '',
+      severity: 'error',
+      code: 'CFG_FILE_NOT_FOUND',
+      path: '',
       message: 'no configuration given: pass --config <file or directory> (it may repeat)',
     });
   }
@@ -29,7 +34,10 @@ export function listFiles(paths: readonly string[], diagnostics: Diagnostic[]): 
       diagnostics.push({ severity: 'error', code: 'CFG_FILE_NOT_FOUND', path: '', message: `config file "${p}" does not exist: check the --config path` });
       continue;
     }
-    if (!isDir) { files.push(p); continue; }
+    if (!isDir) {
+      files.push(p);
+      continue;
+    }
     const names = readdirSync(p, { withFileTypes: true })
       .filter((e) => !e.isDirectory() && YAML_FILE_RE.test(e.name))
       .map((e) => e.name)
@@ -62,7 +70,9 @@ export function readSource(file: string, diagnostics: Diagnostic[]): SourceFile 
     const error = doc.errors.includes(e as never);
     failed ||= error;
     diagnostics.push({
-      severity: error ? 'error' : 'warning', code: 'CFG_YAML_SYNTAX', path: '',
+      severity: error ? 'error' : 'warning',
+      code: 'CFG_YAML_SYNTAX',
+      path: '',
       pos: { file, line: p.line, col: p.col },
       message: `${firstLine(e.message)} (YAML ${e.code})`,
     });
@@ -73,7 +83,10 @@ export function readSource(file: string, diagnostics: Diagnostic[]): SourceFile 
     duplicates = true;
     // Within one file a repeated key is a mistake; across files it is a merge.
     diagnostics.push({
-      severity: 'error', code: 'CFG_DUPLICATE_KEY', path: '', pos,
+      severity: 'error',
+      code: 'CFG_DUPLICATE_KEY',
+      path: '',
+      pos,
       message: `key "${key}" is written twice in the same map (first at line ${first.line}): remove one or merge them`,
     });
   });

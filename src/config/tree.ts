@@ -4,8 +4,16 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type 
 import type { SourcePos } from './model.ts';
 
 export type PNode = PMap | PSeq | PScalar;
-export interface PMap { t: 'map'; pos: SourcePos; entries: Map<string, PEntry> }
-export interface PSeq { t: 'seq'; pos: SourcePos; items: PNode[] }
+export interface PMap {
+  t: 'map';
+  pos: SourcePos;
+  entries: Map<string, PEntry>;
+}
+export interface PSeq {
+  t: 'seq';
+  pos: SourcePos;
+  items: PNode[];
+}
 export interface PScalar {
   t: 'scalar';
   pos: SourcePos;
@@ -13,15 +21,15 @@ export interface PScalar {
   /** Quoted or block scalars stay strings after env expansion (see env.ts). */
   quoted: boolean;
 }
-export interface PEntry { keyPos: SourcePos; node: PNode }
+export interface PEntry {
+  keyPos: SourcePos;
+  node: PNode;
+}
 
 export type Path = readonly (string | number)[];
 
 /** Converts a parsed document (possibly with errors) to a positioned tree. */
-export function fromDocument(
-  doc: Document, lc: LineCounter, file: string,
-  onDuplicate: (key: string, pos: SourcePos, first: SourcePos) => void = () => {},
-): PNode {
+export function fromDocument(doc: Document, lc: LineCounter, file: string, onDuplicate: (key: string, pos: SourcePos, first: SourcePos) => void = () => {}): PNode {
   const at = (offset: number | undefined): SourcePos => {
     const p = lc.linePos(offset ?? 0);
     return { file, line: p.line, col: p.col };
@@ -33,7 +41,11 @@ export function fromDocument(
       // An alias cycle cannot be expressed as a value; stop at the repeat.
       if (!target || seen.has(target)) return { t: 'scalar', pos: at(node.range?.[0]), value: null, quoted: false };
       seen.add(target);
-      try { return convert(target, at(node.range?.[0])); } finally { seen.delete(target); }
+      try {
+        return convert(target, at(node.range?.[0]));
+      } finally {
+        seen.delete(target);
+      }
     }
     if (isMap(node)) {
       const entries = new Map<string, PEntry>();
@@ -44,7 +56,10 @@ export function fromDocument(
         const key = isScalar(keyNode) ? String(keyNode.value) : keyNode == null ? '' : String(keyNode);
         const value = convert(pair.value, keyPos);
         // `<<: *anchor` merge keys, as go-yaml (and so otelcol) supports them.
-        if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') { merges.push(value); continue; }
+        if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') {
+          merges.push(value);
+          continue;
+        }
         const prev = entries.get(key);
         if (prev) onDuplicate(key, keyPos, prev.keyPos);
         entries.set(key, { keyPos, node: value });
@@ -92,7 +107,10 @@ export function toPlain(node: PNode): unknown {
   return out;
 }
 
-export interface Located { node: PNode; keyPos?: SourcePos }
+export interface Located {
+  node: PNode;
+  keyPos?: SourcePos;
+}
 
 /** The node at `path`, with the position of its key when it is a map value. */
 export function locate(root: PNode, path: Path): Located | undefined {

@@ -29,8 +29,12 @@ function mapIssue(issue: Issue, rel: (string | number)[], ctx: IssueContext, out
   const push = (path: (string | number)[], message: string, prefer: 'key' | 'value', code: Diagnostic['code'] = 'CFG_INVALID_VALUE') => {
     const full = [...ctx.base, ...path];
     out.push({
-      severity: 'error', code, message, path: formatPath(full),
-      pos: positionFor(ctx.root, full, prefer), componentId: ctx.componentId,
+      severity: 'error',
+      code,
+      message,
+      path: formatPath(full),
+      pos: positionFor(ctx.root, full, prefer),
+      componentId: ctx.componentId,
     });
   };
   const value = valueAt(ctx.value, rel);
@@ -71,7 +75,7 @@ function mapIssue(issue: Issue, rel: (string | number)[], ctx: IssueContext, out
     case 'too_big': {
       const small = issue.code === 'too_small';
       const limit = small ? issue.minimum : issue.maximum;
-      const op = small ? (issue.inclusive ? '>=' : '>') : (issue.inclusive ? '<=' : '<');
+      const op = small ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
       const what = issue.origin === 'string' ? 'length' : issue.origin === 'array' || issue.origin === 'set' ? 'number of items' : 'value';
       push(rel, `${what} must be ${op} ${String(limit)}; got ${describe(value)}`, 'value');
       return;
@@ -98,8 +102,15 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 }
 
 const EXPECTED: Record<string, string> = {
-  object: 'a map', record: 'a map', array: 'a list', string: 'a string', number: 'a number',
-  int: 'an integer', boolean: 'true or false', null: 'an empty value', bigint: 'an integer',
+  object: 'a map',
+  record: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  null: 'an empty value',
+  bigint: 'an integer',
 };
 
 function expectedText(e: string): string {
@@ -116,8 +127,19 @@ export function describe(v: unknown): string {
   return String(v);
 }
 
-interface Def { type: string; innerType?: Def$; in?: Def$; shape?: Record<string, Def$>; element?: Def$; valueType?: Def$; options?: Def$[]; getter?: () => Def$ }
-interface Def$ { _zod: { def: Def } }
+interface Def {
+  type: string;
+  innerType?: Def$;
+  in?: Def$;
+  shape?: Record<string, Def$>;
+  element?: Def$;
+  valueType?: Def$;
+  options?: Def$[];
+  getter?: () => Def$;
+}
+interface Def$ {
+  _zod: { def: Def };
+}
 
 /** Keys the object schema at `path` accepts (for "did you mean"). */
 export function knownKeys(schema: z.ZodType, path: readonly (string | number)[]): string[] {
@@ -126,17 +148,31 @@ export function knownKeys(schema: z.ZodType, path: readonly (string | number)[])
     if (!s || depth > 64) return;
     const def = s._zod.def;
     switch (def.type) {
-      case 'optional': case 'nullable': case 'default': case 'prefault': case 'catch':
-      case 'readonly': case 'nonoptional':
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'catch':
+      case 'readonly':
+      case 'nonoptional':
         return walk(def.innerType, i, depth + 1);
-      case 'pipe': return walk(def.in, i, depth + 1);
-      case 'lazy': return walk(def.getter?.(), i, depth + 1);
-      case 'union': for (const o of def.options ?? []) walk(o, i, depth + 1); return;
+      case 'pipe':
+        return walk(def.in, i, depth + 1);
+      case 'lazy':
+        return walk(def.getter?.(), i, depth + 1);
+      case 'union':
+        for (const o of def.options ?? []) walk(o, i, depth + 1);
+        return;
       case 'object':
-        if (i === path.length) { for (const k of Object.keys(def.shape ?? {})) found.add(k); return; }
+        if (i === path.length) {
+          for (const k of Object.keys(def.shape ?? {})) found.add(k);
+          return;
+        }
         return walk(def.shape?.[String(path[i])], i + 1, depth + 1);
-      case 'array': return i < path.length ? walk(def.element, i + 1, depth + 1) : undefined;
-      case 'record': return i < path.length ? walk(def.valueType, i + 1, depth + 1) : undefined;
+      case 'array':
+        return i < path.length ? walk(def.element, i + 1, depth + 1) : undefined;
+      case 'record':
+        return i < path.length ? walk(def.valueType, i + 1, depth + 1) : undefined;
     }
   };
   walk(schema as unknown as Def$, 0, 0);

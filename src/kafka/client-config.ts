@@ -10,17 +10,19 @@ import { CERT_KEY_PAIR_MESSAGE, certKeyPair, tlsFileFields } from '../net/client
 
 const BROKER_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/;
 
-const saslSchema = z.strictObject({
-  /** PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. PLAIN sends the password as it is: use it only with tls. */
-  mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
-  username: z.string().min(1),
-  /** The password; write `${env:NAME}`, or use password_file. */
-  password: z.string().min(1, 'the password is empty (is its environment variable set?)').optional(),
-  /** A file holding the password (whitespace around it ignored), read at each connection: a rotated password is used without a restart. */
-  password_file: z.string().min(1).optional(),
-}).refine((s) => (s.password === undefined) !== (s.password_file === undefined), {
-  message: 'give exactly one of password or password_file',
-});
+const saslSchema = z
+  .strictObject({
+    /** PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. PLAIN sends the password as it is: use it only with tls. */
+    mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+    username: z.string().min(1),
+    /** The password; write `${env:NAME}`, or use password_file. */
+    password: z.string().min(1, 'the password is empty (is its environment variable set?)').optional(),
+    /** A file holding the password (whitespace around it ignored), read at each connection: a rotated password is used without a restart. */
+    password_file: z.string().min(1).optional(),
+  })
+  .refine((s) => (s.password === undefined) !== (s.password_file === undefined), {
+    message: 'give exactly one of password or password_file',
+  });
 
 /** Off unless given (Kafka listeners are plain by default). */
 const tlsSchema = z.strictObject(tlsFileFields()).refine(certKeyPair, { message: CERT_KEY_PAIR_MESSAGE });
@@ -30,7 +32,17 @@ export function kafkaClientFields() {
     /** Default [127.0.0.1:9092]: bootstrap brokers, host:port. */
     // An entry may hold several, comma-separated, so that one env variable can list them all.
     brokers: z.preprocess(
-      (v) => (Array.isArray(v) ? v.flatMap((b) => (typeof b === 'string' ? b.split(',').map((x) => x.trim()).filter(Boolean) : [b])) : v),
+      (v) =>
+        Array.isArray(v)
+          ? v.flatMap((b) =>
+              typeof b === 'string'
+                ? b
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean)
+                : [b],
+            )
+          : v,
       z.array(z.string().regex(BROKER_RE, 'expected host:port, e.g. 127.0.0.1:9092')).min(1).default(['127.0.0.1:9092']),
     ),
     /** Default genrf-collector: the client id the brokers see (quotas, logs). */
@@ -103,7 +115,10 @@ export function kafkaLinkWarnings(config: KafkaClientConfig): LinkWarning[] {
     out.push({ path: ['auth', 'sasl', 'mechanism'], message: 'SASL PLAIN without tls sends the password in clear text to the brokers: add a tls block (or use SCRAM-SHA-512)' });
   }
   if (config.tls?.insecure_skip_verify) {
-    out.push({ path: ['tls', 'insecure_skip_verify'], message: 'the brokers\' certificates are not checked: anyone on the path can pose as a broker (and read the SASL password); give tls.ca_file instead' });
+    out.push({
+      path: ['tls', 'insecure_skip_verify'],
+      message: "the brokers' certificates are not checked: anyone on the path can pose as a broker (and read the SASL password); give tls.ca_file instead",
+    });
   }
   return out;
 }

@@ -15,20 +15,34 @@ export const LOG_ONLY_ENCODINGS: ReadonlySet<string> = new Set(['json', 'raw']);
 
 function rawLogs(bytes: Uint8Array): LogsData {
   return {
-    resourceLogs: [{
-      resource: { attributes: [], droppedAttributesCount: 0 },
-      scopeLogs: [{
-        scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
-        logRecords: [{
-          timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '',
-          // A copy: the client's buffer may be a slice of a whole fetch response.
-          body: { bytesValue: Uint8Array.from(bytes) },
-          attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-        }],
+    resourceLogs: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        scopeLogs: [
+          {
+            scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+            logRecords: [
+              {
+                timeUnixNano: 0n,
+                observedTimeUnixNano: 0n,
+                severityNumber: 0,
+                severityText: '',
+                // A copy: the client's buffer may be a slice of a whole fetch response.
+                body: { bytesValue: Uint8Array.from(bytes) },
+                attributes: [],
+                droppedAttributesCount: 0,
+                flags: 0,
+                traceId: '',
+                spanId: '',
+                eventName: '',
+              },
+            ],
+            schemaUrl: '',
+          },
+        ],
         schemaUrl: '',
-      }],
-      schemaUrl: '',
-    }],
+      },
+    ],
   };
 }
 
@@ -38,10 +52,14 @@ function rawLogs(bytes: Uint8Array): LogsData {
  */
 export function decodeMessage(signal: Signal, encoding: KafkaEncoding, value: Uint8Array): Batch {
   switch (encoding) {
-    case 'otlp_proto': return Batch.fromProto(signal, value, countProtoItems(signal, value));
-    case 'otlp_json': return Batch.of(signal, decodeJson(signal, value));
-    case 'json': return Batch.of('logs', decodeStructlog(value), 1);
-    case 'raw': return Batch.of('logs', rawLogs(value), 1);
+    case 'otlp_proto':
+      return Batch.fromProto(signal, value, countProtoItems(signal, value));
+    case 'otlp_json':
+      return Batch.of(signal, decodeJson(signal, value));
+    case 'json':
+      return Batch.of('logs', decodeStructlog(value), 1);
+    case 'raw':
+      return Batch.of('logs', rawLogs(value), 1);
   }
   throw new DecodeError(`unknown encoding ${String(encoding)}`);
 }
@@ -51,9 +69,12 @@ const utf8 = new TextEncoder();
 /** One group of a batch (see partition.ts) as message values. */
 export function encodeGroup<S extends Signal>(signal: S, encoding: KafkaEncoding, data: SignalData[S], proto?: Uint8Array): Uint8Array[] {
   switch (encoding) {
-    case 'otlp_proto': return [proto ?? Batch.of(signal, data).toProto()];
-    case 'otlp_json': return [utf8.encode(encodeJson(signal, data))];
-    default: break;
+    case 'otlp_proto':
+      return [proto ?? Batch.of(signal, data).toProto()];
+    case 'otlp_json':
+      return [utf8.encode(encodeJson(signal, data))];
+    default:
+      break;
   }
   // json / raw: one message per log record.
   const out: Uint8Array[] = [];

@@ -44,7 +44,10 @@ function byTraceId(data: TracesData): KeyedGroup<'traces'>[] {
     for (const ss of rs.scopeSpans) {
       for (const s of ss.spans) {
         if (first === undefined) first = s.traceId;
-        else if (s.traceId !== first) { many = true; break outer; }
+        else if (s.traceId !== first) {
+          many = true;
+          break outer;
+        }
       }
     }
   }

@@ -10,7 +10,16 @@ import { DecodeError } from '../pdata/errors.ts';
 // JSON has one number type: integral numbers come back as ints, others as doubles.
 
 const SEVERITY: Record<string, number> = {
-  trace: 1, debug: 5, info: 9, notice: 10, warn: 13, warning: 13, error: 17, exception: 17, critical: 21, fatal: 21,
+  trace: 1,
+  debug: 5,
+  info: 9,
+  notice: 10,
+  warn: 13,
+  warning: 13,
+  error: 17,
+  exception: 17,
+  critical: 21,
+  fatal: 21,
 };
 const SEVERITY_NAMES = ['', 'trace', 'debug', 'info', 'warning', 'error', 'critical'];
 const RESERVED = new Set(['timestamp', 'level', 'logger', 'event', 'message']);
@@ -31,14 +40,18 @@ function timestampNanos(v: unknown): bigint {
 
 export function toAnyValue(v: unknown): AnyValue {
   switch (typeof v) {
-    case 'string': return { stringValue: v };
-    case 'boolean': return { boolValue: v };
-    case 'number': return Number.isInteger(v) ? { intValue: BigInt(v) } : { doubleValue: v };
+    case 'string':
+      return { stringValue: v };
+    case 'boolean':
+      return { boolValue: v };
+    case 'number':
+      return Number.isInteger(v) ? { intValue: BigInt(v) } : { doubleValue: v };
     case 'object':
       if (v === null) return {};
       if (Array.isArray(v)) return { arrayValue: { values: v.map(toAnyValue) } };
       return { kvlistValue: { values: Object.entries(v).map(([key, value]) => ({ key, value: toAnyValue(value) })) } };
-    default: return { stringValue: String(v) };
+    default:
+      return { stringValue: String(v) };
   }
 }
 
@@ -72,15 +85,19 @@ export function decodeStructlog(bytes: Uint8Array): LogsData {
     eventName: '',
   };
   return {
-    resourceLogs: [{
-      resource: { attributes: [], droppedAttributesCount: 0 },
-      scopeLogs: [{
-        scope: { name: typeof o.logger === 'string' ? o.logger : '', version: '', attributes: [], droppedAttributesCount: 0 },
-        logRecords: [record],
+    resourceLogs: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        scopeLogs: [
+          {
+            scope: { name: typeof o.logger === 'string' ? o.logger : '', version: '', attributes: [], droppedAttributesCount: 0 },
+            logRecords: [record],
+            schemaUrl: '',
+          },
+        ],
         schemaUrl: '',
-      }],
-      schemaUrl: '',
-    }],
+      },
+    ],
   };
 }
 
@@ -105,7 +122,7 @@ function isoNanos(ns: bigint): string {
 
 /** One log record as a structlog-style JSON object (the inverse of decodeStructlog). */
 export function encodeStructlog(scopeName: string, r: LogRecord): string {
-  const level = r.severityText !== '' ? r.severityText : SEVERITY_NAMES[Math.ceil(r.severityNumber / 4)] ?? '';
+  const level = r.severityText !== '' ? r.severityText : (SEVERITY_NAMES[Math.ceil(r.severityNumber / 4)] ?? '');
   let out = `{"timestamp":${JSON.stringify(isoNanos(r.timeUnixNano || r.observedTimeUnixNano))}`;
   if (level !== '') out += `,"level":${JSON.stringify(level)}`;
   if (scopeName !== '') out += `,"logger":${JSON.stringify(scopeName)}`;

@@ -82,7 +82,7 @@ function nameSpec(exact: string | string[] | undefined, prefix: string | string[
 function matchName(spec: NameSpec, name: string | undefined): boolean {
   if (name === undefined) return false;
   if (spec.exact !== undefined && !spec.exact.includes(name)) return false;
-  if (spec.prefix !== undefined && spec.prefix.length > 0 || spec.tree !== undefined && spec.tree.length > 0) {
+  if ((spec.prefix !== undefined && spec.prefix.length > 0) || (spec.tree !== undefined && spec.tree.length > 0)) {
     let ok = false;
     if (spec.prefix !== undefined) for (let i = 0; i < spec.prefix.length && !ok; i++) ok = name.startsWith(spec.prefix[i]);
     if (spec.tree !== undefined) {

@@ -51,17 +51,11 @@ const names = oneOrMore(z.string());
 const regexes = oneOrMore(regexSource);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const attributeMatch = z.union([
-  scalar,
-  z.array(scalar).min(1),
-  z.strictObject({ regex: regexSource }),
-  z.strictObject({ exists: z.boolean() }),
-]).meta({ description: 'A value (matched by its string form: 200 matches the int 200 and the string "200"), a list of values (any), { regex: ... } or { exists: true|false }.' });
+const attributeMatch = z
+  .union([scalar, z.array(scalar).min(1), z.strictObject({ regex: regexSource }), z.strictObject({ exists: z.boolean() })])
+  .meta({ description: 'A value (matched by its string form: 200 matches the int 200 and the string "200"), a list of values (any), { regex: ... } or { exists: true|false }.' });
 
-const severityNames = [
-  ...Object.keys(SEVERITY_NUMBERS),
-  ...Object.keys(SEVERITY_NUMBERS).map((k) => k.toLowerCase()),
-] as [string, ...string[]];
+const severityNames = [...Object.keys(SEVERITY_NUMBERS), ...Object.keys(SEVERITY_NUMBERS).map((k) => k.toLowerCase())] as [string, ...string[]];
 
 export const conditionShape = {
   /** Resource attribute service.name equals one of these. */

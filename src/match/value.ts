@@ -58,8 +58,7 @@ export function anyValueToString(v: AnyValue): string {
 function jsonForm(v: AnyValue): string {
   if (v.stringValue !== undefined || v.bytesValue !== undefined) return JSON.stringify(anyValueToString(v));
   if (v.doubleValue !== undefined && !Number.isFinite(v.doubleValue)) return JSON.stringify(String(v.doubleValue));
-  if (v.stringValue === undefined && v.intValue === undefined && v.doubleValue === undefined && v.boolValue === undefined
-    && v.arrayValue === undefined && v.kvlistValue === undefined) return 'null';
+  if (v.stringValue === undefined && v.intValue === undefined && v.doubleValue === undefined && v.boolValue === undefined && v.arrayValue === undefined && v.kvlistValue === undefined) return 'null';
   return anyValueToString(v);
 }
 

@@ -12,9 +12,7 @@ import type { ServerAuthConfig } from './tls-config.ts';
 /** Why a request was refused. `unavailable`: the check could not be made (an unreachable JWKS); retry later. */
 export type AuthFailureReason = 'missing' | 'invalid' | 'unavailable';
 
-export type AuthResult =
-  | { ok: true; subject: string }
-  | { ok: false; reason: AuthFailureReason; message: string };
+export type AuthResult = { ok: true; subject: string } | { ok: false; reason: AuthFailureReason; message: string };
 
 /** Reads one request header by lower-case name (the first value when repeated). */
 export type HeaderReader = (name: string) => string | undefined;
@@ -84,7 +82,10 @@ export class AuthGuard {
       result = { ok: false, reason: 'unavailable', message: `authentication failed: ${(err as Error).message}` };
     }
     if (result instanceof Promise) {
-      return result.then((r) => this.#note(r, peer), (err: unknown) => this.#note({ ok: false, reason: 'unavailable', message: `authentication failed: ${(err as Error).message}` }, peer));
+      return result.then(
+        (r) => this.#note(r, peer),
+        (err: unknown) => this.#note({ ok: false, reason: 'unavailable', message: `authentication failed: ${(err as Error).message}` }, peer),
+      );
     }
     return this.#note(result, peer);
   }

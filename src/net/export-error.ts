@@ -49,9 +49,7 @@ export function parseRetryAfter(value: string | string[] | undefined | null, now
 /** An ExportError for a non-2xx HTTP response. */
 export function httpStatusError(status: number, detail: string, retryAfter?: string | string[] | null): ExportError {
   const message = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
-  return RETRYABLE_HTTP.has(status)
-    ? ExportError.retryable(message, parseRetryAfter(retryAfter))
-    : ExportError.permanent(message);
+  return RETRYABLE_HTTP.has(status) ? ExportError.retryable(message, parseRetryAfter(retryAfter)) : ExportError.permanent(message);
 }
 
 // The codes the OTLP specification lists as retryable. RESOURCE_EXHAUSTED is retryable here
@@ -77,12 +75,27 @@ export function grpcStatusError(code: number, detail: string, retryAfterMs?: num
   return RETRYABLE_GRPC.has(code) ? ExportError.retryable(message, retryAfterMs) : ExportError.permanent(message);
 }
 
-
 // Node system errors that mean "the peer or the disk is not there now": worth a retry.
 const RETRYABLE_SYSTEM = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENOTFOUND', 'EAI_AGAIN', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENOSPC',
+  'EDQUOT',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'EAGAIN',
+  'EBUSY',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /**

@@ -23,19 +23,26 @@ export class FilePoll {
     this.#timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      readFile(this.#path).then((content) => {
-        this.#failing = false;
-        if (content.equals(this.#last)) return;
-        this.#last = content;
-        try {
-          changed(content);
-        } catch (err) {
-          failed(err as Error);
-        }
-      }, (err: Error) => {
-        if (!this.#failing) failed(err);
-        this.#failing = true;
-      }).finally(() => { busy = false; });
+      readFile(this.#path)
+        .then(
+          (content) => {
+            this.#failing = false;
+            if (content.equals(this.#last)) return;
+            this.#last = content;
+            try {
+              changed(content);
+            } catch (err) {
+              failed(err as Error);
+            }
+          },
+          (err: Error) => {
+            if (!this.#failing) failed(err);
+            this.#failing = true;
+          },
+        )
+        .finally(() => {
+          busy = false;
+        });
     }, intervalMs);
     this.#timer.unref();
   }

@@ -53,28 +53,30 @@ export const SUBJECT_KEY = 'x-genrf-auth-subject';
  * when the check could not be made (the client retries).
  */
 export function authInterceptor(guard: AuthGuard): grpc.ServerInterceptor {
-  return (_method, call) => new grpc.ServerInterceptingCall(call, {
-    start: (next) => next({
-      onReceiveMetadata: (metadata, mdNext) => {
-        metadata.remove(SUBJECT_KEY);
-        const header = (name: string) => {
-          const v = metadata.get(name)[0];
-          return v === undefined ? undefined : String(v);
-        };
-        const proceed = (r: Awaited<ReturnType<AuthGuard['check']>>) => {
-          if (r.ok) {
-            if (r.subject) metadata.set(SUBJECT_KEY, r.subject);
-            mdNext(metadata);
-            return;
-          }
-          call.sendStatus({ code: r.reason === 'unavailable' ? grpc.status.UNAVAILABLE : grpc.status.UNAUTHENTICATED, details: r.message });
-        };
-        const r = guard.check(header, peerAddress(call.getPeer()));
-        if (r instanceof Promise) void r.then(proceed);
-        else proceed(r);
-      },
-    }),
-  });
+  return (_method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, mdNext) => {
+            metadata.remove(SUBJECT_KEY);
+            const header = (name: string) => {
+              const v = metadata.get(name)[0];
+              return v === undefined ? undefined : String(v);
+            };
+            const proceed = (r: Awaited<ReturnType<AuthGuard['check']>>) => {
+              if (r.ok) {
+                if (r.subject) metadata.set(SUBJECT_KEY, r.subject);
+                mdNext(metadata);
+                return;
+              }
+              call.sendStatus({ code: r.reason === 'unavailable' ? grpc.status.UNAVAILABLE : grpc.status.UNAUTHENTICATED, details: r.message });
+            };
+            const r = guard.check(header, peerAddress(call.getPeer()));
+            if (r instanceof Promise) void r.then(proceed);
+            else proceed(r);
+          },
+        }),
+    });
 }
 
 /** `127.0.0.1:53422` -> `127.0.0.1`; `[::1]:53422` -> `::1`. */

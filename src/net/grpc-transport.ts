@@ -55,8 +55,7 @@ export class OtlpGrpcTransport {
     if (this.secure) {
       const tls = this.#options.tls;
       const pem = await loadTls(tls, this.#options.who);
-      creds = credentials.createSsl(pem.ca ?? null, pem.key ?? null, pem.cert ?? null,
-        tls.insecure_skip_verify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
+      creds = credentials.createSsl(pem.ca ?? null, pem.key ?? null, pem.cert ?? null, tls.insecure_skip_verify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
     } else {
       creds = credentials.createInsecure();
     }

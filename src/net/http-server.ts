@@ -38,13 +38,14 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 export async function startHttpServer(spec: HttpServerSpec): Promise<http.Server> {
   const { guard, logger } = spec;
   const tls = spec.tls ? await ServerTls.load(spec.tls, spec.who, logger) : undefined;
-  const handle = spec.checksAuth || !guard.enabled
-    ? (req: http.IncomingMessage, res: http.ServerResponse) => spec.handler(req, res, '')
-    : (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const r = guard.check(headerReader(req), req.socket.remoteAddress);
-      if (r instanceof Promise) void r.then((x) => passOrRefuse(x, req, res, spec));
-      else passOrRefuse(r, req, res, spec);
-    };
+  const handle =
+    spec.checksAuth || !guard.enabled
+      ? (req: http.IncomingMessage, res: http.ServerResponse) => spec.handler(req, res, '')
+      : (req: http.IncomingMessage, res: http.ServerResponse) => {
+          const r = guard.check(headerReader(req), req.socket.remoteAddress);
+          if (r instanceof Promise) void r.then((x) => passOrRefuse(x, req, res, spec));
+          else passOrRefuse(r, req, res, spec);
+        };
   let server: http.Server;
   if (tls) {
     const { connection, context } = tls.setup;

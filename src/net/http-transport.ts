@@ -49,8 +49,12 @@ export class OtlpHttpTransport {
       const tls = this.#options.tls;
       const pem = await loadTls(tls, this.#options.who);
       this.#agent = new HttpsAgent({
-        keepAlive: true, maxSockets: MAX_SOCKETS,
-        ca: pem.ca, cert: pem.cert, key: pem.key, rejectUnauthorized: !tls.insecure_skip_verify,
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS,
+        ca: pem.ca,
+        cert: pem.cert,
+        key: pem.key,
+        rejectUnauthorized: !tls.insecure_skip_verify,
       });
     } else {
       this.#agent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
@@ -126,7 +130,9 @@ function statusMessage(body: Buffer, json: boolean): string {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
       if (typeof parsed.message === 'string') return parsed.message;
-    } catch { /* not JSON after all: fall through to the text */ }
+    } catch {
+      /* not JSON after all: fall through to the text */
+    }
   } else {
     const status = decodeRpcStatus(body);
     if (status !== undefined && status.message !== '') return status.message;

@@ -78,7 +78,9 @@ export class ServerTls {
     this.#timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      this.#check(apply).finally(() => { busy = false; });
+      this.#check(apply).finally(() => {
+        busy = false;
+      });
     }, every);
     this.#timer.unref();
   }
@@ -106,10 +108,9 @@ export class ServerTls {
       apply(context);
     } catch (err) {
       this.#files = previous;
-      this.#once(`${next.cert.length}:${next.key.length}:${describeTlsError(err)}`, () => this.#logger.warn(
-        { listener: this.#who, err: describeTlsError(err) },
-        'TLS reload: the new files do not make a valid certificate and key (yet); the current certificate stays',
-      ));
+      this.#once(`${next.cert.length}:${next.key.length}:${describeTlsError(err)}`, () =>
+        this.#logger.warn({ listener: this.#who, err: describeTlsError(err) }, 'TLS reload: the new files do not make a valid certificate and key (yet); the current certificate stays'),
+      );
       return;
     }
     this.#rejected = '';
@@ -131,9 +132,7 @@ async function readFiles(c: ServerTlsConfig, who: string): Promise<Files> {
       throw new Error(`${who}: cannot read tls.${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
   };
-  const [cert, key, ca] = await Promise.all([
-    read('cert_file', c.cert_file), read('key_file', c.key_file), c.client_ca_file === undefined ? undefined : read('client_ca_file', c.client_ca_file),
-  ]);
+  const [cert, key, ca] = await Promise.all([read('cert_file', c.cert_file), read('key_file', c.key_file), c.client_ca_file === undefined ? undefined : read('client_ca_file', c.client_ca_file)]);
   return { cert, key, ca };
 }
 

@@ -1,14 +1,5 @@
 // Signal-generic operations on decoded data: count, copy, split, merge.
-import type {
-  LogsData,
-  Metric,
-  MetricsData,
-  ResourceMetrics,
-  ScopeMetrics,
-  Signal,
-  SignalData,
-  TracesData,
-} from './types.ts';
+import type { LogsData, Metric, MetricsData, ResourceMetrics, ScopeMetrics, Signal, SignalData, TracesData } from './types.ts';
 import { cloneData, cloneMetricHeader, cloneResource, cloneScope } from './clone.ts';
 import { dataPointsOf, setDataPoints } from './points.ts';
 import { SHAPES, type Shape } from './shape.ts';

@@ -1,10 +1,7 @@
 // How to take one signal's data apart and put it back together (resource -> scope -> records),
 // written once for every walk that splits or regroups data without caring which signal it is:
 // splitting by size (ops.ts), partitioning by condition (routing, the security guard).
-import type {
-  InstrumentationScope, LogsData, Metric, MetricsData, Resource, ResourceLogs, ResourceMetrics, ResourceSpans,
-  ScopeLogs, ScopeMetrics, ScopeSpans, Signal, TracesData,
-} from './types.ts';
+import type { InstrumentationScope, LogsData, Metric, MetricsData, Resource, ResourceLogs, ResourceMetrics, ResourceSpans, ScopeLogs, ScopeMetrics, ScopeSpans, Signal, TracesData } from './types.ts';
 import { dataPointsOf } from './points.ts';
 
 export interface Shape {

@@ -37,10 +37,7 @@ export class ConsumerError extends Error {
   /** Items refused, when fewer than the whole batch (OTLP partial success). */
   readonly rejected: number | undefined;
 
-  constructor(
-    message: string,
-    opts: { retryable: boolean; reason: Reason; retryAfterMs?: number; rejected?: number; cause?: unknown },
-  ) {
+  constructor(message: string, opts: { retryable: boolean; reason: Reason; retryAfterMs?: number; rejected?: number; cause?: unknown }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ConsumerError';
     this.retryable = opts.retryable;

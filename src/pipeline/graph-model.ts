@@ -19,7 +19,10 @@ export interface ModelNode {
   keys: string[];
 }
 
-export interface ModelEdge { from: string; to: string }
+export interface ModelEdge {
+  from: string;
+  to: string;
+}
 
 export interface GraphModel {
   nodes: Map<string, ModelNode>;
@@ -73,9 +76,12 @@ export function graphModel(config: CollectorConfig): GraphModel {
 /** The node keys of the built components behind a model node (see nodes.ts for how they are made). */
 function keysOf(config: CollectorConfig, n: ModelNode): string[] {
   switch (n.kind) {
-    case 'receiver': return [`receiver/${n.label}`];
-    case 'processor': return [`processor/${n.label}@${n.pipeline}`];
-    case 'exporter': return n.signals.map((s) => `exporter/${n.label}@${s}`);
+    case 'receiver':
+      return [`receiver/${n.label}`];
+    case 'processor':
+      return [`processor/${n.label}@${n.pipeline}`];
+    case 'exporter':
+      return n.signals.map((s) => `exporter/${n.label}@${s}`);
     case 'connector': {
       const out: string[] = [];
       for (const p of config.service.pipelines.values()) {

@@ -7,9 +7,7 @@ import type { Consumer } from './consumer.ts';
 import type { CreateSettings, Exporter, ExporterFactory, Health, Kind, Lifecycle, ReceiverConsumers } from './component.ts';
 import type { TapPoint } from './tap.ts';
 import { fanout } from './fanout.ts';
-import {
-  buildConnectors, buildExporters, buildExtensions, buildProcessors, buildReceivers, exporterKey, GraphBuilder, PipelineEntry, tapPoint,
-} from './nodes.ts';
+import { buildConnectors, buildExporters, buildExtensions, buildProcessors, buildReceivers, exporterKey, GraphBuilder, PipelineEntry, tapPoint } from './nodes.ts';
 
 /** One built component, with the name it is known by in logs, health and metrics. */
 export interface Node {

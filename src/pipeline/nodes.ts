@@ -157,9 +157,7 @@ export function buildReceivers(b: GraphBuilder): void {
     const consumers: ReceiverConsumers = {};
     let used = false;
     for (const signal of SIGNALS) {
-      const heads = pipelines
-        .filter((p) => p.signal === signal && p.receivers.includes(id))
-        .map((p) => tapPoint(b, 'receiver', id, p, 'out', b.graph.entries.get(p.id)!));
+      const heads = pipelines.filter((p) => p.signal === signal && p.receivers.includes(id)).map((p) => tapPoint(b, 'receiver', id, p, 'out', b.graph.entries.get(p.id)!));
       if (heads.length > 0) {
         consumers[signal] = fanout(heads);
         used = true;

@@ -1,10 +1,14 @@
 import type { Factory, Kind, ReceiverFactory, ProcessorFactory, ExporterFactory, ConnectorFactory, ExtensionFactory } from './component.ts';
 
-type FactoryOf<K extends Kind> = K extends 'receiver' ? ReceiverFactory
-  : K extends 'processor' ? ProcessorFactory
-  : K extends 'exporter' ? ExporterFactory
-  : K extends 'connector' ? ConnectorFactory
-  : ExtensionFactory;
+type FactoryOf<K extends Kind> = K extends 'receiver'
+  ? ReceiverFactory
+  : K extends 'processor'
+    ? ProcessorFactory
+    : K extends 'exporter'
+      ? ExporterFactory
+      : K extends 'connector'
+        ? ConnectorFactory
+        : ExtensionFactory;
 
 /** The component factories the daemon knows, by kind and type. Filled in one place: src/builtin-components.ts. */
 export class Registry {

@@ -92,8 +92,7 @@ export class Reloader {
 
   async #reload(trigger: ReloadTrigger): Promise<ReloadOutcome> {
     const before = this.#service.configHash();
-    const outcome = (result: ReloadOutcome['result'], hashAfter = before, errors: string[] = []): ReloadOutcome =>
-      ({ trigger, result, hashBefore: before, hashAfter, errors });
+    const outcome = (result: ReloadOutcome['result'], hashAfter = before, errors: string[] = []): ReloadOutcome => ({ trigger, result, hashBefore: before, hashAfter, errors });
     if (this.#service.state === 'stopping' || this.#service.state === 'stopped') return outcome('stopping');
     const { config, diagnostics, errors } = loadAndBuild(this.#paths, this.#parts);
     if (errors > 0 || !config) {
@@ -101,7 +100,11 @@ export class Reloader {
         this.#logger[d.severity === 'error' ? 'error' : 'warn']({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line, col: d.pos?.col }, d.message);
       }
       this.#logger.error({ errors, trigger }, 'reload refused: the configuration is not valid; the running pipelines stay as they are');
-      return outcome('refused', before, diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)));
+      return outcome(
+        'refused',
+        before,
+        diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)),
+      );
     }
     const after = configHash(config);
     if (trigger === 'watch' && after === before) return outcome('unchanged');

@@ -51,7 +51,10 @@ export class Service implements Host {
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
     this.graph = buildGraph(config, {
-      logger: opts.logger, metrics: opts.metrics, shutdownTimeoutMs: this.#shutdownTimeoutMs, wrapExporter: opts.wrapExporter,
+      logger: opts.logger,
+      metrics: opts.metrics,
+      shutdownTimeoutMs: this.#shutdownTimeoutMs,
+      wrapExporter: opts.wrapExporter,
     });
   }
 

@@ -66,6 +66,5 @@ export interface StorageExtension {
 }
 
 export function isStorageExtension(x: unknown): x is StorageExtension {
-  return typeof x === 'object' && x !== null && (x as { storage?: unknown }).storage === true
-    && typeof (x as { openLog?: unknown }).openLog === 'function';
+  return typeof x === 'object' && x !== null && (x as { storage?: unknown }).storage === true && typeof (x as { openLog?: unknown }).openLog === 'function';
 }

@@ -29,9 +29,7 @@ export interface TapPointInfo {
 export type TapFilter = <S extends Signal>(signal: S, data: SignalData[S]) => { data: SignalData[S] | undefined; withheld: number };
 
 /** Whether a tap point may be tapped, and how (given by the CLI: service.security decides). */
-export type TapDecision =
-  | { allow: false; reason: string }
-  | { allow: true; filter?: TapFilter; note?: string };
+export type TapDecision = { allow: false; reason: string } | { allow: true; filter?: TapFilter; note?: string };
 
 export type TapPolicy = (point: TapPointInfo) => TapDecision;
 

@@ -68,7 +68,9 @@ export function checkExpectation(key: string, exp: Expectation, records: FlatRec
 }
 
 function describe(m: RecordMatcher): string {
-  return `{ ${Object.entries(m).map(([k, v]) => `${k}: ${describeMatcher(v)}`).join(', ')} }`;
+  return `{ ${Object.entries(m)
+    .map(([k, v]) => `${k}: ${describeMatcher(v)}`)
+    .join(', ')} }`;
 }
 
 /** Family names (`# TYPE name ...`) and sample names (`name_bucket{...} 1`) of an exposition. */

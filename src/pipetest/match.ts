@@ -3,9 +3,7 @@
 import type { FlatRecord, Value } from './records.ts';
 
 /** A value as written in a test: equal to it; or one operator. */
-export type Matcher =
-  | string | number | boolean | null
-  | { equals?: Value; contains?: string; not_contains?: string; prefix?: string; matches?: string; exists?: boolean };
+export type Matcher = string | number | boolean | null | { equals?: Value; contains?: string; not_contains?: string; prefix?: string; matches?: string; exists?: boolean };
 
 export type RecordMatcher = Record<string, Matcher>;
 
@@ -35,7 +33,9 @@ export function recordMatches(r: FlatRecord, m: RecordMatcher): boolean {
 /** A matcher as the diff shows it. */
 export function describeMatcher(m: Matcher): string {
   if (m === null || typeof m !== 'object') return JSON.stringify(m);
-  return Object.entries(m).map(([op, v]) => (op === 'equals' ? JSON.stringify(v) : `${op} ${JSON.stringify(v)}`)).join(', ');
+  return Object.entries(m)
+    .map(([op, v]) => (op === 'equals' ? JSON.stringify(v) : `${op} ${JSON.stringify(v)}`))
+    .join(', ');
 }
 
 /** The record that satisfies the most fields of `m` (the first among equals). */
@@ -49,7 +49,11 @@ export function closest(records: readonly FlatRecord[], m: RecordMatcher): { rec
   return best;
 }
 
-export interface Style { red(s: string): string; green(s: string): string; dim(s: string): string }
+export interface Style {
+  red(s: string): string;
+  green(s: string): string;
+  dim(s: string): string;
+}
 
 /**
  * Field by field: `  field: expected` for what matched, `- field: expected` and

@@ -95,7 +95,10 @@ function mergeFields(a: Fields, b: Fields): Fields {
 /** One field map per data point: the metric's name, type and unit, the point's value and attributes. */
 function points(m: Metric): Fields[] {
   const head = (type: string): Fields => {
-    const f: Fields = new Map([['name', m.name], ['type', type]]);
+    const f: Fields = new Map([
+      ['name', m.name],
+      ['type', type],
+    ]);
     if (m.unit !== '') f.set('unit', m.unit);
     if (m.description !== '') f.set('description', m.description);
     return f;

@@ -49,7 +49,11 @@ export async function runTestCase(file: string, spec: TestFile, t: TestCase, par
   const done = (): CaseResult => ({ name: t.name, ok: lines.length === 0, ms: Date.now() - started, lines });
   const dir = dirname(file);
   const env = { ...spec.env, ...t.env };
-  const { config, diagnostics } = loadAndBuild((t.pipelines ?? spec.pipelines).map((p) => resolve(dir, p)), parts, env);
+  const { config, diagnostics } = loadAndBuild(
+    (t.pipelines ?? spec.pipelines).map((p) => resolve(dir, p)),
+    parts,
+    env,
+  );
   if (!config) {
     lines.push('the pipeline files are not valid:', ...diagnostics.filter((d) => d.severity === 'error').map((d) => `  ${formatDiagnostic(d)}`));
     return done();
@@ -111,7 +115,10 @@ export async function runTestCase(file: string, spec: TestFile, t: TestCase, par
 }
 
 function oneLineOf(r: FlatRecord): string {
-  return [...r.fields].filter(([k]) => k === 'scope.name' || k === 'name' || k === 'body').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  return [...r.fields]
+    .filter(([k]) => k === 'scope.name' || k === 'name' || k === 'body')
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
 }
 
 /** The wire form of one test input: request bodies or message values, as the receiver gets them. */

@@ -10,14 +10,26 @@ const value: z.ZodType<Value> = z.lazy(() => z.union([scalar, z.array(value), z.
 
 const matcher = z.union([
   scalar,
-  z.strictObject({
-    equals: value.optional(),
-    contains: z.string().optional(),
-    not_contains: z.string().optional(),
-    prefix: z.string().optional(),
-    matches: z.string().refine((s) => { try { new RegExp(s); return true; } catch { return false; } }, 'not a valid regular expression').optional(),
-    exists: z.boolean().optional(),
-  }).refine((m) => Object.keys(m).length > 0, 'give one of equals, contains, not_contains, prefix, matches, exists'),
+  z
+    .strictObject({
+      equals: value.optional(),
+      contains: z.string().optional(),
+      not_contains: z.string().optional(),
+      prefix: z.string().optional(),
+      matches: z
+        .string()
+        .refine((s) => {
+          try {
+            new RegExp(s);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a valid regular expression')
+        .optional(),
+      exists: z.boolean().optional(),
+    })
+    .refine((m) => Object.keys(m).length > 0, 'give one of equals, contains, not_contains, prefix, matches, exists'),
 ]);
 
 /** Fields (`scope.name`, `resource.deployment.environment`, `attributes.user.email`, `body`, ...) and what they must be. */
@@ -44,35 +56,39 @@ const otlpRequest = z.union([z.record(z.string(), z.unknown()), z.string()]);
 
 const message = z.union([
   z.string(),
-  z.strictObject({
-    /** The message value: text as it is, an object as its JSON text (a structlog line, OTLP/JSON). */
-    value: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-    /** An OTLP/JSON request, sent as protobuf bytes (the otlp_proto encoding). */
-    otlp_proto: z.record(z.string(), z.unknown()).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-  }).refine((m) => (m.value === undefined) !== (m.otlp_proto === undefined), 'give value or otlp_proto'),
+  z
+    .strictObject({
+      /** The message value: text as it is, an object as its JSON text (a structlog line, OTLP/JSON). */
+      value: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+      /** An OTLP/JSON request, sent as protobuf bytes (the otlp_proto encoding). */
+      otlp_proto: z.record(z.string(), z.unknown()).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .refine((m) => (m.value === undefined) !== (m.otlp_proto === undefined), 'give value or otlp_proto'),
   z.record(z.string(), z.unknown()),
 ]);
 
-const input = z.strictObject({
-  /** The receiver id, as in the pipeline files. */
-  receiver: z.string().min(1),
-  /** OTLP receivers: one export request per signal, as OTLP/JSON (an object or its text). */
-  traces: otlpRequest.optional(),
-  metrics: otlpRequest.optional(),
-  logs: otlpRequest.optional(),
-  /** A file holding an OTLP/JSON export request (relative to the test file). */
-  file: z.string().min(1).optional(),
-  /** How the OTLP request goes over the wire: json (default) or proto. */
-  format: z.enum(['json', 'proto']).default('json'),
-  /** Kafka receivers: the signal (topic) of `messages`. */
-  signal: z.enum(['traces', 'metrics', 'logs']).optional(),
-  messages: z.array(message).min(1).optional(),
-}).superRefine((i, ctx) => {
-  const given = ['traces', 'metrics', 'logs', 'file', 'messages'].filter((k) => i[k as keyof typeof i] !== undefined);
-  if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of traces, metrics, logs, file or messages (got ${given.join(', ') || 'none'})` });
-  if (i.messages !== undefined && i.signal === undefined) ctx.addIssue({ code: 'custom', path: ['signal'], message: 'messages need the signal (topic) they are for: traces, metrics or logs' });
-});
+const input = z
+  .strictObject({
+    /** The receiver id, as in the pipeline files. */
+    receiver: z.string().min(1),
+    /** OTLP receivers: one export request per signal, as OTLP/JSON (an object or its text). */
+    traces: otlpRequest.optional(),
+    metrics: otlpRequest.optional(),
+    logs: otlpRequest.optional(),
+    /** A file holding an OTLP/JSON export request (relative to the test file). */
+    file: z.string().min(1).optional(),
+    /** How the OTLP request goes over the wire: json (default) or proto. */
+    format: z.enum(['json', 'proto']).default('json'),
+    /** Kafka receivers: the signal (topic) of `messages`. */
+    signal: z.enum(['traces', 'metrics', 'logs']).optional(),
+    messages: z.array(message).min(1).optional(),
+  })
+  .superRefine((i, ctx) => {
+    const given = ['traces', 'metrics', 'logs', 'file', 'messages'].filter((k) => i[k as keyof typeof i] !== undefined);
+    if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of traces, metrics, logs, file or messages (got ${given.join(', ') || 'none'})` });
+    if (i.messages !== undefined && i.signal === undefined) ctx.addIssue({ code: 'custom', path: ['signal'], message: 'messages need the signal (topic) they are for: traces, metrics or logs' });
+  });
 
 const env = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -113,7 +129,12 @@ export function readTestFile(path: string): { spec?: TestFile; errors: string[] 
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
-    return { errors: doc.errors.map((e) => { const p = lc.linePos(e.pos[0]); return `${path}:${p.line}:${p.col}: ${e.message.split('\n')[0]}`; }) };
+    return {
+      errors: doc.errors.map((e) => {
+        const p = lc.linePos(e.pos[0]);
+        return `${path}:${p.line}:${p.col}: ${e.message.split('\n')[0]}`;
+      }),
+    };
   }
   const parsed = testFileSchema.safeParse(doc.toJS());
   if (parsed.success) return { spec: parsed.data, errors: [] };
@@ -122,7 +143,10 @@ export function readTestFile(path: string): { spec?: TestFile; errors: string[] 
       // The deepest node of the path that exists in the file.
       let path2 = issue.path as (string | number)[];
       let node = doc.getIn(path2, true);
-      while (!isNode(node) && path2.length > 0) { path2 = path2.slice(0, -1); node = path2.length ? doc.getIn(path2, true) : doc.contents; }
+      while (!isNode(node) && path2.length > 0) {
+        path2 = path2.slice(0, -1);
+        node = path2.length ? doc.getIn(path2, true) : doc.contents;
+      }
       const at = isNode(node) && node.range ? lc.linePos(node.range[0]) : { line: 1, col: 1 };
       const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
       return `${path}:${at.line}:${at.col}: ${where}${issue.message}`;

@@ -91,7 +91,10 @@ export function fromPoint(p: ExponentialHistogramDataPoint, maxScale: number): E
   if (!Number.isInteger(p.scale) || p.scale < -10 || p.scale > 20) return `scale ${p.scale} is outside -10..20`;
   const e = new ExpBuckets(p.scale, p.zeroCount, p.zeroThreshold);
   let total = p.zeroCount;
-  for (const [src, dst] of [[p.positive, e.positive], [p.negative, e.negative]] as const) {
+  for (const [src, dst] of [
+    [p.positive, e.positive],
+    [p.negative, e.negative],
+  ] as const) {
     const counts = src.bucketCounts;
     for (let k = 0; k < counts.length; k++) {
       const c = counts[k];

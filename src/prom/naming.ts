@@ -6,20 +6,37 @@
 // Results are cached: names repeat on every export, so the work is done once per name.
 
 /** How metric names are translated; the values are the OpenTelemetry Collector's. */
-export type TranslationStrategy =
-  | 'UnderscoreEscapingWithSuffixes'
-  | 'UnderscoreEscapingWithoutSuffixes'
-  | 'NoUTF8EscapingWithSuffixes'
-  | 'NoTranslation';
+export type TranslationStrategy = 'UnderscoreEscapingWithSuffixes' | 'UnderscoreEscapingWithoutSuffixes' | 'NoUTF8EscapingWithSuffixes' | 'NoTranslation';
 
 /** What the data point is, for the suffix rules (`_total`, `_ratio`). */
 export type NameKind = 'counter' | 'gauge' | 'other';
 
 const UNIT_WORDS: Record<string, string> = {
-  d: 'days', h: 'hours', min: 'minutes', s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds',
-  By: 'bytes', KiBy: 'kibibytes', MiBy: 'mebibytes', GiBy: 'gibibytes', TiBy: 'tebibytes',
-  KBy: 'kilobytes', MBy: 'megabytes', GBy: 'gigabytes', TBy: 'terabytes',
-  m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams', Cel: 'celsius', Hz: 'hertz', '%': 'percent',
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  TiBy: 'tebibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  GBy: 'gigabytes',
+  TBy: 'terabytes',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+  J: 'joules',
+  W: 'watts',
+  g: 'grams',
+  Cel: 'celsius',
+  Hz: 'hertz',
+  '%': 'percent',
 };
 // After a "/", the unit is a rate: singular words, and `m` is a minute (as in the spec).
 const PER_UNIT_WORDS: Record<string, string> = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year' };
@@ -95,7 +112,7 @@ export class Namer {
       if (u !== '') {
         const flat = tokens.join('_');
         // No suffix when the name already says it (`http.duration_seconds` in `s`).
-        if (!(`_${flat}_`).includes(`_${u}_`)) tokens.push(u);
+        if (!`_${flat}_`.includes(`_${u}_`)) tokens.push(u);
       }
       if (kind === 'counter') tokens.push('total');
     }

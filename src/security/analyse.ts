@@ -78,7 +78,10 @@ function checkRefs(config: CollectorConfig, policy: SecurityPolicy, out: Diagnos
       ok = false;
       const path = ['service', 'security', key, i];
       out.push({
-        severity: 'error', code: 'SEC_UNDEFINED_REF', path: formatPath(path), pos: config.positionOf(path),
+        severity: 'error',
+        code: 'SEC_UNDEFINED_REF',
+        path: formatPath(path),
+        pos: config.positionOf(path),
         message: `service.security.${key} names ${what} "${id}", which is not configured: define it under ${what}s or fix the name${didYouMean(id, known.keys())}`,
       });
     });
@@ -200,8 +203,7 @@ class Analysis {
   }
 
   /** A pipeline that is part of the security flow: it scrubs, or it exports to a sink. */
-  readonly #isSecurityFlow = (p: PipelineConfig): boolean =>
-    p.processors.some((x) => this.#scrubbers.has(x)) || p.exporters.some((x) => this.#sinks.has(x));
+  readonly #isSecurityFlow = (p: PipelineConfig): boolean => p.processors.some((x) => this.#scrubbers.has(x)) || p.exporters.some((x) => this.#sinks.has(x));
 
   #report(code: 'SEC_LEAK' | 'SEC_UNSCRUBBED', exporter: string, blame: Blame, path: Step[], segs: Segment[]): void {
     const key = `${code} ${formatPath(blame.step.path)} ${exporter}`;
@@ -211,14 +213,20 @@ class Analysis {
       return;
     }
     const route = `${path.map((s) => s.label).join(' → ')} (pipelines ${segs.map((s) => s.pipeline.id).join(' → ')})`;
-    const message = code === 'SEC_LEAK'
-      ? `security records can reach exporter "${exporter}", which is not in service.security.sinks: ${route}. ${this.#leakHint(exporter, blame)}`
-      : `security records can reach sink "${exporter}" without passing a scrubber (${this.#policy.scrubbers.join(', ')}): ${route}. ${this.#unscrubbedHint(blame)}`;
+    const message =
+      code === 'SEC_LEAK'
+        ? `security records can reach exporter "${exporter}", which is not in service.security.sinks: ${route}. ${this.#leakHint(exporter, blame)}`
+        : `security records can reach sink "${exporter}" without passing a scrubber (${this.#policy.scrubbers.join(', ')}): ${route}. ${this.#unscrubbedHint(blame)}`;
     this.#found.set(key, {
       paths: 1,
       diag: {
-        severity: 'error', code, message, path: formatPath(blame.step.path), pos: this.#config.positionOf(blame.step.path),
-        componentId: blame.step.componentId, kind: blame.step.kind,
+        severity: 'error',
+        code,
+        message,
+        path: formatPath(blame.step.path),
+        pos: this.#config.positionOf(blame.step.path),
+        componentId: blame.step.componentId,
+        kind: blame.step.kind,
       },
     });
   }
@@ -279,4 +287,3 @@ function unscrubbedBlame(segs: Segment[], exporterStep: Step): Blame {
   if (n > 0 && e.how === 'connector') return { step: e.step, why: 'connector', pipeline: segs[n - 1].pipeline.id, connector: e.connector };
   return { step: exporterStep, why: 'sink', pipeline: segs[n].pipeline.id };
 }
-

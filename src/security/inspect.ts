@@ -47,7 +47,9 @@ export function inspectSecurity(config: CollectorConfig): { view: SecurityView; 
     enforce: policy.enforce,
     runtimeGuard: policy.runtime_guard,
     paths: walk.paths,
-    findings: analyse(config).filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)),
+    findings: analyse(config)
+      .filter((d) => d.severity === 'error')
+      .map((d) => formatDiagnostic(d)),
     guarded,
   };
   return { view, tapPolicy: tapPolicy(config, policy, walk) };
@@ -65,9 +67,10 @@ function tapPolicy(config: CollectorConfig, policy: SecurityPolicy, walk: Walk):
     const p = config.service.pipelines.get(point.pipeline)!;
     if (walk.isSecurityFlow(p)) {
       const later = p.processors.filter((x) => policy.scrubbers.includes(x));
-      const where = later.length > 0
-        ? `they are scrubbed by ${later.join(', ')} later in that pipeline: tap ${later[0]}@${p.id} or a component after it to see them scrubbed`
-        : 'no scrubber of service.security.scrubbers runs before this point';
+      const where =
+        later.length > 0
+          ? `they are scrubbed by ${later.join(', ')} later in that pipeline: tap ${later[0]}@${p.id} or a component after it to see them scrubbed`
+          : 'no scrubber of service.security.scrubbers runs before this point';
       return {
         allow: false,
         reason: `refused: ${point.key} is in pipeline ${p.id}, which carries security records (service.security.classify) before they are scrubbed; ${where}`,

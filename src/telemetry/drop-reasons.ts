@@ -68,19 +68,13 @@ const TABLE = {
 export type Reason = keyof typeof TABLE;
 
 /** The reasons by name: `Reason.queue_full === 'queue_full'`. */
-export const Reason: { readonly [K in Reason]: K } = Object.freeze(
-  Object.fromEntries(Object.keys(TABLE).map((k) => [k, k])) as { [K in Reason]: K },
-);
+export const Reason: { readonly [K in Reason]: K } = Object.freeze(Object.fromEntries(Object.keys(TABLE).map((k) => [k, k])) as { [K in Reason]: K });
 
 /** Every reason, in table order, with its kind and doc line. */
-export const REASONS: ReadonlyArray<{ readonly name: Reason } & ReasonInfo> = Object.entries(TABLE).map(
-  ([name, info]) => ({ name: name as Reason, ...info }),
-);
+export const REASONS: ReadonlyArray<{ readonly name: Reason } & ReasonInfo> = Object.entries(TABLE).map(([name, info]) => ({ name: name as Reason, ...info }));
 
 /** A reason's position in REASONS (for handle arrays indexed by reason). */
-export const REASON_INDEX: { readonly [K in Reason]: number } = Object.freeze(
-  Object.fromEntries(REASONS.map((r, i) => [r.name, i])) as { [K in Reason]: number },
-);
+export const REASON_INDEX: { readonly [K in Reason]: number } = Object.freeze(Object.fromEntries(REASONS.map((r, i) => [r.name, i])) as { [K in Reason]: number });
 
 /** The README's table of reasons (generated into README.md by `npm run readme`). */
 export function reasonsMarkdown(): string {

@@ -19,7 +19,13 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
   };
   if (problems === undefined) return pino(options, destination);
   const lowest = (RANK[level] ?? 30) <= RANK.warn ? level : 'warn';
-  return pino({ ...options, level: lowest }, pino.multistream([{ level, stream: destination }, { level: 'warn', stream: problems }]));
+  return pino(
+    { ...options, level: lowest },
+    pino.multistream([
+      { level, stream: destination },
+      { level: 'warn', stream: problems },
+    ]),
+  );
 }
 
 /** A logger that discards everything (for `validate` and tests). */

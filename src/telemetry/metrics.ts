@@ -125,20 +125,8 @@ export class SelfMetrics {
     this.#incoming = new Declared(store, index, 'otelcol_processor_incoming_items_total', 'counter', 'Items passed to the processor');
     this.#outgoing = new Declared(store, index, 'otelcol_processor_outgoing_items_total', 'counter', 'Items emitted by the processor');
     this.#dropped = new Declared(store, index, 'genrf_collector_dropped_items_total', 'counter', 'Items dropped for good, by component and reason');
-    this.#redactions = new Declared(
-      store,
-      index,
-      'genrf_collector_redactions_total',
-      'counter',
-      'Values redacted by the redaction processor, by detector (never the values themselves)',
-    );
-    this.#conflicts = new Declared(
-      store,
-      index,
-      'genrf_collector_prometheus_conflicts_total',
-      'counter',
-      'Points whose Prometheus name clashed with another type, unit or help (prometheus exporter)',
-    );
+    this.#redactions = new Declared(store, index, 'genrf_collector_redactions_total', 'counter', 'Values redacted by the redaction processor, by detector (never the values themselves)');
+    this.#conflicts = new Declared(store, index, 'genrf_collector_prometheus_conflicts_total', 'counter', 'Points whose Prometheus name clashed with another type, unit or help (prometheus exporter)');
     this.#reloads = new Declared(
       store,
       index,
@@ -167,8 +155,12 @@ export class SelfMetrics {
     const acc = { traces: this.#accepted.traces.labels(labels), metrics: this.#accepted.metrics.labels(labels), logs: this.#accepted.logs.labels(labels) };
     const ref = { traces: this.#refused.traces.labels(labels), metrics: this.#refused.metrics.labels(labels), logs: this.#refused.logs.labels(labels) };
     return {
-      accepted: (signal, n) => { acc[signal].value += n; },
-      refused: (signal, n) => { ref[signal].value += n; },
+      accepted: (signal, n) => {
+        acc[signal].value += n;
+      },
+      refused: (signal, n) => {
+        ref[signal].value += n;
+      },
     };
   }
 
@@ -180,23 +172,43 @@ export class SelfMetrics {
     const size = this.#queueSize.labels({ exporter: id, data_type: signal });
     const capacity = this.#queueCapacity.labels({ exporter: id, data_type: signal });
     return {
-      sent: (n) => { sent.value += n; },
-      sendFailed: (n) => { failed.value += n; },
-      enqueueFailed: (n) => { enqueue.value += n; },
-      queue: (s, c) => { size.value = s; capacity.value = c; },
+      sent: (n) => {
+        sent.value += n;
+      },
+      sendFailed: (n) => {
+        failed.value += n;
+      },
+      enqueueFailed: (n) => {
+        enqueue.value += n;
+      },
+      queue: (s, c) => {
+        size.value = s;
+        capacity.value = c;
+      },
     };
   }
 
   processor(id: string, signal: Signal): ProcessorMetrics {
     const incoming = this.#incoming.labels({ processor: id, otel_signal: signal });
     const outgoing = this.#outgoing.labels({ processor: id, otel_signal: signal });
-    return { incoming: (n) => { incoming.value += n; }, outgoing: (n) => { outgoing.value += n; } };
+    return {
+      incoming: (n) => {
+        incoming.value += n;
+      },
+      outgoing: (n) => {
+        outgoing.value += n;
+      },
+    };
   }
 
   /** One handle per detector name, bound once when a redaction processor is built. */
   redaction(processor: string, detectors: readonly string[]): RedactionMetrics {
     const handles = detectors.map((detector) => this.#redactions.labels({ processor, detector }));
-    return { redacted: (index, n) => { handles[index].value += n; } };
+    return {
+      redacted: (index, n) => {
+        handles[index].value += n;
+      },
+    };
   }
 
   /**

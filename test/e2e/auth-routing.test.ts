@@ -34,14 +34,21 @@ describe('auth.subject routing (examples/secured/auth-routing.yaml)', () => {
     port = await freePort();
     await writeFile(join(dir, 'tokens'), 'sec-3f1c0b7a9e,security-service\nwrk-9ab2c4d841,genrf-worker\n');
     const yaml = await readFile(join(ROOT, 'examples/secured/auth-routing.yaml'), 'utf8');
-    d = await startDaemon(yaml, { dir, env: {
-      GENRF_TOKENS_FILE: join(dir, 'tokens'), GENRF_DATA_DIR: dir,
-      GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port}`, GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
-    } });
+    d = await startDaemon(yaml, {
+      dir,
+      env: {
+        GENRF_TOKENS_FILE: join(dir, 'tokens'),
+        GENRF_DATA_DIR: dir,
+        GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port}`,
+        GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
+      },
+    });
   }, 30_000);
-  afterAll(async () => { await d?.stop(); });
+  afterAll(async () => {
+    await d?.stop();
+  });
 
-  it('security logs land in security.jsonl only from the security service; a worker\'s, forged or not, are kept apart', async () => {
+  it("security logs land in security.jsonl only from the security service; a worker's, forged or not, are kept apart", async () => {
     const post = (auth: string | undefined, scope: string, body: string, resource?: Record<string, string>) =>
       postOtlp(port, '/v1/logs', logs(scope, body, resource), { headers: auth ? { authorization: auth } : {} });
     expect((await post(SECURITY, 'genrf.security.audit', 'real audit of alice@example.com')).status).toBe(200);

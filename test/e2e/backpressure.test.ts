@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, waitFor, type Daemon } from './helpers/daemon.ts';
 import { startFileSink } from './helpers/file-sink.ts';
-import {
-  allRecords, grpcExport, logBodies, logsProto, logsRequest, metricValue, postOtlp, readJsonLines, scrape, tracesRequest, waitForRecords,
-} from './helpers/otlp.ts';
+import { allRecords, grpcExport, logBodies, logsProto, logsRequest, metricValue, postOtlp, readJsonLines, scrape, tracesRequest, waitForRecords } from './helpers/otlp.ts';
 
 const RESOURCE_EXHAUSTED = 8;
 const daemons: Daemon[] = [];
@@ -26,7 +24,8 @@ describe('peer down, then up', () => {
     const dir = await tempDir();
     const [aHttp, aHealth, bHttp, bGrpc] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const retry = 'retry_on_failure: { initial_interval: 100ms, max_interval: 500ms, max_elapsed_time: 60s }';
-    const a = await startDaemon(`
+    const a = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${aHttp} } } }
 exporters:
@@ -45,7 +44,9 @@ service:
   pipelines:
     logs: { receivers: [otlp], exporters: [otlphttp] }
     traces: { receivers: [otlp], exporters: [otlp] }
-`, { dir });
+`,
+      { dir },
+    );
     daemons.push(a);
 
     const bodies: string[] = [];
@@ -74,8 +75,11 @@ service:
     await waitForRecords(join(dir, 'b-logs.jsonl'), 'logs', bodies.length, 20_000);
     await waitForRecords(join(dir, 'b-traces.jsonl'), 'traces', 6, 20_000);
     expect(logBodies(await readJsonLines(join(dir, 'b-logs.jsonl'))).sort()).toEqual([...bodies].sort());
-    expect(allRecords('traces', await readJsonLines(join(dir, 'b-traces.jsonl'))).map((s) => s.name).sort())
-      .toEqual(['down-0', 'down-1', 'down-2', 'down-3', 'down-4', 'down-5']);
+    expect(
+      allRecords('traces', await readJsonLines(join(dir, 'b-traces.jsonl')))
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['down-0', 'down-1', 'down-2', 'down-3', 'down-4', 'down-5']);
     // And A says so: healthy again once a send succeeded.
     await waitFor(async () => (await health(aHealth)).status === 200, 5_000);
   });
@@ -85,7 +89,8 @@ describe('sending queue full', () => {
   it('refuses with 429 + Retry-After and RESOURCE_EXHAUSTED, and counts the refusals', async () => {
     const dir = await tempDir();
     const [aHttp, aGrpc, aMetrics, dead] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const a = await startDaemon(`
+    const a = await startDaemon(
+      `
 receivers:
   otlp:
     protocols:
@@ -102,7 +107,9 @@ service:
   telemetry: { metrics: { address: 127.0.0.1:${aMetrics} } }
   pipelines:
     logs: { receivers: [otlp], exporters: [otlphttp] }
-`, { dir });
+`,
+      { dir },
+    );
     daemons.push(a);
 
     const N = 5;
@@ -121,7 +128,10 @@ service:
     expect(statuses.slice(0, 2)).toEqual([200, 200]);
     expect(statuses.indexOf(429)).toBeGreaterThan(-1);
     expect(statuses.indexOf(429)).toBeLessThanOrEqual(3);
-    expect(statuses.every((s) => s === 200 || s === 429), `statuses ${statuses}`).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 429),
+      `statuses ${statuses}`,
+    ).toBe(true);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
 
     const grpc = await grpcExport(aGrpc, 'logs', logsProto('full-grpc', N));

@@ -22,7 +22,8 @@ let seq = 0;
 beforeAll(async () => {
   dir = await tempDir();
   [httpPort, grpcPort] = [await freePort(), await freePort()];
-  daemon = await startDaemon(`
+  daemon = await startDaemon(
+    `
 receivers:
   otlp:
     protocols:
@@ -34,7 +35,9 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
     logs: { receivers: [otlp], exporters: [file] }
-`, { dir });
+`,
+    { dir },
+  );
 });
 
 afterAll(async () => {

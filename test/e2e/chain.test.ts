@@ -29,9 +29,11 @@ beforeAll(async () => {
   b = await startFileSink({ dir, grpc: bGrpc, http: bHttp, out });
   // One receiver per path, so that each request leaves A through exactly one exporter.
   const retry = 'retry_on_failure: { initial_interval: 100ms, max_interval: 500ms }';
-  const pipelines = PATHS.flatMap((p) => (['traces', 'metrics', 'logs'] as const).map((s) =>
-    `    ${s}/${p}: { receivers: [otlp/${p}], exporters: [${p === 'grpc' ? 'otlp' : `otlphttp/${p}`}] }`)).join('\n');
-  a = await startDaemon(`
+  const pipelines = PATHS.flatMap((p) =>
+    (['traces', 'metrics', 'logs'] as const).map((s) => `    ${s}/${p}: { receivers: [otlp/${p}], exporters: [${p === 'grpc' ? 'otlp' : `otlphttp/${p}`}] }`),
+  ).join('\n');
+  a = await startDaemon(
+    `
 receivers:
 ${PATHS.map((p) => `  otlp/${p}: { protocols: { http: { endpoint: 127.0.0.1:${aPort[p]} } } }`).join('\n')}
 exporters:
@@ -55,7 +57,9 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
 ${pipelines}
-`, { dir });
+`,
+    { dir },
+  );
 });
 
 afterAll(async () => {
@@ -89,8 +93,9 @@ describe.each(PATHS)('A -> B over %s', (path) => {
     const res = await postOtlp(aPort[path], HTTP_PATH[signal], body);
     expect(res.status, res.text).toBe(200);
     let found: Json[] = [];
-    await waitFor(async () => (found = (await readJsonLines(out(signal))).filter((l) => tagOf(l, signal) === tag)).length > 0, 10_000)
-      .catch(() => { throw new Error(`request ${tag} did not arrive in B's file\n--- A ---\n${a?.stderr()}`); });
+    await waitFor(async () => (found = (await readJsonLines(out(signal))).filter((l) => tagOf(l, signal) === tag)).length > 0, 10_000).catch(() => {
+      throw new Error(`request ${tag} did not arrive in B's file\n--- A ---\n${a?.stderr()}`);
+    });
     expect(found).toHaveLength(1);
     expect(normalize(found[0])).toEqual(normalize(request));
   });

@@ -10,9 +10,15 @@ import { cli, freePort, runCli, startDaemon, tempDir, type Daemon } from './help
 const BROKEN = 'test/fixtures/e2e/broken.yaml';
 const DEFAULT = 'pipelines/default.yaml';
 /** Every component id the default pipeline's pipelines name (read from the file, which evolves). */
-const DEFAULT_COMPONENTS = [...new Set(Object.values(
-  (parse(readFileSync(DEFAULT, 'utf8')) as { service: { pipelines: Record<string, Record<string, string[]>> } }).service.pipelines,
-).flatMap((p) => [...(p.receivers ?? []), ...(p.processors ?? []), ...(p.exporters ?? [])]))];
+const DEFAULT_COMPONENTS = [
+  ...new Set(
+    Object.values((parse(readFileSync(DEFAULT, 'utf8')) as { service: { pipelines: Record<string, Record<string, string[]>> } }).service.pipelines).flatMap((p) => [
+      ...(p.receivers ?? []),
+      ...(p.processors ?? []),
+      ...(p.exporters ?? []),
+    ]),
+  ),
+];
 
 describe('validate', () => {
   it('prints every problem of a broken file with file:line:col and exits 1', async () => {
@@ -45,7 +51,10 @@ describe('components', () => {
     expect(code).toBe(0);
     const section = (kind: string) => {
       const m = new RegExp(`^${kind}s:\\n((?:  .*\\n)*)`, 'm').exec(stdout);
-      return (m?.[1] ?? '').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+      return (m?.[1] ?? '')
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter(Boolean);
     };
     expect(section('receiver')).toContain('otlp');
     expect(section('processor')).toEqual(expect.arrayContaining(['batch', 'memory_limiter']));
@@ -89,7 +98,9 @@ describe('run', () => {
     await new Promise<void>((res) => blocker.listen(taken, '127.0.0.1', res));
     try {
       const config = join(dir, 'taken.yaml');
-      await writeFile(config, `
+      await writeFile(
+        config,
+        `
 receivers:
   otlp:
     protocols:
@@ -104,7 +115,8 @@ service:
   telemetry: { metrics: { address: 127.0.0.1:${metrics} } }
   pipelines:
     logs: { receivers: [otlp], exporters: [debug] }
-`);
+`,
+      );
       const d = runCli(['run', '--config', config]);
       const code = await Promise.race([d.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
       if (code === 'hung') await d.stop('SIGKILL');
@@ -124,10 +136,11 @@ describe('/health', () => {
     await daemon?.stop();
   });
 
-  it('answers 200 with the guide\'s JSON: timestamp, status and a check per component', async () => {
+  it("answers 200 with the guide's JSON: timestamp, status and a check per component", async () => {
     const dir = await tempDir();
     const [http, health] = [await freePort(), await freePort()];
-    daemon = await startDaemon(`
+    daemon = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${http} } } }
 processors:
@@ -141,7 +154,9 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
-`, { dir });
+`,
+      { dir },
+    );
     const res = await fetch(`http://127.0.0.1:${health}/health`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -150,7 +165,11 @@ service:
     expect(body.status).toBe('healthy');
     expect(Math.abs(body.timestamp - Date.now() / 1000)).toBeLessThan(60);
     const keys = Object.keys(body.checks);
-    for (const part of ['otlp', 'batch', 'file']) expect(keys.some((k) => k.includes(part)), `a check for ${part} in ${keys}`).toBe(true);
+    for (const part of ['otlp', 'batch', 'file'])
+      expect(
+        keys.some((k) => k.includes(part)),
+        `a check for ${part} in ${keys}`,
+      ).toBe(true);
     expect(Object.values(body.checks).every((v) => v === 'healthy')).toBe(true);
     const missing = await fetch(`http://127.0.0.1:${health}/nope`);
     expect(missing.status).toBe(404);

@@ -15,7 +15,6 @@ import { normalize, postOtlp, waitForLines, HTTP_PATH, type Signal } from './hel
 import { decodeJson } from '../../src/pdata/json/index.ts';
 import { encodeProto } from '../../src/pdata/proto/index.ts';
 
-
 let daemon: Daemon | undefined;
 let port = 0;
 let dir = '';

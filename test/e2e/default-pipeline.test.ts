@@ -33,9 +33,13 @@ describe.skipIf(taken.length > 0)(`pipelines/default.yaml${taken.length > 0 ? ` 
     const daemon = runCli(['run', '--config', 'pipelines/default.yaml'], { GENRF_DATA_DIR: data });
     let ok = false;
     try {
-      await waitFor(() => daemon.stderr().includes('the daemon is running'), 15_000, async () => {
-        if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
-      });
+      await waitFor(
+        () => daemon.stderr().includes('the daemon is running'),
+        15_000,
+        async () => {
+          if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
+        },
+      );
       const res = await postOtlp(4318, '/v1/logs', JSON.stringify(logsRequest('default', 1)));
       expect(res.status, res.text).toBe(200);
       const lines = await waitForRecords(join(data, 'genrf.jsonl'), 'logs', 1);

@@ -6,7 +6,9 @@ import { freePort, startDaemon, waitFor, type Daemon } from './helpers/daemon.ts
 import { logsRequest, postOtlp } from './helpers/otlp.ts';
 
 let daemon: Daemon | undefined;
-afterAll(async () => { await daemon?.stop(); });
+afterAll(async () => {
+  await daemon?.stop();
+});
 
 async function get(port: number, path: string): Promise<{ code: number; body: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);

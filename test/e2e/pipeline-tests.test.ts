@@ -25,7 +25,9 @@ describe('genrf-collector test', () => {
 
   it('fails a wrong expectation with the expected and the actual field side by side', async () => {
     const dir = await tempDir('genrf-pipetest-');
-    await writeFile(join(dir, 'wrong.test.yaml'), `
+    await writeFile(
+      join(dir, 'wrong.test.yaml'),
+      `
 pipelines: [${DEFAULT_YAML}]
 tests:
   - name: expects the e-mail address unscrubbed (wrong on purpose)
@@ -35,7 +37,8 @@ tests:
       file/security:
         present: [ { scope.name: genrf.security.auth, body: "login failed for erin@example.com" } ]
       file/app: { count: 1 }
-`);
+`,
+    );
     const r = await cli(['test', dir], { NO_COLOR: '1' });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ expects the e-mail address unscrubbed');
@@ -48,21 +51,27 @@ tests:
   it('reports a malformed test file with its line and column, and a receiver refusal', async () => {
     const dir = await tempDir('genrf-pipetest-');
     await mkdir(join(dir, 'sub'));
-    await writeFile(join(dir, 'sub', 'bad.test.yaml'), `pipelines: [${DEFAULT_YAML}]
+    await writeFile(
+      join(dir, 'sub', 'bad.test.yaml'),
+      `pipelines: [${DEFAULT_YAML}]
 tests:
   - name: typo
     inputs:
       - receiver: otlp${securityLog('x@example.com')}
     expect:
       file/security: { cout: 1 }
-`);
-    await writeFile(join(dir, 'refused.test.yaml'), `pipelines: [${DEFAULT_YAML}]
+`,
+    );
+    await writeFile(
+      join(dir, 'refused.test.yaml'),
+      `pipelines: [${DEFAULT_YAML}]
 tests:
   - name: not OTLP
     inputs:
       - { receiver: otlp, logs: "{\\"resourceLogs\\": 7}" }
     expect: { file/app: { count: 0 } }
-`);
+`,
+    );
     const r = await cli(['test', dir], { NO_COLOR: '1' });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/bad\.test\.yaml:12:22: tests\.0\.expect\.file\/security: Unrecognized key: "cout"/);

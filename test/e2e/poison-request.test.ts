@@ -22,7 +22,8 @@ beforeAll(async () => {
   dir = await tempDir();
   [httpPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   // A long batch timeout and a big batch size: every request of a round lands in one batch.
-  daemon = await startDaemon(`
+  daemon = await startDaemon(
+    `
 receivers:
   otlp:
     protocols:
@@ -36,7 +37,9 @@ service:
   telemetry: { metrics: { address: 127.0.0.1:${metricsPort} } }
   pipelines:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
-`, { dir });
+`,
+    { dir },
+  );
 });
 
 afterAll(async () => {

@@ -23,7 +23,8 @@ describe('pprof extension', () => {
   beforeAll(async () => {
     const dir = await tempDir();
     [http, pprof] = [await freePort(), await freePort()];
-    daemon = await startDaemon(`
+    daemon = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${http} } } }
 processors:
@@ -37,22 +38,28 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
-`, { dir });
+`,
+      { dir },
+    );
   });
-  afterAll(async () => { await daemon?.stop(); });
+  afterAll(async () => {
+    await daemon?.stop();
+  });
 
   const get = (path: string) => fetch(`http://127.0.0.1:${pprof}${path}`);
 
-  it('a CPU profile taken under load parses and names the daemon\'s functions', async () => {
+  it("a CPU profile taken under load parses and names the daemon's functions", async () => {
     const body = JSON.stringify(logsRequest('load', 200));
     let sent = 0;
     let stop = false;
-    const load = Promise.all(Array.from({ length: 3 }, async () => {
-      while (!stop) {
-        const res = await postOtlp(http, '/v1/logs', body);
-        if (res.status === 200) sent++;
-      }
-    }));
+    const load = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (!stop) {
+          const res = await postOtlp(http, '/v1/logs', body);
+          if (res.status === 200) sent++;
+        }
+      }),
+    );
     const res = await get('/debug/pprof/profile?seconds=2');
     stop = true;
     await load;
@@ -66,7 +73,10 @@ service:
     const ours = profile.nodes.filter((n) => n.callFrame.url.includes(SRC) && n.callFrame.functionName !== '' && (n.hitCount ?? 0) > 0);
     const files = new Set(ours.map((n) => n.callFrame.url.slice(n.callFrame.url.indexOf('/src/') + 1)));
     expect(ours.length, `sampled functions of ${SRC}`).toBeGreaterThan(0);
-    expect([...files].some((f) => /^src\/(receivers\/otlp|pdata|exporters\/file|processors\/batch)\//.test(f)), [...files].join(', ')).toBe(true);
+    expect(
+      [...files].some((f) => /^src\/(receivers\/otlp|pdata|exporters\/file|processors\/batch)\//.test(f)),
+      [...files].join(', '),
+    ).toBe(true);
   }, 30_000);
 
   it('one profile at a time: a second request meanwhile gets 429 with Retry-After', async () => {
@@ -90,7 +100,7 @@ service:
     expect(await res.text()).toMatch(/from 1 to 10/);
   });
 
-  it('a heap snapshot parses and holds the daemon\'s objects', async () => {
+  it("a heap snapshot parses and holds the daemon's objects", async () => {
     const res = await get('/debug/pprof/heap');
     expect(res.status).toBe(200);
     const snap = (await res.json()) as { snapshot: { meta: { node_fields: string[] }; node_count: number }; strings: string[] };
@@ -110,7 +120,10 @@ service:
 it('validate refuses a pprof endpoint that is not loopback', async () => {
   const dir = await tempDir();
   const file = join(dir, 'pprof-public.yaml');
-  await import('node:fs/promises').then((fs) => fs.writeFile(file, `
+  await import('node:fs/promises').then((fs) =>
+    fs.writeFile(
+      file,
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:4318 } } }
 exporters:
@@ -121,7 +134,9 @@ service:
   extensions: [pprof]
   pipelines:
     logs: { receivers: [otlp], exporters: [debug] }
-`));
+`,
+    ),
+  );
   const r = await cli(['validate', '--config', file]);
   expect(r.code).not.toBe(0);
   expect(r.stderr + r.stdout).toMatch(/pprof-public\.yaml:\d+:\d+.*loopback/s);

@@ -20,7 +20,8 @@ async function start(key: string): Promise<{ port: number; out: string; daemon: 
   const dir = await tempDir('genrf-redaction-');
   const port = await freePort();
   const out = join(dir, 'security.jsonl');
-  const daemon = await startDaemon(`
+  const daemon = await startDaemon(
+    `
 receivers:
   otlp:
     protocols:
@@ -35,7 +36,9 @@ service:
   telemetry: { metrics: { address: "" }, logs: { level: debug } }
   pipelines:
     logs: { receivers: [otlp], processors: [redaction/pii], exporters: [file/security] }
-`, { dir, env: { GENRF_REDACTION_KEY: key } });
+`,
+    { dir, env: { GENRF_REDACTION_KEY: key } },
+  );
   daemons.push(daemon);
   return { port, out, daemon };
 }

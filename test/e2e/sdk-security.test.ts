@@ -14,13 +14,20 @@ import { allRecords, readJsonLines } from './helpers/otlp.ts';
 
 type Transport = 'grpc' | 'http';
 /** @opentelemetry/core's ExportResult (a package this project does not depend on directly). */
-interface ExportResult { code: number; error?: Error }
+interface ExportResult {
+  code: number;
+  error?: Error;
+}
 const ExportResultCode = { SUCCESS: 0, FAILED: 1 } as const;
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let s: SecureDaemon;
-beforeAll(async () => { s = await startSecureDaemon(); }, 60_000);
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startSecureDaemon();
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
 
 interface Client {
   /** Trust the test CA (false: the system's, which does not know it). */

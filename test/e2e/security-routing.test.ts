@@ -13,22 +13,26 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function request(scopes: Record<string, string[]>): Json {
   return {
-    resourceLogs: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }] },
-      scopeLogs: Object.entries(scopes).map(([name, bodies]) => ({
-        scope: { name },
-        logRecords: bodies.map((b) => ({ timeUnixNano: '1700000000000000000', severityNumber: 9, severityText: 'INFO', body: { stringValue: b } })),
-      })),
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }] },
+        scopeLogs: Object.entries(scopes).map(([name, bodies]) => ({
+          scope: { name },
+          logRecords: bodies.map((b) => ({ timeUnixNano: '1700000000000000000', severityNumber: 9, severityText: 'INFO', body: { stringValue: b } })),
+        })),
+      },
+    ],
   };
 }
 
 /** [scope name, body, deployment.environment] of every record in a file. */
 function records(lines: Json[]): Array<[string, string, string | undefined]> {
-  return lines.flatMap((l: Json) => l.resourceLogs.flatMap((rl: Json) => {
-    const env = rl.resource?.attributes?.find((a: Json) => a.key === 'deployment.environment')?.value?.stringValue;
-    return rl.scopeLogs.flatMap((sl: Json) => sl.logRecords.map((r: Json) => [sl.scope?.name ?? '', r.body?.stringValue ?? '', env]));
-  }));
+  return lines.flatMap((l: Json) =>
+    l.resourceLogs.flatMap((rl: Json) => {
+      const env = rl.resource?.attributes?.find((a: Json) => a.key === 'deployment.environment')?.value?.stringValue;
+      return rl.scopeLogs.flatMap((sl: Json) => sl.logRecords.map((r: Json) => [sl.scope?.name ?? '', r.body?.stringValue ?? '', env]));
+    }),
+  );
 }
 
 describe('pipelines/default.yaml: security logs are separated', () => {
@@ -36,16 +40,22 @@ describe('pipelines/default.yaml: security logs are separated', () => {
     const data = await tempDir();
     const [grpc, http, health, metrics, prom] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const yaml = readFileSync(join(ROOT, 'pipelines/default.yaml'), 'utf8')
-      .replaceAll('127.0.0.1:4317', `127.0.0.1:${grpc}`).replaceAll('127.0.0.1:4318', `127.0.0.1:${http}`)
-      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`).replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`)
+      .replaceAll('127.0.0.1:4317', `127.0.0.1:${grpc}`)
+      .replaceAll('127.0.0.1:4318', `127.0.0.1:${http}`)
+      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`)
+      .replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`)
       .replaceAll('127.0.0.1:8889', `127.0.0.1:${prom}`);
     const config = join(data, 'default.yaml');
     writeFileSync(config, yaml);
     const daemon = runCli(['run', '--config', config], { GENRF_DATA_DIR: data, GENRF_ENV: 'e2e' });
     try {
-      await waitFor(() => daemon.stderr().includes('the daemon is running'), 15_000, async () => {
-        if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
-      });
+      await waitFor(
+        () => daemon.stderr().includes('the daemon is running'),
+        15_000,
+        async () => {
+          if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
+        },
+      );
       // One mixed request and one per scope: splitting a batch and routing whole batches.
       const sent = [
         request({
@@ -71,9 +81,7 @@ describe('pipelines/default.yaml: security logs are separated', () => {
     const security = records(await readJsonLines(join(data, 'security.jsonl')));
     const app = records(await readJsonLines(join(data, 'genrf.jsonl')));
     expect(security.map(([s]) => s).sort()).toEqual(['genrf.security', 'genrf.security.auth', 'genrf.security.auth']);
-    expect(app.map(([s, b]) => `${s}: ${b}`).sort()).toEqual([
-      'genrf.api: GET /circuits', 'genrf.api: POST /generate', 'genrf.securityx: lookalike logger', 'genrf.securityx: not security',
-    ]);
+    expect(app.map(([s, b]) => `${s}: ${b}`).sort()).toEqual(['genrf.api: GET /circuits', 'genrf.api: POST /generate', 'genrf.securityx: lookalike logger', 'genrf.securityx: not security']);
     // Scrubbed on the way, and tagged like everything else.
     const text = readFileSync(join(data, 'security.jsonl'), 'utf8');
     expect(text).not.toContain('alice@example.com');
@@ -134,9 +142,13 @@ describe('run: the run-time guard is in front of every exporter that is not a si
     const daemon = runCli(['run', '--config', config]);
     let text = '';
     try {
-      await waitFor(() => daemon.stderr().includes('the daemon is running'), 15_000, async () => {
-        if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
-      });
+      await waitFor(
+        () => daemon.stderr().includes('the daemon is running'),
+        15_000,
+        async () => {
+          if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
+        },
+      );
       const res = await postOtlp(http, '/v1/logs', JSON.stringify(request({ 'genrf.security': ['login failed'], 'genrf.api': ['GET /circuits'] })));
       expect(res.status, res.text).toBe(200);
       // file/app gets genrf.api twice (straight from "logs", and from logs/app by the default route).

@@ -24,7 +24,8 @@ async function startBatching(timeout: string, metricsAddress: string) {
   const dir = await tempDir();
   const [port, grpcPort] = [await freePort(), await freePort()];
   const file = join(dir, 'logs.jsonl');
-  const daemon = await startDaemon(`
+  const daemon = await startDaemon(
+    `
 receivers:
   otlp:
     protocols:
@@ -39,7 +40,9 @@ service:
   telemetry: { metrics: { address: ${metricsAddress} } }
   pipelines:
     logs: { receivers: [otlp], processors: [batch], exporters: [file] }
-`, { dir });
+`,
+    { dir },
+  );
   return { daemon, port, grpcPort, file };
 }
 
@@ -58,9 +61,10 @@ it('keeps everything it acknowledged when stopped mid-stream', async () => {
     while (next < REQUESTS) {
       const r = next++;
       // Every fourth request goes over gRPC.
-      const outcome = r % 4 === 3
-        ? await grpcExport(grpcPort, 'logs', logsProto(`req${r}`, PER_REQUEST)).then((g) => (g.code === 0 ? '200' : `grpc ${g.code}`))
-        : await postLogs(port, JSON.stringify(logsRequest(`req${r}`, PER_REQUEST)));
+      const outcome =
+        r % 4 === 3
+          ? await grpcExport(grpcPort, 'logs', logsProto(`req${r}`, PER_REQUEST)).then((g) => (g.code === 0 ? '200' : `grpc ${g.code}`))
+          : await postLogs(port, JSON.stringify(logsRequest(`req${r}`, PER_REQUEST)));
       if (outcome === '200') {
         acked++;
         for (let i = 0; i < PER_REQUEST; i++) acknowledged.push(`req${r}-${i}`);

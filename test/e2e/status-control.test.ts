@@ -36,23 +36,28 @@ service:
     logs/security: { receivers: [routing/security], processors: [redaction/pii], exporters: [file/security] }
 ${extra}`;
 
-const request = (i: number) => JSON.stringify({
-  resourceLogs: [{
-    resource: { attributes: [] },
-    scopeLogs: [
-      { scope: { name: 'genrf.security.auth' }, logRecords: [{ body: { stringValue: `login failed for user${i}@example.com` } }] },
-      { scope: { name: 'genrf.app' }, logRecords: [{ body: { stringValue: `app ${i}` } }] },
+const request = (i: number) =>
+  JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [] },
+        scopeLogs: [
+          { scope: { name: 'genrf.security.auth' }, logRecords: [{ body: { stringValue: `login failed for user${i}@example.com` } }] },
+          { scope: { name: 'genrf.app' }, logRecords: [{ body: { stringValue: `app ${i}` } }] },
+        ],
+      },
     ],
-  }],
-});
+  });
 
 async function ports() {
   return { otlp: await freePort(), status: await freePort(), metrics: await freePort() };
 }
 
-const reload = (port: number, token?: string) => fetch(`http://127.0.0.1:${port}/reload`, {
-  method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {},
-}).then(async (r) => ({ status: r.status, body: await r.json() as Record<string, any> }));
+const reload = (port: number, token?: string) =>
+  fetch(`http://127.0.0.1:${port}/reload`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
 
 const hash = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as { config_hash: string }).config_hash;
 
@@ -148,7 +153,10 @@ describe('status extension controls', () => {
         const ingest = await cli(['tap', '--endpoint', endpoint, '--component', 'batch@logs', '--limit', '3', '--format', 'json']);
         expect(ingest.code).toBe(0);
         expect(ingest.stderr).toContain('withholds them');
-        const records = ingest.stdout.trim().split('\n').flatMap((l) => JSON.parse(l).resourceLogs.flatMap((r: any) => r.scopeLogs));
+        const records = ingest.stdout
+          .trim()
+          .split('\n')
+          .flatMap((l) => JSON.parse(l).resourceLogs.flatMap((r: any) => r.scopeLogs));
         expect(records.length).toBeGreaterThan(0);
         expect(records.every((s: any) => s.scope.name === 'genrf.app')).toBe(true);
         expect(ingest.stdout).not.toContain('@example.com');
@@ -157,8 +165,14 @@ describe('status extension controls', () => {
         await load;
       }
       // Tapping never cost a record: everything sent arrived.
-      await waitFor(async () => (await readFile(join(dir, 'app.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean)
-        .reduce((n, l) => n + JSON.parse(l).resourceLogs.reduce((m: number, r: any) => m + r.scopeLogs.reduce((k: number, s: any) => k + s.logRecords.length, 0), 0), 0) === i, 15_000);
+      await waitFor(
+        async () =>
+          (await readFile(join(dir, 'app.jsonl'), 'utf8').catch(() => ''))
+            .split('\n')
+            .filter(Boolean)
+            .reduce((n, l) => n + JSON.parse(l).resourceLogs.reduce((m: number, r: any) => m + r.scopeLogs.reduce((k: number, s: any) => k + s.logRecords.length, 0), 0), 0) === i,
+        15_000,
+      );
     } finally {
       expect(await d.stop()).toBe(0);
     }

@@ -28,15 +28,29 @@ function startSink(port: number): Promise<Server> {
 }
 
 function stopSink(server: Server): Promise<void> {
-  return new Promise((r) => { server.close(() => r()); server.closeAllConnections(); });
+  return new Promise((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
 }
 
-const logs = (scope: string, body: string) => JSON.stringify({
-  resourceLogs: [{
-    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }] },
-    scopeLogs: [{ scope: { name: scope }, logRecords: [{ severityText: 'INFO', body: { stringValue: body } }, { severityText: 'INFO', body: { stringValue: `${body} again` } }] }],
-  }],
-});
+const logs = (scope: string, body: string) =>
+  JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-worker' } }] },
+        scopeLogs: [
+          {
+            scope: { name: scope },
+            logRecords: [
+              { severityText: 'INFO', body: { stringValue: body } },
+              { severityText: 'INFO', body: { stringValue: `${body} again` } },
+            ],
+          },
+        ],
+      },
+    ],
+  });
 
 describe.skipIf(missing)('status page in a headless browser', () => {
   let daemon: Daemon;
@@ -51,7 +65,8 @@ describe.skipIf(missing)('status page in a headless browser', () => {
     ports = { otlp: await freePort(), status: await freePort(), metrics: await freePort(), sink: await freePort() };
     const dir = await tempDir('genrf-status-');
     sink = await startSink(ports.sink);
-    daemon = await startDaemon(`
+    daemon = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${ports.otlp} } } }
 processors:
@@ -77,7 +92,9 @@ service:
     logs: { receivers: [otlp], processors: [batch], exporters: [routing/security] }
     logs/app: { receivers: [routing/security], exporters: [file/app, otlphttp/sink] }
     logs/security: { receivers: [routing/security], processors: [redaction/pii], exporters: [file/security] }
-`, { dir });
+`,
+      { dir },
+    );
     // Load for the whole test: a request every 50 ms, bounded in time.
     const until = Date.now() + 90_000;
     load = (async () => {
@@ -110,19 +127,31 @@ service:
     return Number(await page.evaluate(() => (globalThis as any).document.body.dataset.time as string));
   }
 
-  const total = (node: string, field: string) =>
-    page.locator(`#components tr[data-node="${node}"] td[data-field="${field}"]`).getAttribute('data-total').then(Number);
+  const total = (node: string, field: string) => page.locator(`#components tr[data-node="${node}"] td[data-field="${field}"]`).getAttribute('data-total').then(Number);
 
   it('draws the pipeline graph and the security proof, with no request leaving the daemon', async () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`http://127.0.0.1:${ports.status}/`);
     await nextRefresh(0);
-    for (const node of ['receiver_otlp', 'processor_logs_batch', 'connector_routing_security', 'exporter_file_app', 'exporter_otlphttp_sink', 'processor_logs_security_redaction_pii', 'exporter_file_security']) {
+    for (const node of [
+      'receiver_otlp',
+      'processor_logs_batch',
+      'connector_routing_security',
+      'exporter_file_app',
+      'exporter_otlphttp_sink',
+      'processor_logs_security_redaction_pii',
+      'exporter_file_security',
+    ]) {
       expect(await page.locator(`#graph g.node[data-node="${node}"]`).count(), node).toBe(1);
     }
     expect(await page.locator('#graph path.edge').count()).toBe(6);
-    expect(await page.locator('#paths tbody tr td').allTextContents()).toEqual(['otlp → batch → routing/security → redaction/pii → file/security', 'logs → logs/security', 'file/security', 'redaction/pii']);
+    expect(await page.locator('#paths tbody tr td').allTextContents()).toEqual([
+      'otlp → batch → routing/security → redaction/pii → file/security',
+      'logs → logs/security',
+      'file/security',
+      'redaction/pii',
+    ]);
     expect(await page.locator('#policy').textContent()).toContain('Proven');
     expect(await page.locator('#live').getAttribute('data-state')).toBe('live');
     expect(requests.every((u) => u.startsWith(`http://127.0.0.1:${ports.status}/`))).toBe(true);
@@ -159,7 +188,10 @@ service:
     sink = undefined;
     await page.locator('#graph g.node[data-node="exporter_otlphttp_sink"][data-health="unhealthy"]').waitFor({ timeout: 5_000 });
     expect(Date.now() - stopped).toBeLessThan(5_000);
-    const stroke = await page.locator('#graph g.node[data-node="exporter_otlphttp_sink"] rect').first().evaluate((e) => (globalThis as any).getComputedStyle(e).stroke as string);
+    const stroke = await page
+      .locator('#graph g.node[data-node="exporter_otlphttp_sink"] rect')
+      .first()
+      .evaluate((e) => (globalThis as any).getComputedStyle(e).stroke as string);
     expect(stroke).toBe('rgb(217, 48, 37)');
     const row = page.locator('#components tr[data-node="exporter_otlphttp_sink"]');
     expect(await row.locator('td[data-health]').textContent()).toBe('unhealthy');

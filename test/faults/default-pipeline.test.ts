@@ -24,8 +24,10 @@ describe('pipelines/default.yaml', () => {
     const data = await tempDir('genrf-fault-default-');
     const [grpc, http, health, metrics, prom] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const yaml = readFileSync(join(ROOT, 'pipelines/default.yaml'), 'utf8')
-      .replaceAll('127.0.0.1:4317', `127.0.0.1:${grpc}`).replaceAll('127.0.0.1:4318', `127.0.0.1:${http}`)
-      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`).replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`)
+      .replaceAll('127.0.0.1:4317', `127.0.0.1:${grpc}`)
+      .replaceAll('127.0.0.1:4318', `127.0.0.1:${http}`)
+      .replaceAll('127.0.0.1:13133', `127.0.0.1:${health}`)
+      .replaceAll('127.0.0.1:8888', `127.0.0.1:${metrics}`)
       .replaceAll('127.0.0.1:8889', `127.0.0.1:${prom}`);
     const config = join(data, 'default.yaml');
     writeFileSync(config, yaml);

@@ -18,7 +18,11 @@ afterEach(async () => {
   for (const d of running) if (d.proc.exitCode === null && d.proc.signalCode === null) await kill9(d);
   running = [];
   for (const m of mounts.splice(0)) {
-    try { execFileSync('umount', [m]); } catch { /* already gone */ }
+    try {
+      execFileSync('umount', [m]);
+    } catch {
+      /* already gone */
+    }
   }
 });
 
@@ -93,7 +97,9 @@ describe('the disk under the persistent queue', () => {
     await kill9(first);
 
     const segDir = join(queue, readdirSync(queue).find((n) => n.startsWith('exporter_'))!);
-    const segments = readdirSync(segDir).filter((n) => n.endsWith('.seg')).sort();
+    const segments = readdirSync(segDir)
+      .filter((n) => n.endsWith('.seg'))
+      .sort();
     expect(segments.length).toBeGreaterThanOrEqual(2);
     // A flipped region in the middle of the first segment, and the last one cut mid-record.
     const middle = join(segDir, segments[0]);

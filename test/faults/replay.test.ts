@@ -39,10 +39,18 @@ function gate(port: number, target: number) {
       }
     });
   });
-  return new Promise<{ state: typeof state; close(): void }>((resolve) => server.listen(port, '127.0.0.1', () => resolve({
-    state,
-    close: () => { for (const r of state.held) r.destroy(); server.closeAllConnections(); server.close(); },
-  })));
+  return new Promise<{ state: typeof state; close(): void }>((resolve) =>
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        state,
+        close: () => {
+          for (const r of state.held) r.destroy();
+          server.closeAllConnections();
+          server.close();
+        },
+      }),
+    ),
+  );
 }
 
 let running: Daemon[] = [];

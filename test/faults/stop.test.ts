@@ -60,7 +60,10 @@ describe('clean stops and reloads under load', () => {
     const out = [join(dir, 'out.jsonl')];
     await settled(p.metrics, async () => tally(load.acked, load.issued, await countInFiles(out, load.tag, 0, load.issued)).delivered);
     const t = tally(load.acked, load.issued, await countInFiles(out, load.tag, 0, load.issued));
-    const refused = [...load.statuses].filter(([s]) => s !== 200).map(([s, n]) => `${s || 'no answer'}: ${n}`).join(', ');
+    const refused = [...load.statuses]
+      .filter(([s]) => s !== 200)
+      .map(([s, n]) => `${s || 'no answer'}: ${n}`)
+      .join(', ');
     console.log(formatTally('10 SIGHUP reloads under load', t, `requests not acknowledged during the reloads: ${refused || 'none'}`));
     record('10 SIGHUP reloads under load', t);
     expect(t.lost, `lost, e.g. ${t.lostSample.join(', ')}`).toBe(0);

@@ -57,8 +57,24 @@ export class TestPki {
     const n = `${name}-${++this.#serial}`;
     writeFileSync(join(this.dir, `${n}.ext`), ext);
     this.#ssl('req', ...EC, '-keyout', `${n}.key`, '-out', `${n}.csr`, '-subj', `/CN=${cn}`);
-    this.#ssl('x509', '-req', '-in', `${n}.csr`, '-CA', this.ca, '-CAkey', this.#caKey, '-set_serial', String(Date.now() * 100 + this.#serial),
-      '-out', `${n}.pem`, '-days', '1', '-extfile', `${n}.ext`);
+    this.#ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${n}.csr`,
+      '-CA',
+      this.ca,
+      '-CAkey',
+      this.#caKey,
+      '-set_serial',
+      String(Date.now() * 100 + this.#serial),
+      '-out',
+      `${n}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${n}.ext`,
+    );
     const cert = join(this.dir, `${n}.pem`);
     const key = join(this.dir, `${n}.key`);
     return { cert, key, certPem: readFileSync(cert), keyPem: readFileSync(key) };

@@ -48,8 +48,14 @@ export class TestIssuer {
   async token(sub: string, claims: { aud?: string; exp?: number | string; iss?: string; [k: string]: unknown } = {}, key?: CryptoKey): Promise<string> {
     const { aud = 'genrf-collector', exp = '5m', iss = this.url, ...rest } = claims;
     const k = this.#keys[0];
-    return new SignJWT({ ...rest }).setProtectedHeader({ alg: 'ES256', kid: k.kid }).setSubject(sub).setIssuer(iss).setAudience(aud)
-      .setIssuedAt().setExpirationTime(exp).sign(key ?? k.privateKey);
+    return new SignJWT({ ...rest })
+      .setProtectedHeader({ alg: 'ES256', kid: k.kid })
+      .setSubject(sub)
+      .setIssuer(iss)
+      .setAudience(aud)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(key ?? k.privateKey);
   }
 
   async stop(): Promise<void> {

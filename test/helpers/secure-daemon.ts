@@ -47,7 +47,8 @@ export async function startSecureDaemon(): Promise<SecureDaemon> {
     return `  otlp/${m}:\n    protocols:\n      grpc: { endpoint: 127.0.0.1:${ports[m].grpc}, tls: ${t}${extra} }\n      http: { endpoint: 127.0.0.1:${ports[m].http}, tls: ${t}${extra} }`;
   };
   const traces = join(dir, 'traces.jsonl');
-  const daemon = await startDaemon(`
+  const daemon = await startDaemon(
+    `
 receivers:
 ${receiver('tls', tls)}
 ${receiver('mtls', mtls)}
@@ -65,18 +66,28 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
     traces: { receivers: [${MODES.map((m) => `otlp/${m}`).join(', ')}], exporters: [file] }
-`, { dir, timeoutMs: 30_000 });
+`,
+    { dir, timeoutMs: 30_000 },
+  );
   const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
   return {
-    daemon, dir, traces, pki, client, ports, issuer,
+    daemon,
+    dir,
+    traces,
+    pki,
+    client,
+    ports,
+    issuer,
     good: {
-      tls: undefined, mtls: undefined,
+      tls: undefined,
+      mtls: undefined,
       bearer: 'Bearer worker-token-5f2a9c',
       basic: basic('security-service', 'basic-pw-7d1e'),
       oidc: `Bearer ${await issuer.token('security-service', { exp: '1h' })}`,
     },
     bad: {
-      tls: undefined, mtls: undefined,
+      tls: undefined,
+      mtls: undefined,
       bearer: 'Bearer worker-token-guessed',
       basic: basic('security-service', 'wrong-pw'),
       oidc: `Bearer ${await issuer.token('security-service', { aud: 'another-service' })}`,

@@ -14,8 +14,12 @@ describeService(all, 'npm run demo', () => {
   it('runs end to end and every backend holds what the emulator sent', async () => {
     const proc = spawn(process.execPath, ['examples/genrf/demo.ts', '--seconds', '4', '--rate', '3'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
     const code = await new Promise<number | null>((r) => proc.once('exit', r));
     expect(out, out).toMatch(/the emulator sent (\d+) circuits/);
     const sent = Number(/the emulator sent (\d+) circuits/.exec(out)![1]);

@@ -162,15 +162,25 @@ async function printOutageDiagnostics(seen: Map<number, number>, t: { d: Daemon;
     return out.join(', ');
   };
   const missing = accepted.filter((n) => !seen.has(n)).sort((a, b) => a - b);
-  const doubled = [...seen].filter(([, c]) => c > 1).map(([n]) => n).sort((a, b) => a - b);
+  const doubled = [...seen]
+    .filter(([, c]) => c > 1)
+    .map(([n]) => n)
+    .sort((a, b) => a - b);
   const metrics = await (await fetch(`http://127.0.0.1:${t.metrics}/metrics`)).text().catch(() => '');
-  const warns = t.d.stderr().split('\n').filter((l) => /"level":(40|50)|"level":"(warn|error)"/.test(l));
-  console.log([
-    `missing seqs (${missing.length}): ${ranges(missing)}`,
-    `doubled seqs (${doubled.length}): ${ranges(doubled)}`,
-    'metrics:', ...metrics.split('\n').filter((l) => /dropped_items|exporter_(sent|send_failed|enqueue_failed)/.test(l) && !l.startsWith('#')),
-    `daemon warnings (${warns.length}):`, ...warns.slice(0, 60),
-  ].join('\n'));
+  const warns = t.d
+    .stderr()
+    .split('\n')
+    .filter((l) => /"level":(40|50)|"level":"(warn|error)"/.test(l));
+  console.log(
+    [
+      `missing seqs (${missing.length}): ${ranges(missing)}`,
+      `doubled seqs (${doubled.length}): ${ranges(doubled)}`,
+      'metrics:',
+      ...metrics.split('\n').filter((l) => /dropped_items|exporter_(sent|send_failed|enqueue_failed)/.test(l) && !l.startsWith('#')),
+      `daemon warnings (${warns.length}):`,
+      ...warns.slice(0, 60),
+    ].join('\n'),
+  );
 }
 
 describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
@@ -184,66 +194,93 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
   });
 
   // Without the Python SDK this part cannot run; under REQUIRE_SERVICES=1 that is a failure.
-  it.skipIf(!py.ok && !servicesRequired())("genRF worker logs (Python SDK + structlog) land with the guide's mapping, and the guide's queries find them", async () => {
-    if (!py.ok) throw new Error(`python-otel is required: ${py.reason}`);
-    const t = await daemonFor(url, 'py');
-    try {
-      const dir = await mkdtemp(join(tmpdir(), 'genrf-worker-'));
-      await writeFile(join(dir, 'worker.py'), WORKER);
-      const { stdout } = await run(py.env.OTEL_PYTHON!, [join(dir, 'worker.py'), `http://127.0.0.1:${t.http}`], { timeout: 60_000 });
-      const traceId = stdout.trim();
-      await waitForCount(url, t.logs, 6);
+  it.skipIf(!py.ok && !servicesRequired())(
+    "genRF worker logs (Python SDK + structlog) land with the guide's mapping, and the guide's queries find them",
+    async () => {
+      if (!py.ok) throw new Error(`python-otel is required: ${py.reason}`);
+      const t = await daemonFor(url, 'py');
+      try {
+        const dir = await mkdtemp(join(tmpdir(), 'genrf-worker-'));
+        await writeFile(join(dir, 'worker.py'), WORKER);
+        const { stdout } = await run(py.env.OTEL_PYTHON!, [join(dir, 'worker.py'), `http://127.0.0.1:${t.http}`], { timeout: 60_000 });
+        const traceId = stdout.trim();
+        await waitForCount(url, t.logs, 6);
 
-      // The guide's field types, from the template the exporter installed.
-      const mapping: Json = Object.values(await esCall(url, 'GET', `/${t.logs}/_mapping`))[0];
-      const types = Object.fromEntries(Object.entries(mapping.mappings.properties as Record<string, Json>).map(([k, v]) => [k, v.type]));
-      expect(types).toMatchObject({
-        timestamp: 'date', level: 'keyword', logger: 'keyword', message: 'text', circuit_type: 'keyword', technology: 'keyword',
-        user_id: 'keyword', session_id: 'keyword', spice_engine: 'keyword', generation_time: 'float',
-      });
+        // The guide's field types, from the template the exporter installed.
+        const mapping: Json = Object.values(await esCall(url, 'GET', `/${t.logs}/_mapping`))[0];
+        const types = Object.fromEntries(Object.entries(mapping.mappings.properties as Record<string, Json>).map(([k, v]) => [k, v.type]));
+        expect(types).toMatchObject({
+          timestamp: 'date',
+          level: 'keyword',
+          logger: 'keyword',
+          message: 'text',
+          circuit_type: 'keyword',
+          technology: 'keyword',
+          user_id: 'keyword',
+          session_id: 'keyword',
+          spice_engine: 'keyword',
+          generation_time: 'float',
+        });
 
-      const hits = async (q: string) => (await search(url, t.logs, { size: 50, query: { query_string: { query: q } } })).hits.hits.map((h: Json) => h._source);
-      const convergence = await hits('level:ERROR AND "convergence failure"');
-      expect(convergence.map((s: Json) => s.message).sort()).toEqual(['convergence failure at t=3ns', 'convergence failure in transient analysis']);
-      const first = convergence.find((s: Json) => s.message.includes('transient'));
-      expect(first).toMatchObject({
-        level: 'ERROR', logger: 'genrf.spice', circuit_type: 'LNA', technology: 'tsmc65', user_id: 'u-1', session_id: 's-1',
-        spice_engine: 'ngspice', generation_time: 12.5, service_name: 'genrf-worker', trace_id: traceId,
-      });
-      expect(first.attributes.netlist).toBe('lna.cir'); // not lifted: kept under attributes
-      expect((await hits('circuit_type:LNA AND technology:tsmc65 AND level:ERROR')).map((s: Json) => s.message).sort())
-        .toEqual(['convergence failure in transient analysis', 'generation failed']);
-      expect((await hits('generation_time:>300')).map((s: Json) => s.generation_time).sort()).toEqual([301.25, 412]);
-      expect((await hits('level:INFO AND generation_time:>300')).map((s: Json) => s.message)).toEqual(['generation complete']);
-      expect((await hits('level:WARN')).map((s: Json) => s.message)).toEqual(['timestep too small']);
-      const agg = await search(url, t.logs, { size: 0, query: { query_string: { query: 'level:ERROR AND user_id:*' } }, aggs: { users: { terms: { field: 'user_id', size: 10 } } } });
-      expect(agg.aggregations.users.buckets).toEqual([
-        { key: 'u-1', doc_count: 1 }, { key: 'u-2', doc_count: 1 }, { key: 'u-3', doc_count: 1 },
-      ]);
+        const hits = async (q: string) => (await search(url, t.logs, { size: 50, query: { query_string: { query: q } } })).hits.hits.map((h: Json) => h._source);
+        const convergence = await hits('level:ERROR AND "convergence failure"');
+        expect(convergence.map((s: Json) => s.message).sort()).toEqual(['convergence failure at t=3ns', 'convergence failure in transient analysis']);
+        const first = convergence.find((s: Json) => s.message.includes('transient'));
+        expect(first).toMatchObject({
+          level: 'ERROR',
+          logger: 'genrf.spice',
+          circuit_type: 'LNA',
+          technology: 'tsmc65',
+          user_id: 'u-1',
+          session_id: 's-1',
+          spice_engine: 'ngspice',
+          generation_time: 12.5,
+          service_name: 'genrf-worker',
+          trace_id: traceId,
+        });
+        expect(first.attributes.netlist).toBe('lna.cir'); // not lifted: kept under attributes
+        expect((await hits('circuit_type:LNA AND technology:tsmc65 AND level:ERROR')).map((s: Json) => s.message).sort()).toEqual(['convergence failure in transient analysis', 'generation failed']);
+        expect((await hits('generation_time:>300')).map((s: Json) => s.generation_time).sort()).toEqual([301.25, 412]);
+        expect((await hits('level:INFO AND generation_time:>300')).map((s: Json) => s.message)).toEqual(['generation complete']);
+        expect((await hits('level:WARN')).map((s: Json) => s.message)).toEqual(['timestep too small']);
+        const agg = await search(url, t.logs, { size: 0, query: { query_string: { query: 'level:ERROR AND user_id:*' } }, aggs: { users: { terms: { field: 'user_id', size: 10 } } } });
+        expect(agg.aggregations.users.buckets).toEqual([
+          { key: 'u-1', doc_count: 1 },
+          { key: 'u-2', doc_count: 1 },
+          { key: 'u-3', doc_count: 1 },
+        ]);
 
-      // Spans: one document each, found by trace id, with ids, duration and attributes.
-      await waitForCount(url, t.traces, 2);
-      const spans = (await search(url, t.traces, { size: 10, query: { term: { trace_id: traceId } } })).hits.hits.map((h: Json) => h._source);
-      expect(spans.map((s: Json) => s.name).sort()).toEqual(['generate_circuit', 'spice.simulate']);
-      const root = spans.find((s: Json) => s.name === 'generate_circuit');
-      const child = spans.find((s: Json) => s.name === 'spice.simulate');
-      expect(root).toMatchObject({ trace_id: traceId, circuit_type: 'LNA', technology: 'tsmc65', user_id: 'u-1', service_name: 'genrf-worker', logger: 'genrf.generation' });
-      expect(root.span_id).toMatch(/^[0-9a-f]{16}$/);
-      expect(child.parent_span_id).toBe(root.span_id);
-      expect(child.spice_engine).toBe('ngspice');
-      expect(root.duration_ms).toBeGreaterThan(0);
-      expect(root.duration_ms).toBeGreaterThanOrEqual(child.duration_ms);
-    } finally {
-      await t.d.stop();
-    }
-  }, 120_000);
+        // Spans: one document each, found by trace id, with ids, duration and attributes.
+        await waitForCount(url, t.traces, 2);
+        const spans = (await search(url, t.traces, { size: 10, query: { term: { trace_id: traceId } } })).hits.hits.map((h: Json) => h._source);
+        expect(spans.map((s: Json) => s.name).sort()).toEqual(['generate_circuit', 'spice.simulate']);
+        const root = spans.find((s: Json) => s.name === 'generate_circuit');
+        const child = spans.find((s: Json) => s.name === 'spice.simulate');
+        expect(root).toMatchObject({ trace_id: traceId, circuit_type: 'LNA', technology: 'tsmc65', user_id: 'u-1', service_name: 'genrf-worker', logger: 'genrf.generation' });
+        expect(root.span_id).toMatch(/^[0-9a-f]{16}$/);
+        expect(child.parent_span_id).toBe(root.span_id);
+        expect(child.spice_engine).toBe('ngspice');
+        expect(root.duration_ms).toBeGreaterThan(0);
+        expect(root.duration_ms).toBeGreaterThanOrEqual(child.duration_ms);
+      } finally {
+        await t.d.stop();
+      }
+    },
+    120_000,
+  );
 
   it('one unmappable document goes to the dead-letter file with its reason; the rest of its batch is indexed', async () => {
     const t = await daemonFor(url, 'dl');
     try {
-      const attrs = (gt: Json) => [{ key: 'circuit_type', value: { stringValue: 'LNA' } }, { key: 'generation_time', value: gt }];
+      const attrs = (gt: Json) => [
+        { key: 'circuit_type', value: { stringValue: 'LNA' } },
+        { key: 'generation_time', value: gt },
+      ];
       const records = [1, 2, 3, 4, 5].map((i) => ({
-        timeUnixNano: String(Date.now() * 1e6), severityNumber: 9, severityText: 'INFO', body: { stringValue: `record ${i}` },
+        timeUnixNano: String(Date.now() * 1e6),
+        severityNumber: 9,
+        severityText: 'INFO',
+        body: { stringValue: `record ${i}` },
         attributes: attrs(i === 3 ? { stringValue: 'fast' } : { doubleValue: i * 10.5 }),
       }));
       const body = { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'genrf.generation' }, logRecords: records }] }] };
@@ -252,7 +289,12 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       await waitForCount(url, t.logs, 4);
       const letters = await eventually('the dead letter', async () => {
         const text = await readFile(t.deadLetter, 'utf8').catch(() => '');
-        return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : undefined;
+        return text.trim()
+          ? text
+              .trim()
+              .split('\n')
+              .map((l) => JSON.parse(l))
+          : undefined;
       });
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({ index: t.logs, status: 400, document: { message: 'record 3', generation_time: 'fast' } });
@@ -282,11 +324,14 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       const from = seq;
       seq += 20;
       const logRecords = Array.from({ length: 20 }, (_, i) => ({
-        timeUnixNano: String(Date.now() * 1e6), severityNumber: 9, body: { stringValue: 'tick' },
+        timeUnixNano: String(Date.now() * 1e6),
+        severityNumber: 9,
+        body: { stringValue: 'tick' },
         attributes: [{ key: 'seq', value: { intValue: String(from + i) } }],
       }));
       const res = await fetch(`http://127.0.0.1:${t.http}/v1/logs`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'genrf.load' }, logRecords }] }] }),
       });
       if (res.status === 200) for (let i = 0; i < 20; i++) accepted.push(from + i);
@@ -307,10 +352,14 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       const before = await count(url, t.logs);
       await run(join(REPO_ROOT, 'scripts/services/down'), ['elasticsearch'], { timeout: 90_000 });
       const stoppedAt = Date.now();
-      const h = await eventually('/health to report the cluster unreachable', async () => {
-        const r = await health();
-        return r.status === 503 ? r : undefined;
-      }, 15_000);
+      const h = await eventually(
+        '/health to report the cluster unreachable',
+        async () => {
+          const r = await health();
+          return r.status === 503 ? r : undefined;
+        },
+        15_000,
+      );
       expect(h.body.checks['exporter/elasticsearch/t'] ?? JSON.stringify(h.body)).toMatch(/unhealthy: .*Elasticsearch/);
       await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - stoppedAt))));
       await run(join(REPO_ROOT, 'scripts/services/up'), ['elasticsearch'], { timeout: 300_000 });
@@ -338,9 +387,9 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       if (distinct !== accepted.length || total - distinct > accepted.length - before) await printOutageDiagnostics(seen, t, accepted);
       expect(
         { distinct, refusedByReceiver: refused },
-        keptBefore ? 'every accepted record indexed'
-          : `the earliest documents (about ${before}, indexed before the stop) are gone: the Elasticsearch restart ` +
-            'wiped its data directory; the harness must keep it',
+        keptBefore
+          ? 'every accepted record indexed'
+          : `the earliest documents (about ${before}, indexed before the stop) are gone: the Elasticsearch restart ` + 'wiped its data directory; the harness must keep it',
       ).toEqual({ distinct: accepted.length, refusedByReceiver: refused });
       // Duplicates come only from requests in flight at the stop: at most the queue's worth.
       expect(total - distinct).toBeLessThanOrEqual(accepted.length - before);

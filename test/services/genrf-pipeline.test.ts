@@ -43,27 +43,53 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     const genrf = genrfEnv(env, { ports, dataDir, environment, group: `genrf-${run}`, topicSuffix: `-${run}` });
     daemons.push(await runDaemon('pipelines/genrf.yaml', genrf));
     // The topics do not exist yet: the daemon is up, and ready, and waits for them.
-    healthAtStart = await until('/health to show the kafka wait', async () => {
-      const res = await fetch(`http://127.0.0.1:${ports.health}/health`);
-      const body = await res.json() as Json;
-      return String(body.checks['receiver/kafka']).startsWith('waiting') ? { code: res.status, body } : undefined;
-    }, 20_000, 200);
+    healthAtStart = await until(
+      '/health to show the kafka wait',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.health}/health`);
+        const body = (await res.json()) as Json;
+        return String(body.checks['receiver/kafka']).startsWith('waiting') ? { code: res.status, body } : undefined;
+      },
+      20_000,
+      200,
+    );
     target = await addScrapeTarget(env.PROMETHEUS_TARGETS_DIR!, job, ports.prometheus);
 
     // The edge daemon takes OTLP next to its workers and writes to Kafka (creating the topics).
     const edge = { grpc: await freePort(), http: await freePort(), health: await freePort(), metrics: await freePort() };
-    daemons.push(await runDaemon('pipelines/edge.yaml', {
-      KAFKA_BROKERS: env.KAFKA_BROKERS!, GENRF_KAFKA_LOGS_TOPIC: genrf.GENRF_KAFKA_LOGS_TOPIC, GENRF_KAFKA_TRACES_TOPIC: genrf.GENRF_KAFKA_TRACES_TOPIC,
-      GENRF_KAFKA_METRICS_TOPIC: genrf.GENRF_KAFKA_METRICS_TOPIC, GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${edge.grpc}`,
-      GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${edge.http}`, GENRF_HEALTH_ENDPOINT: `127.0.0.1:${edge.health}`, GENRF_METRICS_ADDRESS: `127.0.0.1:${edge.metrics}`,
-    }));
+    daemons.push(
+      await runDaemon('pipelines/edge.yaml', {
+        KAFKA_BROKERS: env.KAFKA_BROKERS!,
+        GENRF_KAFKA_LOGS_TOPIC: genrf.GENRF_KAFKA_LOGS_TOPIC,
+        GENRF_KAFKA_TRACES_TOPIC: genrf.GENRF_KAFKA_TRACES_TOPIC,
+        GENRF_KAFKA_METRICS_TOPIC: genrf.GENRF_KAFKA_METRICS_TOPIC,
+        GENRF_OTLP_GRPC_ENDPOINT: `127.0.0.1:${edge.grpc}`,
+        GENRF_OTLP_HTTP_ENDPOINT: `127.0.0.1:${edge.http}`,
+        GENRF_HEALTH_ENDPOINT: `127.0.0.1:${edge.health}`,
+        GENRF_METRICS_ADDRESS: `127.0.0.1:${edge.metrics}`,
+      }),
+    );
 
     const common = ['--service-name', service, '--duration', '8', '--failure-rate', '0.3', '--slow-rate', '0.1', '--export-interval', '500'];
     [direct, viaKafka] = await Promise.all([
-      runEmulator(env.OTEL_PYTHON!, [...common, '--workers', '2', '--rate', '5', '--protocol', 'mixed', '--seed', '14',
-        '--grpc-endpoint', `127.0.0.1:${ports.grpc}`, '--http-endpoint', `127.0.0.1:${ports.http}`, '--instance-prefix', 'direct']),
-      runEmulator(env.OTEL_PYTHON!, [...common, '--workers', '1', '--rate', '2', '--protocol', 'grpc', '--seed', '41',
-        '--grpc-endpoint', `127.0.0.1:${edge.grpc}`, '--instance-prefix', 'kafka']),
+      runEmulator(env.OTEL_PYTHON!, [
+        ...common,
+        '--workers',
+        '2',
+        '--rate',
+        '5',
+        '--protocol',
+        'mixed',
+        '--seed',
+        '14',
+        '--grpc-endpoint',
+        `127.0.0.1:${ports.grpc}`,
+        '--http-endpoint',
+        `127.0.0.1:${ports.http}`,
+        '--instance-prefix',
+        'direct',
+      ]),
+      runEmulator(env.OTEL_PYTHON!, [...common, '--workers', '1', '--rate', '2', '--protocol', 'grpc', '--seed', '41', '--grpc-endpoint', `127.0.0.1:${edge.grpc}`, '--instance-prefix', 'kafka']),
     ]);
   }, 150_000);
 
@@ -81,14 +107,20 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     expect(direct.workers.map((w) => w.protocol).sort()).toEqual(['grpc', 'http']);
   });
 
-  it('serves the guide\'s metrics on the prometheus exporter, from OTLP and from Kafka, counts exact', async () => {
-    const text = await until('every circuit counted on the exporter', async () => {
-      const t = await scrape(ports.prometheus);
-      return metricValue(t, 'genrf_circuits_generated_total') === circuits() ? t : undefined;
-    }, 60_000);
-    for (const [prefix, summary] of [['direct', direct], ['kafka', viaKafka]] as const) {
-      const mine = (name: string, labels: Record<string, string> = {}) =>
-        summary.workers.reduce((a, w) => a + metricValue(text, name, { instance: `${prefix}-${w.worker}`, ...labels }), 0);
+  it("serves the guide's metrics on the prometheus exporter, from OTLP and from Kafka, counts exact", async () => {
+    const text = await until(
+      'every circuit counted on the exporter',
+      async () => {
+        const t = await scrape(ports.prometheus);
+        return metricValue(t, 'genrf_circuits_generated_total') === circuits() ? t : undefined;
+      },
+      60_000,
+    );
+    for (const [prefix, summary] of [
+      ['direct', direct],
+      ['kafka', viaKafka],
+    ] as const) {
+      const mine = (name: string, labels: Record<string, string> = {}) => summary.workers.reduce((a, w) => a + metricValue(text, name, { instance: `${prefix}-${w.worker}`, ...labels }), 0);
       expect(mine('genrf_circuits_generated_total'), prefix).toBe(summary.total.circuits);
       expect(mine('genrf_circuits_generated_total', { status: 'failed' }), prefix).toBe(summary.total.failed);
       expect(mine('genrf_generation_duration_seconds_bucket', { le: '+Inf' }), prefix).toBe(summary.total.circuits);
@@ -123,22 +155,32 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
 
   it('the series reach Prometheus', async () => {
     const url = env.PROMETHEUS_URL!;
-    await until('Prometheus to hold the final count', async () => {
-      const r = await promQuery(url, `sum(genrf_circuits_generated_total{job="${job}"})`);
-      return Number(r[0]?.value[1]) === circuits() ? true : undefined;
-    }, 60_000);
+    await until(
+      'Prometheus to hold the final count',
+      async () => {
+        const r = await promQuery(url, `sum(genrf_circuits_generated_total{job="${job}"})`);
+        return Number(r[0]?.value[1]) === circuits() ? true : undefined;
+      },
+      60_000,
+    );
     for (const q of [
       `sum(rate(genrf_circuits_generated_total{job="${job}",status="failed"}[5m])) / sum(rate(genrf_circuits_generated_total{job="${job}"}[5m]))`,
       `histogram_quantile(0.95, sum by (le) (rate(genrf_generation_duration_seconds_bucket{job="${job}"}[5m])))`,
       `sum(genrf_spice_convergence_failures_total{job="${job}"})`,
-    ]) expect((await promQuery(url, q)).length, q).toBe(1);
+    ])
+      expect((await promQuery(url, q)).length, q).toBe(1);
   }, 90_000);
 
-  it('every trace in Jaeger is the guide\'s tree: generate_circuit with its three children', async () => {
-    const traces = await until('every trace in Jaeger', async () => {
-      const t = await jaegerTraces(env.JAEGER_QUERY_URL!, service);
-      return t.length === circuits() && t.every((x: Json) => x.spans.length === 4) ? t : undefined;
-    }, 60_000, 1000);
+  it("every trace in Jaeger is the guide's tree: generate_circuit with its three children", async () => {
+    const traces = await until(
+      'every trace in Jaeger',
+      async () => {
+        const t = await jaegerTraces(env.JAEGER_QUERY_URL!, service);
+        return t.length === circuits() && t.every((x: Json) => x.spans.length === 4) ? t : undefined;
+      },
+      60_000,
+      1000,
+    );
     for (const t of traces) {
       const root = t.spans.find((s: Json) => s.operationName === 'generate_circuit');
       const children = t.spans.filter((s: Json) => s.references?.some((r: Json) => r.refType === 'CHILD_OF' && r.spanID === root.spanID));
@@ -150,7 +192,7 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     expect(PII.test(JSON.stringify(traces))).toBe(false);
   }, 90_000);
 
-  it('every log record is in Elasticsearch, the guide\'s queries find them, and no PII is stored anywhere', async () => {
+  it("every log record is in Elasticsearch, the guide's queries find them, and no PII is stored anywhere", async () => {
     const url = env.ELASTICSEARCH_URL!;
     const mine = `resource.deployment.environment:${environment}`;
     const appLogs = direct.total.logs + viaKafka.total.logs;
@@ -161,11 +203,12 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     const q = (query: string) => esCount(url, 'logs-genrf-default', `(${query}) AND ${mine}`);
     expect(await q('level:INFO AND generation_time:>300'), 'slow generations').toBeGreaterThan(0);
     expect(await q('level:ERROR AND "convergence failure"'), 'convergence failures').toBeGreaterThan(0);
-    expect(await q('level:ERROR AND user_id:*'), 'errors with a user').toBe(direct.total.failed + viaKafka.total.failed + await q('level:ERROR AND logger:genrf.spice'));
+    expect(await q('level:ERROR AND user_id:*'), 'errors with a user').toBe(direct.total.failed + viaKafka.total.failed + (await q('level:ERROR AND logger:genrf.spice')));
     expect(await q('circuit_type:LNA AND technology:tsmc65 AND level:ERROR'), 'LNA on tsmc65 errors').toBeGreaterThan(0);
     // The third query's "| terms field:user_id size:10": the users with the most errors.
     const top = await fetch(`${url}/logs-genrf-default/_search`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ size: 0, query: { query_string: { query: `level:ERROR AND user_id:* AND ${mine}` } }, aggs: { users: { terms: { field: 'user_id', size: 10 } } } }),
     }).then((r) => r.json() as Promise<Json>);
     expect(top.aggregations.users.buckets.length).toBeGreaterThan(0);
@@ -174,15 +217,17 @@ describeService(all, 'pipelines/genrf.yaml end to end (emulator over gRPC, HTTP 
     // PII: nowhere in any genRF index (documents of this run), nor in the daemon's files.
     for (const index of ['logs-genrf-default', 'logs-genrf.security-default', 'traces-genrf-default']) {
       const res = await fetch(`${url}/${index}/_search`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ size: 10_000, query: { query_string: { query: mine } } }),
       });
-      const body = await res.json() as Json;
+      const body = (await res.json()) as Json;
       expect(body.hits.hits.length, index).toBeGreaterThan(0);
       expect(PII.exec(JSON.stringify(body.hits.hits))?.[0], index).toBeUndefined();
     }
     const security = await fetch(`${url}/logs-genrf.security-default/_search`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ size: 1, query: { query_string: { query: `${mine} AND message:"user login"` } } }),
     }).then((r) => r.json() as Promise<Json>);
     expect(security.hits.hits[0]._source.attributes).toMatchObject({ email: '[REDACTED:email]', client_ip: '[REDACTED:ipv4]' });

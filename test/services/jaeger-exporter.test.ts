@@ -107,10 +107,15 @@ service:
       const traceId: string = JSON.parse(stdout).trace_id;
 
       // By service and attribute (v1 API); another circuit.type finds nothing.
-      const found = await eventually('the trace in Jaeger by service and circuit.type', async () => {
-        const t = await searchV1(query, service, { 'circuit.type': 'LNA' });
-        return t.length > 0 && t[0].spans.length === 4 ? t : undefined;
-      }, 20_000, 250);
+      const found = await eventually(
+        'the trace in Jaeger by service and circuit.type',
+        async () => {
+          const t = await searchV1(query, service, { 'circuit.type': 'LNA' });
+          return t.length > 0 && t[0].spans.length === 4 ? t : undefined;
+        },
+        20_000,
+        250,
+      );
       expect(found.map((t: Json) => t.traceID)).toEqual([traceId]);
       expect(await searchV1(query, service, { 'circuit.type': 'mixer' })).toEqual([]);
 
@@ -119,15 +124,22 @@ service:
       expect(v3.resourceSpans).toHaveLength(1);
       const rs = v3.resourceSpans[0];
       expect(attrs(rs.resource.attributes)).toMatchObject({
-        'service.name': service, 'service.version': '0.3.1', 'deployment.environment': 'test', 'telemetry.sdk.language': 'python',
+        'service.name': service,
+        'service.version': '0.3.1',
+        'deployment.environment': 'test',
+        'telemetry.sdk.language': 'python',
       });
       expect(rs.scopeSpans[0].scope).toMatchObject({ name: 'genrf.generator', version: '1.0.0' });
       const spans: Json[] = rs.scopeSpans.flatMap((ss: Json) => ss.spans);
       const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
       const root = byName.generate_circuit;
       expect(root.parentSpanId ?? '').toBe('');
-      expect(spans.filter((s) => s.parentSpanId === root.spanId).map((s) => s.name).sort())
-        .toEqual(['parameter_optimization', 'spice_validation', 'topology_generation']);
+      expect(
+        spans
+          .filter((s) => s.parentSpanId === root.spanId)
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual(['parameter_optimization', 'spice_validation', 'topology_generation']);
       expect(spans.every((s) => s.traceId === traceId)).toBe(true);
       expect(attrs(root.attributes)).toEqual({ 'circuit.type': 'LNA', 'circuit.frequency': 2.4e9 });
       expect(root.status).toEqual({ code: 1 });
@@ -187,21 +199,38 @@ service:
     const traceId = `${RUN}${seq.toString(16).padStart(24, '0')}`;
     const start = BigInt(Date.now()) * 1_000_000n;
     const span = (name: string, i: number, parent: string): Span => ({
-      traceId, spanId: `${i}${seq.toString(16).padStart(15, '0')}`, traceState: '', parentSpanId: parent, flags: 1, name, kind: 1,
-      startTimeUnixNano: start, endTimeUnixNano: start + 5_000_000n, attributes: [{ key: 'circuit.type', value: { stringValue: 'LNA' } }],
-      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+      traceId,
+      spanId: `${i}${seq.toString(16).padStart(15, '0')}`,
+      traceState: '',
+      parentSpanId: parent,
+      flags: 1,
+      name,
+      kind: 1,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + 5_000_000n,
+      attributes: [{ key: 'circuit.type', value: { stringValue: 'LNA' } }],
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: { message: '', code: 0 },
     });
     const rootId = `1${seq.toString(16).padStart(15, '0')}`;
     const body = encodeProto('traces', {
-      resourceSpans: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
-        scopeSpans: [{
-          scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 },
-          spans: [span('generate_circuit', 1, ''), span('topology_generation', 2, rootId), span('parameter_optimization', 3, rootId), span('spice_validation', 4, rootId)],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
+          scopeSpans: [
+            {
+              scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 },
+              spans: [span('generate_circuit', 1, ''), span('topology_generation', 2, rootId), span('parameter_optimization', 3, rootId), span('spice_validation', 4, rootId)],
+              schemaUrl: '',
+            },
+          ],
           schemaUrl: '',
-        }],
-        schemaUrl: '',
-      }],
+        },
+      ],
     });
     const res = await postOtlp(httpPort, '/v1/traces', body);
     if (res.status !== 200) throw new Error(`the daemon refused trace ${seq}: HTTP ${res.status} ${res.text}`);
@@ -234,10 +263,15 @@ service:
     const outageEnd = Date.now() + 30_000;
     const sending = sendFor(30_000, during);
     // /health tells the outage while it lasts.
-    const down = await eventually('/health to report Jaeger unreachable', async () => {
-      const h = await health();
-      return h.status === 503 ? h : undefined;
-    }, 25_000, 500);
+    const down = await eventually(
+      '/health to report Jaeger unreachable',
+      async () => {
+        const h = await health();
+        return h.status === 503 ? h : undefined;
+      },
+      25_000,
+      500,
+    );
     expect(down.jaeger).toMatch(/^unhealthy: .*(UNAVAILABLE|unreachable)/);
     await sending;
     expect(Date.now()).toBeGreaterThanOrEqual(outageEnd);
@@ -249,11 +283,16 @@ service:
     // In-memory storage: what Jaeger held before the stop is gone; everything sent since must be there.
     const expected = new Set([...during, ...after]);
     expect(during.length).toBeGreaterThan(200);
-    const inJaeger = await eventually(`all ${expected.size} traces in Jaeger`, async () => {
-      const traces = await searchV1(query, service, {}, 5000);
-      const seen = new Map<string, number>(traces.map((t: Json) => [t.traceID, t.spans.length]));
-      return [...expected].every((id) => seen.get(id) === 4) ? seen : undefined;
-    }, 40_000, 1000);
+    const inJaeger = await eventually(
+      `all ${expected.size} traces in Jaeger`,
+      async () => {
+        const traces = await searchV1(query, service, {}, 5000);
+        const seen = new Map<string, number>(traces.map((t: Json) => [t.traceID, t.spans.length]));
+        return [...expected].every((id) => seen.get(id) === 4) ? seen : undefined;
+      },
+      40_000,
+      1000,
+    );
     expect([...expected].filter((id) => inJaeger.get(id) !== 4)).toEqual([]);
     await eventually('/health healthy again', async () => ((await health()).status === 200 ? true : undefined), 20_000, 500);
   }, 150_000);

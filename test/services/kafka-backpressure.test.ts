@@ -11,7 +11,9 @@ import { createTopics, groupLag, runId } from './kafka-helpers.ts';
 
 const kafka = await requireService('kafka');
 const daemons: Daemon[] = [];
-afterEach(async () => { await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL'))); });
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL')));
+});
 
 const rssMiB = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 

@@ -10,7 +10,9 @@ import { createTopics, groupLag, runId } from './kafka-helpers.ts';
 
 const kafka = await requireService('kafka');
 const daemons: Daemon[] = [];
-afterEach(async () => { await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL'))); });
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL')));
+});
 
 const PER_MESSAGE = 50;
 
@@ -127,7 +129,9 @@ service:
     a.proc.kill('SIGKILL');
     await a.exited;
     await produce(brokers, topic, 'two', 40, 4, 0);
-    await waitFor(() => partitions(b) === 4, 30_000).catch(() => { throw new Error(`B did not take over: ${partitions(b)} partitions`); });
+    await waitFor(() => partitions(b) === 4, 30_000).catch(() => {
+      throw new Error(`B did not take over: ${partitions(b)} partitions`);
+    });
     await waitFor(async () => new Set((await bodies(outA, outB)).filter((x) => x.startsWith('two-'))).size >= 40 * PER_MESSAGE, 30_000);
     const all = await bodies(outA, outB);
     const distinct = new Set(all);

@@ -58,7 +58,8 @@ export function metricsRequest(tag: string, n: number): unknown {
   const metrics = [];
   for (let i = 0; i < n; i++) {
     metrics.push({
-      name: `${tag}-${i}`, unit: '1',
+      name: `${tag}-${i}`,
+      unit: '1',
       gauge: { dataPoints: [{ timeUnixNano: '1700000000000000000', asInt: String(i), attributes: [{ key: 'k', value: { stringValue: 'v' } }] }] },
     });
   }

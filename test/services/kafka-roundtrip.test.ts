@@ -12,7 +12,9 @@ import { createTopics, metricsRequest, readTopic, runId } from './kafka-helpers.
 
 const kafka = await requireService('kafka');
 const daemons: Daemon[] = [];
-afterEach(async () => { await Promise.all(daemons.splice(0).map((d) => d.stop())); });
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
+});
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -74,12 +76,26 @@ ${signals.map((s) => `    ${s}/in: { receivers: [otlp], exporters: [kafka] }\n  
 
   it('json (structlog) and raw logs: the fields each encoding carries arrive unchanged', async () => {
     const structlog = await roundTrip('json', ['logs']);
-    const records = allRecords('logs', structlog.got.logs).map((r) => normalize({
-      body: r.body, severityText: r.severityText, severityNumber: r.severityNumber, timeUnixNano: r.timeUnixNano, attributes: r.attributes, scope: r.scope.name,
-    }));
-    const want = allRecords('logs', [structlog.sent.logs]).map((r) => normalize({
-      body: r.body, severityText: r.severityText, severityNumber: r.severityNumber, timeUnixNano: r.timeUnixNano, attributes: r.attributes, scope: r.scope.name,
-    }));
+    const records = allRecords('logs', structlog.got.logs).map((r) =>
+      normalize({
+        body: r.body,
+        severityText: r.severityText,
+        severityNumber: r.severityNumber,
+        timeUnixNano: r.timeUnixNano,
+        attributes: r.attributes,
+        scope: r.scope.name,
+      }),
+    );
+    const want = allRecords('logs', [structlog.sent.logs]).map((r) =>
+      normalize({
+        body: r.body,
+        severityText: r.severityText,
+        severityNumber: r.severityNumber,
+        timeUnixNano: r.timeUnixNano,
+        attributes: r.attributes,
+        scope: r.scope.name,
+      }),
+    );
     expect(records).toEqual(want);
 
     const raw = await roundTrip('raw', ['logs']);
@@ -104,9 +120,24 @@ service:
 `);
     daemons.push(d);
     const producer = new Producer({ clientId: 'test', bootstrapBrokers: brokers });
-    await producer.send({ messages: [{ topic, value: Buffer.from(JSON.stringify({
-      timestamp: '2026-11-28T09:00:00.123456Z', level: 'warning', logger: 'genrf.security', event: 'login failed', user: 'ana', attempts: 3, ok: false,
-    })) }] });
+    await producer.send({
+      messages: [
+        {
+          topic,
+          value: Buffer.from(
+            JSON.stringify({
+              timestamp: '2026-11-28T09:00:00.123456Z',
+              level: 'warning',
+              logger: 'genrf.security',
+              event: 'login failed',
+              user: 'ana',
+              attempts: 3,
+              ok: false,
+            }),
+          ),
+        },
+      ],
+    });
     await producer.close();
     const [r] = allRecords('logs', await waitForRecords(join(dir, 'logs.jsonl'), 'logs', 1, 20_000));
     expect(r.scope.name).toBe('genrf.security');
@@ -114,9 +145,13 @@ service:
     expect(r.severityText).toBe('warning');
     expect(r.severityNumber).toBe(13);
     expect(r.timeUnixNano).toBe('1795856400123456000');
-    expect(normalize(r.attributes)).toEqual(normalize([
-      { key: 'user', value: { stringValue: 'ana' } }, { key: 'attempts', value: { intValue: '3' } }, { key: 'ok', value: { boolValue: false } },
-    ]));
+    expect(normalize(r.attributes)).toEqual(
+      normalize([
+        { key: 'user', value: { stringValue: 'ana' } },
+        { key: 'attempts', value: { intValue: '3' } },
+        { key: 'ok', value: { boolValue: false } },
+      ]),
+    );
   }, 60_000);
 });
 
@@ -150,13 +185,24 @@ service:
     daemons.push(d);
     const good = (i: number) => ({ topic, value: Buffer.from(JSON.stringify(logsRequest(`good${i}`, 2))) });
     const producer = new Producer({ clientId: 'test', bootstrapBrokers: brokers });
-    await producer.send({ messages: [
-      good(0),
-      { topic, value: Buffer.from('\x00\xffnot json at all') },                    // garbage
-      { topic, value: Buffer.from(JSON.stringify(tracesRequest('wrong', 1)).replace('resourceSpans', 'resourceLogs').replace('scopeSpans', 'scopeLogs').replace('"spans"', '"logRecords"').replace('"traceId":"5b8efff798038103d269b633813fc60c"', '"traceId":42')) }, // wrong encoding (a trace id that is not hex)
-      { topic, value: Buffer.alloc(10_000, 'x') },                                   // oversized
-      good(1),
-    ] });
+    await producer.send({
+      messages: [
+        good(0),
+        { topic, value: Buffer.from('\x00\xffnot json at all') }, // garbage
+        {
+          topic,
+          value: Buffer.from(
+            JSON.stringify(tracesRequest('wrong', 1))
+              .replace('resourceSpans', 'resourceLogs')
+              .replace('scopeSpans', 'scopeLogs')
+              .replace('"spans"', '"logRecords"')
+              .replace('"traceId":"5b8efff798038103d269b633813fc60c"', '"traceId":42'),
+          ),
+        }, // wrong encoding (a trace id that is not hex)
+        { topic, value: Buffer.alloc(10_000, 'x') }, // oversized
+        good(1),
+      ],
+    });
     await producer.close();
     const lines = await waitForRecords(join(dir, 'logs.jsonl'), 'logs', 4, 20_000);
     expect(allRecords('logs', lines).map((r) => r.body.stringValue)).toEqual(['good0-0', 'good0-1', 'good1-0', 'good1-1']);
@@ -208,15 +254,21 @@ service:
     let deep = str(1, 'leaf');
     for (let i = 0; i < 70; i++) deep = lenField(6, lenField(1, [...str(1, 'k'), ...lenField(2, deep)]));
     const producer = new Producer({ clientId: 'test', bootstrapBrokers: brokers });
-    await producer.send({ messages: [
-      ...Array.from({ length: 8 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, i)) })),
-      { topic, value: request([...lenField(5, str(1, 'poison')), (13 << 3) | 7, 1, 2, 3]) },
-      { topic, value: request(lenField(5, deep)) },
-      ...Array.from({ length: 7 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, 8 + i)) })),
-    ] });
+    await producer.send({
+      messages: [
+        ...Array.from({ length: 8 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, i)) })),
+        { topic, value: request([...lenField(5, str(1, 'poison')), (13 << 3) | 7, 1, 2, 3]) },
+        { topic, value: request(lenField(5, deep)) },
+        ...Array.from({ length: 7 }, (_, i) => ({ topic, value: Buffer.from(logsProto('good', 1, 8 + i)) })),
+      ],
+    });
     await producer.close();
     const lines = await waitForRecords(join(dir, 'logs.jsonl'), 'logs', 15, 20_000);
-    expect(allRecords('logs', lines).map((r) => r.body.stringValue).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `good-${i}`).sort());
+    expect(
+      allRecords('logs', lines)
+        .map((r) => r.body.stringValue)
+        .sort(),
+    ).toEqual(Array.from({ length: 15 }, (_, i) => `good-${i}`).sort());
 
     const dead = await readTopic(brokers, dlq);
     expect(dead.map((m) => m.headers['genrf.original.offset'])).toEqual(['8', '9']);

@@ -12,7 +12,9 @@ import { runId } from './kafka-helpers.ts';
 
 const kafka = await requireService('kafka-sasl');
 const daemons: Daemon[] = [];
-afterEach(async () => { await Promise.all(daemons.splice(0).map((d) => d.stop())); });
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
+});
 
 describeService(kafka, 'kafka over SASL_SSL', (env) => {
   const brokers = env.KAFKA_SASL_SSL_BROKERS!;
@@ -25,7 +27,8 @@ describeService(kafka, 'kafka over SASL_SSL', (env) => {
     const passwordFile = join(dir, 'plain-password');
     await writeFile(passwordFile, `${env.KAFKA_SASL_PLAIN_PASSWORD}\n`);
     const topic = `sasl-${run}`;
-    const d = await startDaemon(`
+    const d = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${http} } } }
   kafka:
@@ -50,7 +53,9 @@ service:
   pipelines:
     logs/in: { receivers: [otlp], exporters: [kafka] }
     logs/out: { receivers: [kafka], exporters: [file] }
-`, { env: { SCRAM_PASSWORD: env.KAFKA_SASL_SCRAM_PASSWORD! } });
+`,
+      { env: { SCRAM_PASSWORD: env.KAFKA_SASL_SCRAM_PASSWORD! } },
+    );
     daemons.push(d);
     const sent = logsRequest('sasl', 4);
     const res = await postOtlp(http, '/v1/logs', JSON.stringify(sent));
@@ -64,7 +69,8 @@ service:
     await tempDir('genrf-kafka-sasl-');
     const [http, health] = [await freePort(), await freePort()];
     const wrong = `not-the-password-${run}`;
-    const d = await startDaemon(`
+    const d = await startDaemon(
+      `
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${http} } } }
 exporters:
@@ -81,7 +87,9 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
     logs: { receivers: [otlp], exporters: [kafka] }
-`, { env: { SCRAM_PASSWORD: wrong } });
+`,
+      { env: { SCRAM_PASSWORD: wrong } },
+    );
     daemons.push(d);
     await postOtlp(http, '/v1/logs', JSON.stringify(logsRequest('wrong', 1)));
     let body = '';

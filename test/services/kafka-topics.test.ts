@@ -12,9 +12,14 @@ import { createTopics, metricsRequest, runId } from './kafka-helpers.ts';
 
 const kafka = await requireService('kafka');
 const daemons: Daemon[] = [];
-afterEach(async () => { await Promise.all(daemons.splice(0).map((d) => d.stop())); });
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
+});
 
-interface HealthDoc { status: string; checks: Record<string, string> }
+interface HealthDoc {
+  status: string;
+  checks: Record<string, string>;
+}
 
 async function health(port: number): Promise<{ code: number; doc: HealthDoc }> {
   const res = await fetch(`http://127.0.0.1:${port}/health`);

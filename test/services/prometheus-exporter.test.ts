@@ -24,7 +24,12 @@ const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py')
 
 /** Labels that say which sender and scrape a series came from, not what it measures. */
 const ORIGIN = new Set(['__name__', 'job', 'instance', 'exported_instance']);
-const what = (m: Record<string, string>) => JSON.stringify(Object.entries(m).filter(([k]) => !ORIGIN.has(k)).sort());
+const what = (m: Record<string, string>) =>
+  JSON.stringify(
+    Object.entries(m)
+      .filter(([k]) => !ORIGIN.has(k))
+      .sort(),
+  );
 
 describeService(both, 'prometheus exporter -> real Prometheus, fed by the Python OpenTelemetry SDK', (env) => {
   let daemon: Daemon | undefined;
@@ -65,14 +70,22 @@ service:
 
   it('scrapes the guide metrics under the guide names, with their labels', async () => {
     // Wait for the final values (3 rounds) from both senders.
-    await promUntil(url, 'the final counts of both senders', `genrf_circuits_generated_total{${sel(',status="success",circuit_type="LNA"')}}`,
-      (r) => r.length === 2 && r.every((s) => s.value[1] === '6'), 30_000, 500);
+    await promUntil(
+      url,
+      'the final counts of both senders',
+      `genrf_circuits_generated_total{${sel(',status="success",circuit_type="LNA"')}}`,
+      (r) => r.length === 2 && r.every((s) => s.value[1] === '6'),
+      30_000,
+      500,
+    );
     const one = `,exported_instance="cumulative-${RUN}"`;
     const q = async (expr: string) => promQuery(url, expr);
 
     const circuits = await q(`genrf_circuits_generated_total{${sel(one)}}`);
     expect(circuits.map((s) => [s.metric.circuit_type, s.metric.technology, s.metric.status, s.value[1]]).sort()).toEqual([
-      ['LNA', 'TSMC65nm', 'failed', '3'], ['LNA', 'TSMC65nm', 'success', '6'], ['mixer', 'GF22FDX', 'success', '3'],
+      ['LNA', 'TSMC65nm', 'failed', '3'],
+      ['LNA', 'TSMC65nm', 'success', '6'],
+      ['mixer', 'GF22FDX', 'success', '3'],
     ]);
     // job / instance from the resource (Prometheus keeps ours as exported_*: the target has its own).
     expect(circuits[0].metric.exported_job).toBe('genrf/genrf-worker');
@@ -80,7 +93,14 @@ service:
 
     const buckets = await q(`genrf_generation_duration_seconds_bucket{${sel(one)},circuit_type="LNA",optimization_steps="100"}`);
     expect(Object.fromEntries(buckets.map((s) => [s.metric.le, Number(s.value[1])]))).toEqual({
-      '1': 0, '5': 1, '10': 1, '30': 1, '60': 2, '300': 2, '900': 3, '+Inf': 3,
+      '1': 0,
+      '5': 1,
+      '10': 1,
+      '30': 1,
+      '60': 2,
+      '300': 2,
+      '900': 3,
+      '+Inf': 3,
     });
     expect(Number((await q(`genrf_generation_duration_seconds_sum{${sel(one)}}`))[0].value[1])).toBe(445);
 
@@ -94,7 +114,15 @@ service:
     expect(inf.map((s) => [s.metric.model_type, s.metric.batch_size, s.value[1]])).toEqual([['cvae', '32', '3']]);
     const perf = await q(`genrf_circuit_performance_bucket{${sel(one)}}`);
     expect(Object.fromEntries(perf.map((s) => [s.metric.le, Number(s.value[1])]))).toEqual({
-      '0.1': 0, '0.5': 1, '1': 1, '2': 1, '5': 2, '10': 2, '20': 3, '50': 3, '+Inf': 3,
+      '0.1': 0,
+      '0.5': 1,
+      '1': 1,
+      '2': 1,
+      '5': 2,
+      '10': 2,
+      '20': 3,
+      '50': 3,
+      '+Inf': 3,
     });
     expect(perf[0].metric).toMatchObject({ metric_type: 'gain_db', circuit_type: 'LNA', technology: 'TSMC65nm' });
     // The other resource attributes are in target_info.
@@ -121,42 +149,63 @@ service:
   it('bad data is counted and logged once; the scrape keeps working', async () => {
     const resource = { attributes: [{ key: 'service.name', value: { stringValue: `bad-${RUN}` } }] };
     const point = (v: number | string, labels: Record<string, string> = {}, start = '1', time = String(Date.now() * 1e6)) => ({
-      asDouble: v, startTimeUnixNano: start, timeUnixNano: time, attributes: Object.entries(labels).map(([key, s]) => ({ key, value: { stringValue: s } })),
+      asDouble: v,
+      startTimeUnixNano: start,
+      timeUnixNano: time,
+      attributes: Object.entries(labels).map(([key, s]) => ({ key, value: { stringValue: s } })),
     });
     const body = (time: number) => ({
-      resourceMetrics: [{
-        resource,
-        scopeMetrics: [{
-          scope: { name: 'bad.sender' },
-          metrics: [
-            { name: 'genrf.bad.counter', sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: [point('NaN', { k: 'nan' }), point('Infinity', { k: 'inf' }), point(10 - time, { k: 'down' })] } },
-            { name: 'genrf.bad.gauge', gauge: { dataPoints: [point('-Infinity', { k: 'ninf' })] } },
-            { name: 'genrf.bad.histogram', unit: 's', histogram: { aggregationTemporality: 2, dataPoints: [{ ...point(0), asDouble: undefined, count: '5', sum: 1, bucketCounts: ['1', '1'], explicitBounds: [1] }] } },
-            // The same name as a counter (first) and as a gauge.
-            { name: 'genrf.bad.twice', sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: [point(1)] } },
-            { name: 'genrf.bad.twice_total', gauge: { dataPoints: [point(2)] } },
+      resourceMetrics: [
+        {
+          resource,
+          scopeMetrics: [
+            {
+              scope: { name: 'bad.sender' },
+              metrics: [
+                {
+                  name: 'genrf.bad.counter',
+                  sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: [point('NaN', { k: 'nan' }), point('Infinity', { k: 'inf' }), point(10 - time, { k: 'down' })] },
+                },
+                { name: 'genrf.bad.gauge', gauge: { dataPoints: [point('-Infinity', { k: 'ninf' })] } },
+                {
+                  name: 'genrf.bad.histogram',
+                  unit: 's',
+                  histogram: { aggregationTemporality: 2, dataPoints: [{ ...point(0), asDouble: undefined, count: '5', sum: 1, bucketCounts: ['1', '1'], explicitBounds: [1] }] },
+                },
+                // The same name as a counter (first) and as a gauge.
+                { name: 'genrf.bad.twice', sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: [point(1)] } },
+                { name: 'genrf.bad.twice_total', gauge: { dataPoints: [point(2)] } },
+              ],
+            },
           ],
-        }],
-      }],
+        },
+      ],
     });
     for (let i = 0; i < 3; i++) {
       const res = await postOtlp(httpPort, '/v1/metrics', JSON.stringify(body(i)));
       expect(res.status).toBe(200);
     }
-    const self = await eventually('the drops counted', async () => {
-      const text = await scrape(selfPort);
-      return metricValue(text, 'genrf_collector_dropped_items_total', { reason: 'type_conflict' }) === 3 ? text : undefined;
-    }, 10_000);
+    const self = await eventually(
+      'the drops counted',
+      async () => {
+        const text = await scrape(selfPort);
+        return metricValue(text, 'genrf_collector_dropped_items_total', { reason: 'type_conflict' }) === 3 ? text : undefined;
+      },
+      10_000,
+    );
     const dropped = (reason: string) => metricValue(self, 'genrf_collector_dropped_items_total', { component: 'exporter/prometheus', reason });
     expect(dropped('non_finite_value')).toBe(6);
     expect(dropped('counter_decreased')).toBe(2);
     expect(dropped('histogram_invalid')).toBe(3);
-    const warns = daemon!.stderr().split('\n').filter((l) => l.includes('prometheus exporter: metric'));
+    const warns = daemon!
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('prometheus exporter: metric'));
     expect(warns.filter((l) => l.includes('"reason":"non_finite_value"'))).toHaveLength(1);
     expect(warns.filter((l) => l.includes('"reason":"type_conflict"'))).toHaveLength(1);
 
     // Prometheus keeps scraping: the counter's good first value and the -Inf gauge are there.
-    const down = await promUntil(url, 'the bad sender\'s series', `genrf_bad_counter_total{${sel()},k="down"}`, (r) => r.length > 0, 15_000, 500);
+    const down = await promUntil(url, "the bad sender's series", `genrf_bad_counter_total{${sel()},k="down"}`, (r) => r.length > 0, 15_000, 500);
     expect(down[0].value[1]).toBe('10');
     expect((await promQuery(url, `genrf_bad_gauge{${sel()}}`))[0].value[1]).toBe('-Inf');
     expect((await promQuery(url, `genrf_bad_twice_total{${sel()}}`))[0].value[1]).toBe('1');

@@ -34,7 +34,11 @@ const REPLAY_STEP_S = 30;
 
 const SENDER = join(REPO_ROOT, 'test/services/fixtures/genrf_metrics_sender.py');
 
-interface Rule { alert: string; expr: string; for?: string }
+interface Rule {
+  alert: string;
+  expr: string;
+  for?: string;
+}
 
 describeService(prometheus, 'deploy/prometheus rule files', (env) => {
   it.each([GUIDE_RULES, COLLECTOR_RULES, RECORDING_RULES])('promtool check rules %s', async (file) => {
@@ -42,12 +46,17 @@ describeService(prometheus, 'deploy/prometheus rule files', (env) => {
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
 
-  it('the guide file has the guide\'s five alerts in its two groups, then the corrected HighErrorRate', async () => {
+  it("the guide file has the guide's five alerts in its two groups, then the corrected HighErrorRate", async () => {
     const doc = parse(await readFile(GUIDE_RULES, 'utf8')) as { groups: Array<{ name: string; rules: Rule[] }> };
     const guide = doc.groups.filter((g) => g.name === 'genrf.critical' || g.name === 'genrf.warning');
     expect(guide.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(['CircuitGenerationDown', 'HighErrorRate', 'SPICESimulationFailures', 'SlowGenerationTime', 'HighGPUMemoryUsage']);
-    expect(guide.flatMap((g) => g.rules).find((r) => r.alert === 'HighErrorRate')!.expr.replace(/\s+/g, ' ').trim())
-      .toBe('( rate(genrf_circuits_generated_total{status="failed"}[5m]) / rate(genrf_circuits_generated_total[5m]) ) > 0.1');
+    expect(
+      guide
+        .flatMap((g) => g.rules)
+        .find((r) => r.alert === 'HighErrorRate')!
+        .expr.replace(/\s+/g, ' ')
+        .trim(),
+    ).toBe('( rate(genrf_circuits_generated_total{status="failed"}[5m]) / rate(genrf_circuits_generated_total[5m]) ) > 0.1');
     const corrected = doc.groups.find((g) => g.name === 'genrf.critical.corrected')!.rules;
     expect(corrected.map((r) => [r.alert, r.expr.replace(/\s+/g, ' ').trim(), r.for])).toEqual([
       ['CircuitGenerationDownCorrected', 'sum(rate(genrf_circuits_generated_total[5m])) == 0 or absent(genrf_circuits_generated_total)', '2m'],
@@ -57,29 +66,37 @@ describeService(prometheus, 'deploy/prometheus rule files', (env) => {
     expect(await readFile(GUIDE_RULES, 'utf8')).toMatch(/Each failed series is divided by itself/);
   });
 
-  it('pod:genrf_generation_pending:sum puts each worker\'s pending generations on its pod (the genrf-api HPA\'s metric)', async () => {
+  it("pod:genrf_generation_pending:sum puts each worker's pending generations on its pod (the genrf-api HPA's metric)", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'genrf-recording-'));
     const file = join(dir, 'recording.test.yaml');
-    await writeFile(file, stringify({
-      rule_files: [RECORDING_RULES],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: [
-          { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-1"}', values: '3x5' },
-          { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-2"}', values: '8x5' },
-          { series: 'target_info{job="genrf/genrf-api",instance="api-1",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a",host_name="n1"}', values: '1x5' },
-          { series: 'target_info{job="genrf/genrf-api",instance="api-2",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b",host_name="n2"}', values: '1x5' },
+    await writeFile(
+      file,
+      stringify({
+        rule_files: [RECORDING_RULES],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-1"}', values: '3x5' },
+              { series: 'genrf_generation_pending{job="genrf/genrf-api",instance="api-2"}', values: '8x5' },
+              { series: 'target_info{job="genrf/genrf-api",instance="api-1",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a",host_name="n1"}', values: '1x5' },
+              { series: 'target_info{job="genrf/genrf-api",instance="api-2",k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b",host_name="n2"}', values: '1x5' },
+            ],
+            promql_expr_test: [
+              {
+                expr: 'pod:genrf_generation_pending:sum',
+                eval_time: '3m',
+                exp_samples: [
+                  { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a"}', value: 3 },
+                  { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b"}', value: 8 },
+                ],
+              },
+            ],
+          },
         ],
-        promql_expr_test: [{
-          expr: 'pod:genrf_generation_pending:sum', eval_time: '3m',
-          exp_samples: [
-            { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-a"}', value: 3 },
-            { labels: 'pod:genrf_generation_pending:sum{k8s_namespace_name="genrf",k8s_pod_name="genrf-api-7d9f-b"}', value: 8 },
-          ],
-        }],
-      }],
-    }));
+      }),
+    );
     const out = await run(env.PROMTOOL!, ['test', 'rules', file]).catch((e: { stdout: string; stderr: string }) => e);
     await rm(dir, { recursive: true, force: true });
     expect(`${out.stdout}${out.stderr}`).toContain('SUCCESS');
@@ -89,33 +106,44 @@ describeService(prometheus, 'deploy/prometheus rule files', (env) => {
     const dir = await mkdtemp(join(tmpdir(), 'genrf-collector-rules-'));
     const series = (name: string, values: string) => ({ series: `${name}{job="c",instance="i",receiver="otlp",transport="http"}`, values });
     const file = join(dir, 'collector.test.yaml');
-    await writeFile(file, stringify({
-      rule_files: [COLLECTOR_RULES],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: [
-          // Data for 10 minutes, then none for 20: only the flat part may alert.
-          series('otelcol_receiver_accepted_spans_total', '0+10x10 100x20'),
-          series('otelcol_receiver_accepted_metric_points_total', '0+5x10 50x20'),
-          series('otelcol_receiver_accepted_log_records_total', '0x30'),
-        ],
-        alert_rule_test: [
-          { eval_time: '10m', alertname: 'CollectorNoDataReceived', exp_alerts: [] },
+    await writeFile(
+      file,
+      stringify({
+        rule_files: [COLLECTOR_RULES],
+        evaluation_interval: '1m',
+        tests: [
           {
-            eval_time: '30m', alertname: 'CollectorNoDataReceived',
-            exp_alerts: [{ exp_labels: { job: 'c', instance: 'i', severity: 'warning' }, exp_annotations: { summary: 'genrf-collector receives no data', description: 'i accepted no spans, metric points or log records in the last 15 minutes' } }],
+            interval: '1m',
+            input_series: [
+              // Data for 10 minutes, then none for 20: only the flat part may alert.
+              series('otelcol_receiver_accepted_spans_total', '0+10x10 100x20'),
+              series('otelcol_receiver_accepted_metric_points_total', '0+5x10 50x20'),
+              series('otelcol_receiver_accepted_log_records_total', '0x30'),
+            ],
+            alert_rule_test: [
+              { eval_time: '10m', alertname: 'CollectorNoDataReceived', exp_alerts: [] },
+              {
+                eval_time: '30m',
+                alertname: 'CollectorNoDataReceived',
+                exp_alerts: [
+                  {
+                    exp_labels: { job: 'c', instance: 'i', severity: 'warning' },
+                    exp_annotations: { summary: 'genrf-collector receives no data', description: 'i accepted no spans, metric points or log records in the last 15 minutes' },
+                  },
+                ],
+              },
+            ],
           },
         ],
-      }],
-    }));
+      }),
+    );
     const out = await run(env.PROMTOOL!, ['test', 'rules', file]).catch((e: { stdout: string; stderr: string }) => e);
     await rm(dir, { recursive: true, force: true });
     expect(`${out.stdout}${out.stderr}`).toContain('SUCCESS');
   });
 });
 
-describeService(both, 'the guide\'s alert rules on the series the pipeline produced (real Prometheus, Python SDK)', (env) => {
+describeService(both, "the guide's alert rules on the series the pipeline produced (real Prometheus, Python SDK)", (env) => {
   let daemon: Daemon | undefined;
   let targetFile = '';
   let dir = '';
@@ -176,38 +204,48 @@ service:
       const byStep = new Map(s.values.map(([t, v]) => [Math.round(t - window.start), v]));
       const values = Array.from({ length: steps }, (_, i) => byStep.get(i) ?? '_').join(' ');
       const { __name__, ...labels } = s.metric;
-      return { series: `${__name__}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`, values };
+      return {
+        series: `${__name__}{${Object.entries(labels)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}}`,
+        values,
+      };
     });
     const failed = matrix.find((s) => s.metric.__name__ === 'genrf_circuits_generated_total' && s.metric.status === 'failed')!.metric;
     const gpu = matrix.find((s) => s.metric.__name__ === 'genrf_gpu_memory_bytes')!.metric;
     const labelsOf = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== '__name__'));
     const evalTime = `${(steps - 1) * REPLAY_STEP_S}s`;
     const testFile = join(dir, 'guide-alerts.test.yaml');
-    await writeFile(testFile, stringify({
-      rule_files: [GUIDE_RULES],
-      evaluation_interval: `${REPLAY_STEP_S}s`,
-      tests: [{
-        interval: `${REPLAY_STEP_S}s`,
-        input_series,
-        alert_rule_test: [
+    await writeFile(
+      testFile,
+      stringify({
+        rule_files: [GUIDE_RULES],
+        evaluation_interval: `${REPLAY_STEP_S}s`,
+        tests: [
           {
-            eval_time: evalTime,
-            alertname: 'HighErrorRate',
-            // The guide's expression divides each failed series by itself (one-to-one matching on
-            // every label), so its value is 1 whenever there are failures.
-            exp_alerts: [{ exp_labels: { ...labelsOf(failed), severity: 'critical' }, exp_annotations: { summary: 'High circuit generation error rate', description: 'Error rate is 100%' } }],
+            interval: `${REPLAY_STEP_S}s`,
+            input_series,
+            alert_rule_test: [
+              {
+                eval_time: evalTime,
+                alertname: 'HighErrorRate',
+                // The guide's expression divides each failed series by itself (one-to-one matching on
+                // every label), so its value is 1 whenever there are failures.
+                exp_alerts: [{ exp_labels: { ...labelsOf(failed), severity: 'critical' }, exp_annotations: { summary: 'High circuit generation error rate', description: 'Error rate is 100%' } }],
+              },
+              {
+                eval_time: evalTime,
+                alertname: 'HighGPUMemoryUsage',
+                exp_alerts: [{ exp_labels: { ...labelsOf(gpu), severity: 'warning' }, exp_annotations: { summary: 'High GPU memory usage', description: 'GPU memory usage is 93.75%' } }],
+              },
+              { eval_time: evalTime, alertname: 'CircuitGenerationDown', exp_alerts: [] },
+              { eval_time: evalTime, alertname: 'SPICESimulationFailures', exp_alerts: [] },
+              { eval_time: evalTime, alertname: 'SlowGenerationTime', exp_alerts: [] },
+            ],
           },
-          {
-            eval_time: evalTime,
-            alertname: 'HighGPUMemoryUsage',
-            exp_alerts: [{ exp_labels: { ...labelsOf(gpu), severity: 'warning' }, exp_annotations: { summary: 'High GPU memory usage', description: 'GPU memory usage is 93.75%' } }],
-          },
-          { eval_time: evalTime, alertname: 'CircuitGenerationDown', exp_alerts: [] },
-          { eval_time: evalTime, alertname: 'SPICESimulationFailures', exp_alerts: [] },
-          { eval_time: evalTime, alertname: 'SlowGenerationTime', exp_alerts: [] },
         ],
-      }],
-    }));
+      }),
+    );
     const out = await run(env.PROMTOOL ?? prometheus.env.PROMTOOL!, ['test', 'rules', testFile]).catch((e: { stdout: string; stderr: string }) => e);
     expect(`${out.stdout}${out.stderr}`).toContain('SUCCESS');
   }, 30_000);
@@ -224,7 +262,12 @@ const ALL_RULES = ['CircuitGenerationDown', 'CircuitGenerationDownCorrected', 'H
 const EMULATOR = join(REPO_ROOT, 'examples/genrf/emulate.py');
 const STRETCH = 30;
 /** A series' labels without its name (and the alert's own labels), as one comparable string. */
-const key = (m: Record<string, string>) => JSON.stringify(Object.entries(m).filter(([k]) => !['__name__', 'alertname', 'severity'].includes(k)).sort());
+const key = (m: Record<string, string>) =>
+  JSON.stringify(
+    Object.entries(m)
+      .filter(([k]) => !['__name__', 'alertname', 'severity'].includes(k))
+      .sort(),
+  );
 
 describeService(both, 'the genRF alert rules on series recorded from the emulator (promtool test rules)', (env) => {
   const url = prometheus.env.PROMETHEUS_URL!;
@@ -234,16 +277,26 @@ describeService(both, 'the genRF alert rules on series recorded from the emulato
     stopped: { seconds: 6, idle: 18, args: ['--rate', '5', '--failure-rate', '0.03', '--slow-rate', '0', '--convergence-failures', '0.2', '--gpu-memory-gib', '5'] },
   };
   type Name = keyof typeof scenarios;
-  const results = {} as Record<Name, { got: Record<string, Array<{ labels: Record<string, string>; annotations: Record<string, string> }>>; confirmed: string; circuitSeries: Array<Record<string, string>>; moving: Set<string>; failed: number }>;
+  const results = {} as Record<
+    Name,
+    {
+      got: Record<string, Array<{ labels: Record<string, string>; annotations: Record<string, string> }>>;
+      confirmed: string;
+      circuitSeries: Array<Record<string, string>>;
+      moving: Set<string>;
+      failed: number;
+    }
+  >;
   const cleanup: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    await Promise.all((Object.keys(scenarios) as Name[]).map(async (name) => {
-      const s = scenarios[name];
-      const job = `genrf-replay-${name}-${RUN}`;
-      const [httpPort, promPort] = [await freePort(), await freePort()];
-      const dir = await mkdtemp(join(tmpdir(), `genrf-replay-${name}-`));
-      const daemon = await startDaemon(`
+    await Promise.all(
+      (Object.keys(scenarios) as Name[]).map(async (name) => {
+        const s = scenarios[name];
+        const job = `genrf-replay-${name}-${RUN}`;
+        const [httpPort, promPort] = [await freePort(), await freePort()];
+        const dir = await mkdtemp(join(tmpdir(), `genrf-replay-${name}-`));
+        const daemon = await startDaemon(`
 receivers:
   otlp: { protocols: { http: { endpoint: 127.0.0.1:${httpPort} } } }
 exporters:
@@ -256,36 +309,67 @@ service:
     traces: { receivers: [otlp], exporters: [file] }
     logs: { receivers: [otlp], exporters: [file] }
 `);
-      const target = await addScrapeTarget(prometheus.env.PROMETHEUS_TARGETS_DIR!, job, promPort, { job });
-      cleanup.push(() => rm(target, { force: true }), () => daemon.stop(), () => rm(dir, { recursive: true, force: true }));
-      await promUntil(url, `Prometheus scraping ${job}`, `up{job="${job}"}`, (r) => r[0]?.value[1] === '1', 15_000, 250);
-      const start = Date.now() / 1000;
-      const { stdout } = await run(python.env.OTEL_PYTHON!, [EMULATOR, '--workers', '1', '--protocol', 'http', '--http-endpoint', `127.0.0.1:${httpPort}`,
-        '--duration', String(s.seconds), '--export-interval', '500', '--seed', '14', '--instance-prefix', name, ...s.args], { timeout: 90_000 });
-      const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
-      // A running fleet is recorded while it runs (the emulator's loop ends `seconds` after it
-      // started, later than `start`); a stopped one for `idle` seconds after its end.
-      let end = start + s.seconds;
-      if (s.idle > 0) {
-        await new Promise((r) => setTimeout(r, s.idle * 1000));
-        end = Date.now() / 1000;
-      }
-      await new Promise((r) => setTimeout(r, 1500)); // the last scrape
-      const rec = await record(url, job, start, end);
-      const replay = await replayAlerts(env.PROMTOOL!, GUIDE_RULES, rec, STRETCH, ALL_RULES);
-      const circuits = rec.matrix.filter((m) => m.metric.__name__ === 'genrf_circuits_generated_total');
-      // Series that grew in the last 5 replayed minutes: the samples of the last 300 / STRETCH
-      // recorded steps, the window rate() sees at the evaluation.
-      const last = Math.floor(rec.end - rec.start);
-      const moving = new Set(circuits.filter((m) => {
-        const recent = m.values.filter(([t]) => Math.round(t - rec.start) > last - 300 / STRETCH).map(([, v]) => Number(v));
-        return recent.length > 1 && recent.at(-1)! > recent[0];
-      }).map((m) => key(m.metric)));
-      results[name] = { ...replay, circuitSeries: circuits.map((m) => m.metric), moving, failed: summary.total.failed };
-    }));
+        const target = await addScrapeTarget(prometheus.env.PROMETHEUS_TARGETS_DIR!, job, promPort, { job });
+        cleanup.push(
+          () => rm(target, { force: true }),
+          () => daemon.stop(),
+          () => rm(dir, { recursive: true, force: true }),
+        );
+        await promUntil(url, `Prometheus scraping ${job}`, `up{job="${job}"}`, (r) => r[0]?.value[1] === '1', 15_000, 250);
+        const start = Date.now() / 1000;
+        const { stdout } = await run(
+          python.env.OTEL_PYTHON!,
+          [
+            EMULATOR,
+            '--workers',
+            '1',
+            '--protocol',
+            'http',
+            '--http-endpoint',
+            `127.0.0.1:${httpPort}`,
+            '--duration',
+            String(s.seconds),
+            '--export-interval',
+            '500',
+            '--seed',
+            '14',
+            '--instance-prefix',
+            name,
+            ...s.args,
+          ],
+          { timeout: 90_000 },
+        );
+        const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
+        // A running fleet is recorded while it runs (the emulator's loop ends `seconds` after it
+        // started, later than `start`); a stopped one for `idle` seconds after its end.
+        let end = start + s.seconds;
+        if (s.idle > 0) {
+          await new Promise((r) => setTimeout(r, s.idle * 1000));
+          end = Date.now() / 1000;
+        }
+        await new Promise((r) => setTimeout(r, 1500)); // the last scrape
+        const rec = await record(url, job, start, end);
+        const replay = await replayAlerts(env.PROMTOOL!, GUIDE_RULES, rec, STRETCH, ALL_RULES);
+        const circuits = rec.matrix.filter((m) => m.metric.__name__ === 'genrf_circuits_generated_total');
+        // Series that grew in the last 5 replayed minutes: the samples of the last 300 / STRETCH
+        // recorded steps, the window rate() sees at the evaluation.
+        const last = Math.floor(rec.end - rec.start);
+        const moving = new Set(
+          circuits
+            .filter((m) => {
+              const recent = m.values.filter(([t]) => Math.round(t - rec.start) > last - 300 / STRETCH).map(([, v]) => Number(v));
+              return recent.length > 1 && recent.at(-1)! > recent[0];
+            })
+            .map((m) => key(m.metric)),
+        );
+        results[name] = { ...replay, circuitSeries: circuits.map((m) => m.metric), moving, failed: summary.total.failed };
+      }),
+    );
   }, 150_000);
 
-  afterAll(async () => { for (const c of cleanup) await c().catch(() => {}); });
+  afterAll(async () => {
+    for (const c of cleanup) await c().catch(() => {});
+  });
 
   /** Whether the guide's per-series CircuitGenerationDown may fire for it: only a flat series. */
   const guideDownOnlyFlat = (name: Name) => {
@@ -332,7 +416,9 @@ service:
     const r = results.stopped;
     expect(fired('stopped')).toMatchObject({ HighErrorRate: 0, HighErrorRateCorrected: 0, SPICESimulationFailures: 0, SlowGenerationTime: 0, HighGPUMemoryUsage: 0 });
     expect(r.got.CircuitGenerationDownCorrected.map((a) => a.labels)).toEqual([{ alertname: 'CircuitGenerationDownCorrected', severity: 'critical' }]);
-    const want = r.circuitSeries.map((m) => JSON.stringify({ ...labelsOf(m), alertname: 'CircuitGenerationDown', severity: 'critical' }, Object.keys({ ...m, alertname: 1, severity: 1 }).sort())).sort();
+    const want = r.circuitSeries
+      .map((m) => JSON.stringify({ ...labelsOf(m), alertname: 'CircuitGenerationDown', severity: 'critical' }, Object.keys({ ...m, alertname: 1, severity: 1 }).sort()))
+      .sort();
     const got = r.got.CircuitGenerationDown.map((a) => JSON.stringify(a.labels, Object.keys(a.labels).sort())).sort();
     expect(got).toEqual(want);
     expect(r.confirmed).toContain('SUCCESS');

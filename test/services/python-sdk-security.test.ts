@@ -63,13 +63,25 @@ for c in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-interface Case { transport: 'grpc' | 'http'; endpoint: string; name: string; ca?: string; cert?: string; key?: string; authorization?: string }
+interface Case {
+  transport: 'grpc' | 'http';
+  endpoint: string;
+  name: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  authorization?: string;
+}
 
 let s: SecureDaemon;
 
 describeService(python, 'Python SDK against secured receivers', (env) => {
-  beforeAll(async () => { s = await startSecureDaemon(); }, 60_000);
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startSecureDaemon();
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   async function run(cases: Case[]): Promise<Map<string, { ok: boolean; log: string }>> {
     // requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE (set on some machines) override the

@@ -38,9 +38,22 @@ function spans(): Span[] {
       const start = base + BigInt(n) * 1_000_000_000n;
       const id = n.toString(16).padStart(16, '0');
       const span = (name: string, spanId: string, parent: string, end: bigint, attrs: KeyValue[]): Span => ({
-        traceId: RUN.padStart(16, '0') + id, spanId, traceState: '', parentSpanId: parent, flags: 1, name, kind: 1,
-        startTimeUnixNano: start, endTimeUnixNano: end, attributes: attrs, droppedAttributesCount: 0,
-        events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+        traceId: RUN.padStart(16, '0') + id,
+        spanId,
+        traceState: '',
+        parentSpanId: parent,
+        flags: 1,
+        name,
+        kind: 1,
+        startTimeUnixNano: start,
+        endTimeUnixNano: end,
+        attributes: attrs,
+        droppedAttributesCount: 0,
+        events: [],
+        droppedEventsCount: 0,
+        links: [],
+        droppedLinksCount: 0,
+        status: { message: '', code: 0 },
       });
       out.push(span('generate_circuit', id, '', start + BigInt(Math.round(d * 1e9)), [s('circuit.type', type)]));
       // A child with another name: it must not land in generate_circuit's histogram.
@@ -88,18 +101,26 @@ service:
 
   it('histogram_quantile(0.95) of generate_circuit by circuit_type is in the expected bucket; calls are counted', async () => {
     const body = encodeProto('traces', {
-      resourceSpans: [{
-        resource: { attributes: [s('service.name', SERVICE)], droppedAttributesCount: 0 },
-        scopeSpans: [{ scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 }, spans: spans(), schemaUrl: '' }],
-        schemaUrl: '',
-      }],
+      resourceSpans: [
+        {
+          resource: { attributes: [s('service.name', SERVICE)], droppedAttributesCount: 0 },
+          scopeSpans: [{ scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 }, spans: spans(), schemaUrl: '' }],
+          schemaUrl: '',
+        },
+      ],
     });
     expect((await postOtlp(httpPort, '/v1/traces', body)).status).toBe(200);
 
     const url = env.PROMETHEUS_URL!;
     const sel = `service_name="${SERVICE}",span_name="generate_circuit"`;
-    const calls = await promUntil(url, 'all 60 generate_circuit calls scraped', `sum by (circuit_type) (traces_span_metrics_calls_total{${sel}})`,
-      (r) => r.reduce((n, x) => n + Number(x.value[1]), 0) === 60, 30_000, 500);
+    const calls = await promUntil(
+      url,
+      'all 60 generate_circuit calls scraped',
+      `sum by (circuit_type) (traces_span_metrics_calls_total{${sel}})`,
+      (r) => r.reduce((n, x) => n + Number(x.value[1]), 0) === 60,
+      30_000,
+      500,
+    );
     expect(Object.fromEntries(calls.map((r) => [r.metric.circuit_type, Number(r.value[1])]))).toEqual({ LNA: 20, mixer: 20, VCO: 20 });
 
     const p95 = await promQuery(url, `histogram_quantile(0.95, sum by (le, circuit_type) (traces_span_metrics_duration_seconds_bucket{${sel}}))`);

@@ -39,10 +39,25 @@ const svc = (name: string): Service => {
 describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
   it('versions.env names every version and port', () => {
     for (const key of [
-      'KAFKA_VERSION', 'KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_SASL_SSL_PORT', 'ELASTICSEARCH_VERSION', 'ELASTICSEARCH_PORT',
-      'ELASTICSEARCH_TRANSPORT_PORT', 'JAEGER_VERSION', 'JAEGER_GO_VERSION', 'JAEGER_OTLP_GRPC_PORT',
-      'JAEGER_OTLP_HTTP_PORT', 'JAEGER_QUERY_PORT', 'PROMETHEUS_VERSION', 'PROMETHEUS_PORT', 'GRAFANA_VERSION',
-      'GRAFANA_PORT', 'OTEL_PYTHON_SDK_VERSION', 'OTEL_PYTHON_EXPORTER_OTLP_VERSION', 'STRUCTLOG_VERSION',
+      'KAFKA_VERSION',
+      'KAFKA_PORT',
+      'KAFKA_CONTROLLER_PORT',
+      'KAFKA_SASL_SSL_PORT',
+      'ELASTICSEARCH_VERSION',
+      'ELASTICSEARCH_PORT',
+      'ELASTICSEARCH_TRANSPORT_PORT',
+      'JAEGER_VERSION',
+      'JAEGER_GO_VERSION',
+      'JAEGER_OTLP_GRPC_PORT',
+      'JAEGER_OTLP_HTTP_PORT',
+      'JAEGER_QUERY_PORT',
+      'PROMETHEUS_VERSION',
+      'PROMETHEUS_PORT',
+      'GRAFANA_VERSION',
+      'GRAFANA_PORT',
+      'OTEL_PYTHON_SDK_VERSION',
+      'OTEL_PYTHON_EXPORTER_OTLP_VERSION',
+      'STRUCTLOG_VERSION',
     ]) {
       expect(v[key], key).toMatch(/\S/);
     }
@@ -51,9 +66,7 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
   });
 
   it('has the daemon (built from the Dockerfile) and the five other services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
-      ['collector', 'elasticsearch', 'grafana', 'jaeger', 'kafka', 'kafka-users', 'prometheus'].sort(),
-    );
+    expect(Object.keys(compose.services).sort()).toEqual(['collector', 'elasticsearch', 'grafana', 'jaeger', 'kafka', 'kafka-users', 'prometheus'].sort());
     expect(svc('collector').build).toBe('.');
     expect(existsSync(resolve(root, 'Dockerfile'))).toBe(true);
     for (const [name, s] of Object.entries(compose.services)) {
@@ -77,14 +90,12 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
 
   it('Kafka listens on the same loopback ports', () => {
     const env = svc('kafka').environment!;
-    expect(env.KAFKA_LISTENERS).toBe(
-      `PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},CONTROLLER://127.0.0.1:${v.KAFKA_CONTROLLER_PORT},SECURE://127.0.0.1:${v.KAFKA_SASL_SSL_PORT}`,
-    );
+    expect(env.KAFKA_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},CONTROLLER://127.0.0.1:${v.KAFKA_CONTROLLER_PORT},SECURE://127.0.0.1:${v.KAFKA_SASL_SSL_PORT}`);
     expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${v.KAFKA_PORT},SECURE://127.0.0.1:${v.KAFKA_SASL_SSL_PORT}`);
     expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`1@127.0.0.1:${v.KAFKA_CONTROLLER_PORT}`);
   });
 
-  it('Kafka\'s SASL_SSL listener has the harness\'s mechanisms, keystore and users', () => {
+  it("Kafka's SASL_SSL listener has the harness's mechanisms, keystore and users", () => {
     const env = svc('kafka').environment!;
     const harness = read('scripts/services/lib/kafka.sh');
     expect(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP).toContain('SECURE:SASL_SSL');
@@ -108,8 +119,7 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
 
   it('Jaeger runs the harness config with the same ports', () => {
     const j = svc('jaeger');
-    for (const key of ['JAEGER_OTLP_GRPC_PORT', 'JAEGER_OTLP_HTTP_PORT', 'JAEGER_QUERY_PORT', 'JAEGER_QUERY_GRPC_PORT',
-      'JAEGER_HEALTH_PORT', 'JAEGER_METRICS_PORT']) {
+    for (const key of ['JAEGER_OTLP_GRPC_PORT', 'JAEGER_OTLP_HTTP_PORT', 'JAEGER_QUERY_PORT', 'JAEGER_QUERY_GRPC_PORT', 'JAEGER_HEALTH_PORT', 'JAEGER_METRICS_PORT']) {
       expect(j.environment![key], key).toBe(v[key]);
     }
     expect(j.volumes).toContain('./scripts/services/jaeger/config.yaml:/etc/jaeger/config.yaml:ro');
@@ -118,7 +128,7 @@ describe('docker-compose.yml agrees with scripts/services/versions.env', () => {
     expect(config).not.toMatch(/0\.0\.0\.0|localhost/);
   });
 
-  it('Prometheus listens on the same port and scrapes both of the daemon\'s metrics endpoints', () => {
+  it("Prometheus listens on the same port and scrapes both of the daemon's metrics endpoints", () => {
     const cmd = svc('prometheus').command!;
     expect(cmd).toContain(`--web.listen-address=127.0.0.1:${v.PROMETHEUS_PORT}`);
     expect(cmd).toContain('--web.enable-lifecycle');

@@ -126,7 +126,7 @@ export class Aggregator {
               for (let i = 0; i < dims; i++) {
                 const v = spanValues[i] ?? this.#resourceValues[i] ?? this.#dimDefaults[i];
                 spanValues[i] = v;
-                keys[2 + i] = v === undefined ? MISSING : v.stringValue ?? anyValueKey(v);
+                keys[2 + i] = v === undefined ? MISSING : (v.stringValue ?? anyValueKey(v));
               }
             }
             series = this.#find(group.root);

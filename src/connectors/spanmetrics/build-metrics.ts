@@ -68,7 +68,13 @@ function resourceOf(resource: KeyValue[], series: readonly Series[], opts: Build
     { name: opts.callsName, description: 'Spans seen, by dimension set', unit: '', metadata: [], sum: { dataPoints: calls, aggregationTemporality: temporality, isMonotonic: true } },
   ];
   if (opts.histogram) {
-    metrics.push({ name: opts.durationName, description: 'Span durations, by dimension set', unit: opts.unit, metadata: [], histogram: { dataPoints: durations, aggregationTemporality: temporality } });
+    metrics.push({
+      name: opts.durationName,
+      description: 'Span durations, by dimension set',
+      unit: opts.unit,
+      metadata: [],
+      histogram: { dataPoints: durations, aggregationTemporality: temporality },
+    });
   }
   return {
     resource: { attributes: copyAttributes(resource), droppedAttributesCount: 0 },

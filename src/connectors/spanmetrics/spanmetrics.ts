@@ -70,7 +70,9 @@ export class SpanMetricsConnector implements Connector {
   /** Emits the current metrics (one flush at a time; a tick during a slow flush is skipped). */
   flush(): Promise<void> {
     if (this.#flushing !== undefined) return this.#flushing;
-    this.#flushing = this.#emit().finally(() => { this.#flushing = undefined; });
+    this.#flushing = this.#emit().finally(() => {
+      this.#flushing = undefined;
+    });
     return this.#flushing;
   }
 
@@ -100,12 +102,16 @@ export class SpanMetricsConnector implements Connector {
       if (this.#delta) {
         // Delta counts were reset when built: what was refused is lost.
         this.#settings.metrics.dropped(this.#component, 'metrics', e.reason, points);
-        this.#settings.logger.warn({ connector: this.#settings.id.text, reason: e.reason, points, err: e.message },
-          `spanmetrics ${this.#settings.id.text} dropped ${points} data points (${e.reason}): ${e.message}`);
+        this.#settings.logger.warn(
+          { connector: this.#settings.id.text, reason: e.reason, points, err: e.message },
+          `spanmetrics ${this.#settings.id.text} dropped ${points} data points (${e.reason}): ${e.message}`,
+        );
       } else {
         // Cumulative totals are kept: the next flush carries them, nothing is lost.
-        this.#settings.logger.warn({ connector: this.#settings.id.text, reason: e.reason, err: e.message },
-          `spanmetrics ${this.#settings.id.text}: the metrics pipeline refused a flush (${e.reason}: ${e.message}); the totals go out with the next flush`);
+        this.#settings.logger.warn(
+          { connector: this.#settings.id.text, reason: e.reason, err: e.message },
+          `spanmetrics ${this.#settings.id.text}: the metrics pipeline refused a flush (${e.reason}: ${e.message}); the totals go out with the next flush`,
+        );
       }
     }
   }
@@ -114,9 +120,11 @@ export class SpanMetricsConnector implements Connector {
     this.#settings.metrics.dropped(this.#component, 'traces', Reason.series_limit, n);
     if (this.#warnedOverflow) return;
     this.#warnedOverflow = true;
-    this.#settings.logger.warn({ connector: this.#settings.id.text, limit: this.#config.dimensions_cache_size },
+    this.#settings.logger.warn(
+      { connector: this.#settings.id.text, limit: this.#config.dimensions_cache_size },
       `spanmetrics ${this.#settings.id.text}: ${this.#config.dimensions_cache_size} series reached; spans of new dimension sets are ` +
         `counted in the series otel.metric.overflow=true (counted as series_limit in genrf_collector_dropped_items_total). ` +
-        'Raise dimensions_cache_size, or drop high-cardinality dimensions');
+        'Raise dimensions_cache_size, or drop high-cardinality dimensions',
+    );
   }
 }

@@ -1,6 +1,4 @@
-import type {
-  AnyValue, KeyValue, LogsData, Metric, MetricsData, Resource, Signal, SignalData, TracesData,
-} from '../../pdata/types.ts';
+import type { AnyValue, KeyValue, LogsData, Metric, MetricsData, Resource, Signal, SignalData, TracesData } from '../../pdata/types.ts';
 
 // Human-readable renderings of a batch for the debug exporter. This output is for a person
 // reading stderr; it is not a format to parse.
@@ -19,8 +17,7 @@ export function formatBatch(signal: Signal, data: SignalData[Signal], items: num
 
 function summary(signal: Signal, data: SignalData[Signal], items: number, id: string): string {
   const what = signal === 'traces' ? ['resource spans', 'spans'] : signal === 'logs' ? ['resource logs', 'log records'] : ['resource metrics', 'data points'];
-  const resources = signal === 'traces' ? (data as TracesData).resourceSpans.length
-    : signal === 'logs' ? (data as LogsData).resourceLogs.length : (data as MetricsData).resourceMetrics.length;
+  const resources = signal === 'traces' ? (data as TracesData).resourceSpans.length : signal === 'logs' ? (data as LogsData).resourceLogs.length : (data as MetricsData).resourceMetrics.length;
   return `${id} ${signal}: ${resources} ${what[0]}, ${items} ${what[1]}`;
 }
 
@@ -60,7 +57,10 @@ function fields(obj: object, indent: string, out: string[]): void {
     } else if (k.endsWith('UnixNano')) {
       out.push(`${indent}${k}: ${time(v as bigint)} (${(v as bigint).toString()})`);
     } else if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object') {
-      v.forEach((item, j) => { out.push(`${indent}${k} #${j}:`); fields(item, indent + '  ', out); });
+      v.forEach((item, j) => {
+        out.push(`${indent}${k} #${j}:`);
+        fields(item, indent + '  ', out);
+      });
     } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       out.push(`${indent}${k}:`);
       fields(v, indent + '  ', out);
@@ -80,7 +80,11 @@ function traces(data: TracesData, verbosity: Verbosity, out: string[]): void {
     for (const ss of rs.scopeSpans) {
       out.push(scopeLine(ss.scope));
       for (const span of ss.spans) {
-        if (verbosity === 'detailed') { out.push(`      span ${span.name}`); fields(span, '        ', out); continue; }
+        if (verbosity === 'detailed') {
+          out.push(`      span ${span.name}`);
+          fields(span, '        ', out);
+          continue;
+        }
         const ms = Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
         out.push(`      ${span.traceId} ${span.spanId} ${span.name} ${ms}ms status=${span.status.code} ${attrs(span.attributes)}`);
       }
@@ -94,7 +98,11 @@ function logs(data: LogsData, verbosity: Verbosity, out: string[]): void {
     for (const sl of rl.scopeLogs) {
       out.push(scopeLine(sl.scope));
       for (const rec of sl.logRecords) {
-        if (verbosity === 'detailed') { out.push('      log record'); fields(rec, '        ', out); continue; }
+        if (verbosity === 'detailed') {
+          out.push('      log record');
+          fields(rec, '        ', out);
+          continue;
+        }
         const sev = rec.severityText || (rec.severityNumber ? `SEV${rec.severityNumber}` : '-');
         out.push(`      ${time(rec.timeUnixNano || rec.observedTimeUnixNano)} ${sev} ${anyValue(rec.body)} ${attrs(rec.attributes)}`.trimEnd());
       }
@@ -108,7 +116,11 @@ function metrics(data: MetricsData, verbosity: Verbosity, out: string[]): void {
     for (const sm of rm.scopeMetrics) {
       out.push(scopeLine(sm.scope));
       for (const m of sm.metrics) {
-        if (verbosity === 'detailed') { out.push(`      metric ${m.name}`); fields(m, '        ', out); continue; }
+        if (verbosity === 'detailed') {
+          out.push(`      metric ${m.name}`);
+          fields(m, '        ', out);
+          continue;
+        }
         metricLines(m, out);
       }
     }

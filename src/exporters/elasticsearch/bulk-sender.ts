@@ -127,7 +127,7 @@ export class BulkSender {
     let mapping = 0;
     for (let i = start; i < end; i++) {
       const entry = items[i - start];
-      const item = entry === undefined ? undefined : entry.create ?? entry[Object.keys(entry)[0]];
+      const item = entry === undefined ? undefined : (entry.create ?? entry[Object.keys(entry)[0]]);
       if (item === undefined) {
         // Elasticsearch answered fewer items than we sent: we cannot know, so send again.
         retry.add(job.indices[i], job.sources[i]);

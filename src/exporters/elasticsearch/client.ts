@@ -16,9 +16,7 @@ export async function createClient(config: ElasticsearchExporterConfig, who: str
   const pem = https ? await loadTls(tls, who) : undefined;
   return new Client({
     nodes: config.endpoints,
-    auth: config.api_key !== undefined ? { apiKey: config.api_key }
-      : config.user !== undefined ? { username: config.user, password: config.password ?? '' }
-      : undefined,
+    auth: config.api_key !== undefined ? { apiKey: config.api_key } : config.user !== undefined ? { username: config.user, password: config.password ?? '' } : undefined,
     tls: pem === undefined ? undefined : { ca: pem.ca, cert: pem.cert, key: pem.key, rejectUnauthorized: !tls.insecure_skip_verify },
     compression: config.compression === 'gzip',
     headers: config.headers,
@@ -43,7 +41,7 @@ export function clientError(err: unknown, what: string): ExportError {
     const body = err.body as { error?: { type?: string; reason?: string } } | undefined;
     const detail = body?.error?.reason ?? body?.error?.type ?? err.message;
     let hint = '';
-    if (status === 401 || status === 403) hint = ' (check user/password or api_key and the role\'s index privileges)';
+    if (status === 401 || status === 403) hint = " (check user/password or api_key and the role's index privileges)";
     else if (status === 413) hint = ' (the request is larger than http.max_content_length: lower flush.bytes)';
     const message = `${what}: HTTP ${status}: ${detail}${hint}`;
     if (isRetryableStatus(status)) {

@@ -37,8 +37,7 @@ export class DeadLetterFile {
     let text = '';
     for (const l of letters) {
       // The document is spliced in as it was sent: no parse and re-serialize.
-      text += `{"time":"${time}","index":${JSON.stringify(l.index)},"status":${l.status},"type":${JSON.stringify(l.type)},` +
-        `"reason":${JSON.stringify(l.reason)},"document":${l.source}}\n`;
+      text += `{"time":"${time}","index":${JSON.stringify(l.index)},"status":${l.status},"type":${JSON.stringify(l.type)},` + `"reason":${JSON.stringify(l.reason)},"document":${l.source}}\n`;
     }
     const next = this.#tail.then(() => this.#append(text));
     this.#tail = next.catch(() => {});
@@ -49,7 +48,10 @@ export class DeadLetterFile {
     const bytes = Buffer.byteLength(text);
     if (this.#size < 0) {
       await mkdir(dirname(this.path), { recursive: true });
-      this.#size = await stat(this.path).then((s) => s.size, () => 0);
+      this.#size = await stat(this.path).then(
+        (s) => s.size,
+        () => 0,
+      );
     }
     if (this.#size > 0 && this.#size + bytes > this.#maxBytes) await this.#rotate();
     await appendFile(this.path, text);

@@ -51,7 +51,13 @@ class ElasticsearchExporter implements Exporter {
   async start(host: Host): Promise<void> {
     await this.#queued.start(host);
     if (this.#gather) {
-      this.#timer = setInterval(() => void this.#flush().catch(() => { /* stays pending; retried next tick */ }), this.#config.flush.interval);
+      this.#timer = setInterval(
+        () =>
+          void this.#flush().catch(() => {
+            /* stays pending; retried next tick */
+          }),
+        this.#config.flush.interval,
+      );
       this.#timer.unref();
     }
   }
@@ -121,8 +127,10 @@ class ElasticsearchExporter implements Exporter {
     const reason = malformed ? Reason.malformed : Reason.encode_error;
     const message = err instanceof Error ? err.message : String(err);
     this.#settings.metrics.dropped(`exporter/${id}`, this.#signal, reason, batch.items);
-    this.#settings.logger.warn({ exporter: id, signal: this.#signal, reason, items: batch.items, error: message },
-      `exporter ${id} dropped ${batch.items} ${this.#signal} items (${reason}): ${message}`);
+    this.#settings.logger.warn(
+      { exporter: id, signal: this.#signal, reason, items: batch.items, error: message },
+      `exporter ${id} dropped ${batch.items} ${this.#signal} items (${reason}): ${message}`,
+    );
     if (!malformed) return;
     await this.#sender.deadLetter(batch, this.#signal, message).catch((e: unknown) => {
       this.#settings.logger.error({ exporter: id, err: e instanceof Error ? e.message : String(e) }, `exporter ${id}: could not dead-letter a malformed request`);

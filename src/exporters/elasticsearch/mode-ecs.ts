@@ -50,27 +50,35 @@ export const ecsMode: Mode = {
   context: ecsContext,
 
   log(r: LogRecord, _scope: InstrumentationScope, ctx: Context): Record<string, unknown> {
-    return topLevel(r.attributes, {
-      '@timestamp': nanosToIso(logTime(r.timeUnixNano, r.observedTimeUnixNano)),
-      message: bodyText(r.body),
-      'log.level': levelOf(r.severityNumber, r.severityText)?.toLowerCase(),
-      'event.severity': r.severityNumber || undefined,
-      'trace.id': r.traceId || undefined,
-      'span.id': r.spanId || undefined,
-      'event.action': r.eventName || undefined,
-    }, ctx.keys);
+    return topLevel(
+      r.attributes,
+      {
+        '@timestamp': nanosToIso(logTime(r.timeUnixNano, r.observedTimeUnixNano)),
+        message: bodyText(r.body),
+        'log.level': levelOf(r.severityNumber, r.severityText)?.toLowerCase(),
+        'event.severity': r.severityNumber || undefined,
+        'trace.id': r.traceId || undefined,
+        'span.id': r.spanId || undefined,
+        'event.action': r.eventName || undefined,
+      },
+      ctx.keys,
+    );
   },
 
   span(s: Span, _scope: InstrumentationScope, ctx: Context): Record<string, unknown> {
-    return topLevel(s.attributes, {
-      '@timestamp': nanosToIso(s.startTimeUnixNano),
-      'trace.id': s.traceId,
-      'span.id': s.spanId,
-      'parent.id': s.parentSpanId || undefined,
-      'span.name': s.name,
-      'event.duration': intToJson(s.endTimeUnixNano - s.startTimeUnixNano), // nanoseconds, as ECS defines it
-      'event.outcome': OUTCOME[s.status.code] ?? 'unknown',
-      'error.message': s.status.code === 2 && s.status.message !== '' ? s.status.message : undefined,
-    }, ctx.keys);
+    return topLevel(
+      s.attributes,
+      {
+        '@timestamp': nanosToIso(s.startTimeUnixNano),
+        'trace.id': s.traceId,
+        'span.id': s.spanId,
+        'parent.id': s.parentSpanId || undefined,
+        'span.name': s.name,
+        'event.duration': intToJson(s.endTimeUnixNano - s.startTimeUnixNano), // nanoseconds, as ECS defines it
+        'event.outcome': OUTCOME[s.status.code] ?? 'unknown',
+        'error.message': s.status.code === 2 && s.status.message !== '' ? s.status.message : undefined,
+      },
+      ctx.keys,
+    );
   },
 };

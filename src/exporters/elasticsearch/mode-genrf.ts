@@ -1,8 +1,6 @@
 import type { InstrumentationScope, KeyValue, LogRecord, Resource, Span } from '../../pdata/types.ts';
 import { NO_KEYS, type Context, type Mode } from './mode.ts';
-import {
-  anyValueToJson, attributesToObject, bodyText, levelOf, logTime, nanosToIso, SPAN_KINDS, STATUS_CODES, stringAttr,
-} from './values.ts';
+import { anyValueToJson, attributesToObject, bodyText, levelOf, logTime, nanosToIso, SPAN_KINDS, STATUS_CODES, stringAttr } from './values.ts';
 
 // `mapping.mode: genrf`: the observability guide's fields ("ELK Stack Integration"), so that
 // its queries (`level:ERROR AND "convergence failure"`, `generation_time:>300`, ...) work as

@@ -18,9 +18,7 @@ export const otelMode: Mode = {
   context: otelContext,
 
   log(r: LogRecord): Record<string, unknown> {
-    const body = r.body === undefined ? undefined
-      : r.body.stringValue !== undefined ? { text: r.body.stringValue }
-      : { structured: anyValueToJson(r.body) };
+    const body = r.body === undefined ? undefined : r.body.stringValue !== undefined ? { text: r.body.stringValue } : { structured: anyValueToJson(r.body) };
     return {
       '@timestamp': nanosToIso(logTime(r.timeUnixNano, r.observedTimeUnixNano)),
       observed_timestamp: r.observedTimeUnixNano === 0n ? undefined : nanosToIso(r.observedTimeUnixNano),
@@ -48,12 +46,23 @@ export const otelMode: Mode = {
       attributes: attributesToObject(s.attributes),
       dropped_attributes_count: s.droppedAttributesCount,
       status: { code: STATUS_CODES[s.status.code] ?? String(s.status.code), message: s.status.message || undefined },
-      events: s.events.length === 0 ? undefined : s.events.map((e) => ({
-        '@timestamp': nanosToIso(e.timeUnixNano), name: e.name, attributes: attributesToObject(e.attributes),
-      })),
-      links: s.links.length === 0 ? undefined : s.links.map((l) => ({
-        trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState || undefined, attributes: attributesToObject(l.attributes),
-      })),
+      events:
+        s.events.length === 0
+          ? undefined
+          : s.events.map((e) => ({
+              '@timestamp': nanosToIso(e.timeUnixNano),
+              name: e.name,
+              attributes: attributesToObject(e.attributes),
+            })),
+      links:
+        s.links.length === 0
+          ? undefined
+          : s.links.map((l) => ({
+              trace_id: l.traceId,
+              span_id: l.spanId,
+              trace_state: l.traceState || undefined,
+              attributes: attributesToObject(l.attributes),
+            })),
       dropped_events_count: s.droppedEventsCount,
       dropped_links_count: s.droppedLinksCount,
     };

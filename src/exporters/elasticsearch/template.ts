@@ -50,14 +50,17 @@ export class TemplateInstaller {
     const name = `genrf-collector.${base}`;
     const pattern = this.#router.patternOf(base);
     try {
-      await client.indices.putIndexTemplate({
-        name,
-        index_patterns: [pattern],
-        priority: PRIORITY,
-        data_stream: DATA_STREAM_RE.test(pattern) ? {} : undefined,
-        template: { mappings: genrfMappings(this.#signal) as never },
-        _meta: { managed_by: 'genrf-collector', mapping_mode: 'genrf', description: "the genRF observability guide's log mapping" },
-      }, { headers: JSON_HEADERS, signal, maxRetries: 0 });
+      await client.indices.putIndexTemplate(
+        {
+          name,
+          index_patterns: [pattern],
+          priority: PRIORITY,
+          data_stream: DATA_STREAM_RE.test(pattern) ? {} : undefined,
+          template: { mappings: genrfMappings(this.#signal) as never },
+          _meta: { managed_by: 'genrf-collector', mapping_mode: 'genrf', description: "the genRF observability guide's log mapping" },
+        },
+        { headers: JSON_HEADERS, signal, maxRetries: 0 },
+      );
     } catch (err) {
       throw clientError(err, `installing index template ${name} for ${pattern}`);
     }

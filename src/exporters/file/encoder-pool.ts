@@ -120,7 +120,10 @@ class EncoderPool {
       if (this.#threads[slot] === thread) this.#threads[slot] = undefined;
       const lost = thread.pending;
       this.#failJobs(thread, ExportError.retryable(`the file encoder thread stopped (${why}); the batch will be retried`));
-      this.#logger.error({ thread: slot, jobs: lost, err: lastError }, `file exporter encoder thread ${slot} stopped (${why}); ${lost} batches will be retried, a new thread starts with the next batch`);
+      this.#logger.error(
+        { thread: slot, jobs: lost, err: lastError },
+        `file exporter encoder thread ${slot} stopped (${why}); ${lost} batches will be retried, a new thread starts with the next batch`,
+      );
     });
     return thread;
   }

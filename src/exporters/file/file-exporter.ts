@@ -102,8 +102,16 @@ class FileSender implements Sender, LineOwner {
     const pending = this.#queue(batch.items, deadline, undefined);
     const entry = this.#fifo.at(-1)!;
     encoder.encode(signal, batch.toProto(), deadline).then(
-      (line) => { entry.line = line; entry.done = true; this.#drain(); },
-      (err: unknown) => { entry.error = err; entry.done = true; this.#drain(); },
+      (line) => {
+        entry.line = line;
+        entry.done = true;
+        this.#drain();
+      },
+      (err: unknown) => {
+        entry.error = err;
+        entry.done = true;
+        this.#drain();
+      },
     );
     return pending;
   }
@@ -121,7 +129,10 @@ class FileSender implements Sender, LineOwner {
     if (deadline.aborted) onAbort();
     else {
       deadline.addEventListener('abort', onAbort, { once: true });
-      void promise.then(() => deadline.removeEventListener('abort', onAbort), () => deadline.removeEventListener('abort', onAbort));
+      void promise.then(
+        () => deadline.removeEventListener('abort', onAbort),
+        () => deadline.removeEventListener('abort', onAbort),
+      );
     }
     this.#drain();
     return promise;

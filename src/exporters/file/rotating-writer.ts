@@ -85,7 +85,9 @@ export class RotatingWriter {
 
   /** Writes everything buffered. Never rejects: a failure is kept in `error` and retried later. */
   flush(): Promise<void> {
-    this.#flushing ??= this.#flushLoop().finally(() => { this.#flushing = undefined; });
+    this.#flushing ??= this.#flushLoop().finally(() => {
+      this.#flushing = undefined;
+    });
     return this.#flushing;
   }
 

@@ -30,12 +30,11 @@ export async function acquireWriter(path: string, options: WriterOptions, who: s
     const writer = new RotatingWriter(key, options);
     entry = { writer, refs: 0, opened: writer.open() };
     writers.set(key, entry);
-    entry.opened.catch(() => { if (writers.get(key) === entry) writers.delete(key); });
+    entry.opened.catch(() => {
+      if (writers.get(key) === entry) writers.delete(key);
+    });
   } else if (!sameRotation(entry.writer.options, options)) {
-    throw new Error(
-      `${who}: ${key} is already written by another file exporter with different rotation settings; ` +
-        'give every file exporter that writes this path the same rotation block',
-    );
+    throw new Error(`${who}: ${key} is already written by another file exporter with different rotation settings; ` + 'give every file exporter that writes this path the same rotation block');
   }
   entry.refs++;
   const held = entry;

@@ -66,8 +66,9 @@ export async function openPersistentQueue(
   const id = settings.id.text;
   const ext = host.extension?.(storage);
   if (!isStorageExtension(ext)) {
-    throw new Error(`exporter ${id}: sending_queue.storage "${storage}" is not a storage extension that is running: ` +
-      'configure a file_storage extension under extensions and list it in service.extensions');
+    throw new Error(
+      `exporter ${id}: sending_queue.storage "${storage}" is not a storage extension that is running: ` + 'configure a file_storage extension under extensions and list it in service.extensions',
+    );
   }
   const log = await ext.openLog(`exporter/${id}@${signal}`);
   const logger = settings.logger;
@@ -86,8 +87,7 @@ export async function openPersistentQueue(
     onStorageDown: (err) => {
       if (err === undefined) logger.info({ exporter: id, signal }, `exporter ${id}: the persistent queue takes data again`);
       else {
-        logger.warn({ exporter: id, signal, error: err.message },
-          `exporter ${id}: the persistent queue cannot take data (${err.message}); new data is refused with a retryable status until it can`);
+        logger.warn({ exporter: id, signal, error: err.message }, `exporter ${id}: the persistent queue cannot take data (${err.message}); new data is refused with a retryable status until it can`);
       }
     },
   });
@@ -157,7 +157,8 @@ export class PersistentQueue implements SendQueue {
       this.#o.onFull(items);
       if (this.#down === undefined) this.#o.onStorageDown(err as Error);
       this.#down = err as Error;
-      if (err instanceof StorageFullError) throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: Reason.storage_full, retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
+      if (err instanceof StorageFullError)
+        throw new ConsumerError(`${this.#storageFull.message} (${err.message})`, { retryable: true, reason: Reason.storage_full, retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
       throw new ConsumerError(`${this.#o.who}: ${(err as Error).message}; retry later`, { retryable: true, reason: Reason.storage_error, retryAfterMs: REFUSAL_RETRY_AFTER_MS, cause: err });
     }
     if (this.#down !== undefined) {
@@ -213,11 +214,12 @@ export class PersistentQueue implements SendQueue {
         }
       }
       if (refs.length === 0) continue;
-      const batch = group.length === 1 && group[0].batch !== undefined
-        ? group[0].batch
-        : protos.length === 1
-          ? Batch.fromProto(this.#o.signal, protos[0], items)
-          : Batch.merged(this.#o.signal, Buffer.concat(protos), items, bounds);
+      const batch =
+        group.length === 1 && group[0].batch !== undefined
+          ? group[0].batch
+          : protos.length === 1
+            ? Batch.fromProto(this.#o.signal, protos[0], items)
+            : Batch.merged(this.#o.signal, Buffer.concat(protos), items, bounds);
       return {
         batch,
         items,

@@ -228,7 +228,10 @@ class QueuedExporter implements Exporter {
         // The caller still holds the data and is told to retry: nothing is dropped here.
         this.#metrics.sendFailed(batch.items);
         throw new ConsumerError(`exporter ${this.#settings.id.text}: ${error.message}`, {
-          retryable: true, reason, retryAfterMs: error.retryAfterMs, cause: error,
+          retryable: true,
+          reason,
+          retryAfterMs: error.retryAfterMs,
+          cause: error,
         });
       }
       this.#drop(batch, failure);
@@ -261,9 +264,7 @@ class QueuedExporter implements Exporter {
       return undefined;
     } catch (err) {
       // A sender that rejects with a generic AbortError after our abort: say which limit hit.
-      const error = ac.signal.aborted && ac.signal.reason instanceof ExportError && !(err instanceof ExportError)
-        ? ac.signal.reason
-        : toExportError(err);
+      const error = ac.signal.aborted && ac.signal.reason instanceof ExportError && !(err instanceof ExportError) ? ac.signal.reason : toExportError(err);
       this.#lastError = error.message;
       return error;
     } finally {
@@ -335,7 +336,9 @@ class QueuedExporter implements Exporter {
     this.#stopping = true;
     const id = this.#settings.id.text;
     if (this.#running > 0) {
-      const idle = new Promise<void>((resolve) => { this.#onIdle = resolve; });
+      const idle = new Promise<void>((resolve) => {
+        this.#onIdle = resolve;
+      });
       let grace: NodeJS.Timeout | undefined;
       const deadline = setTimeout(() => {
         this.#kill.abort(new ExportError('shutdown deadline passed', { retryable: true }));

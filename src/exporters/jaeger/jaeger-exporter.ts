@@ -37,9 +37,11 @@ class JaegerExporter implements Exporter {
     const { batch: named, added } = withServiceName(batch as Batch<'traces'>, this.#serviceName);
     if (added > 0 && !this.#namedOnce) {
       this.#namedOnce = true;
-      this.#settings.logger.info({ exporter: this.#settings.id.text, service_name: this.#serviceName },
+      this.#settings.logger.info(
+        { exporter: this.#settings.id.text, service_name: this.#serviceName },
         `exporter ${this.#settings.id.text}: resources without service.name are sent to Jaeger as "${this.#serviceName}" ` +
-          '(set default_service_name to change it, or have the SDK set OTEL_SERVICE_NAME)');
+          '(set default_service_name to change it, or have the SDK set OTEL_SERVICE_NAME)',
+      );
     }
     return this.#inner.consume(named);
   }

@@ -66,9 +66,7 @@ export class TcpReachability {
     const done = (error: string | undefined) => {
       this.#probing = false;
       socket.destroy();
-      this.#last = error === undefined
-        ? { healthy: true }
-        : { healthy: false, message: `Jaeger at ${this.#host}:${this.#port} is unreachable (${error})` };
+      this.#last = error === undefined ? { healthy: true } : { healthy: false, message: `Jaeger at ${this.#host}:${this.#port} is unreachable (${error})` };
     };
     socket.once('connect', () => done(undefined));
     socket.once('timeout', () => done(`no answer within ${TCP_PROBE_TIMEOUT_MS} ms`));

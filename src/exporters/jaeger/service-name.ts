@@ -44,16 +44,25 @@ export function protoHasServiceNames(buf: Uint8Array): boolean {
   try {
     while (r.pos < buf.length) {
       const tag = r.varint();
-      if (tag !== 0x0a) { r.skip(tag & 7); continue; } // resource_spans = 1
+      if (tag !== 0x0a) {
+        r.skip(tag & 7);
+        continue;
+      } // resource_spans = 1
       const rsEnd = r.lenEnd();
       let named = false;
       while (r.pos < rsEnd) {
         const t = r.varint();
-        if (t !== 0x0a) { r.skip(t & 7); continue; } // resource = 1
+        if (t !== 0x0a) {
+          r.skip(t & 7);
+          continue;
+        } // resource = 1
         const resEnd = r.lenEnd();
         while (r.pos < resEnd) {
           const t2 = r.varint();
-          if (t2 !== 0x0a) { r.skip(t2 & 7); continue; } // attributes = 1 (KeyValue)
+          if (t2 !== 0x0a) {
+            r.skip(t2 & 7);
+            continue;
+          } // attributes = 1 (KeyValue)
           const kvEnd = r.lenEnd();
           if (r.keyIsServiceName(kvEnd) && r.valueIsNonEmpty(kvEnd)) named = true;
           r.pos = kvEnd;
@@ -109,7 +118,10 @@ class Walker {
   keyIsServiceName(end: number): boolean {
     while (this.pos < end) {
       const tag = this.varint();
-      if (tag !== 0x0a) { this.skip(tag & 7); continue; }
+      if (tag !== 0x0a) {
+        this.skip(tag & 7);
+        continue;
+      }
       const keyEnd = this.lenEnd();
       const start = this.pos;
       this.pos = keyEnd;
@@ -122,7 +134,10 @@ class Walker {
   valueIsNonEmpty(end: number): boolean {
     while (this.pos < end) {
       const tag = this.varint();
-      if (tag !== 0x12) { this.skip(tag & 7); continue; }
+      if (tag !== 0x12) {
+        this.skip(tag & 7);
+        continue;
+      }
       const valueEnd = this.lenEnd();
       if (this.pos === valueEnd) return false; // an empty AnyValue
       const inner = this.varint();

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { compressionSchema, headersSchema, tlsSchema } from '../../net/client-config.ts';
 import { exporterHelperFields } from '../helper/config.ts';
 
-const url = (what: string) =>
-  z.string().regex(/^https?:\/\/[^\s/]+/, `${what} must be an http:// or https:// URL, e.g. https://collector.internal:4318`);
+const url = (what: string) => z.string().regex(/^https?:\/\/[^\s/]+/, `${what} must be an http:// or https:// URL, e.g. https://collector.internal:4318`);
 
 export const otlpHttpExporterConfig = z.strictObject({
   /** Base URL; `/v1/traces`, `/v1/metrics` or `/v1/logs` is appended. Required unless the signal's own URL is set. */

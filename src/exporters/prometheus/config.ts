@@ -8,7 +8,10 @@ export const prometheusExporterConfig = z.strictObject({
   /** Default 127.0.0.1:8889: where Prometheus scrapes `GET /metrics`. */
   endpoint: endpoint('127.0.0.1:8889'),
   /** Default "": a prefix for every metric name, joined with "_" (`genrf` -> `genrf_<name>`). */
-  namespace: z.string().regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'namespace must be a Prometheus name: letters, digits and "_"').default(''),
+  namespace: z
+    .string()
+    .regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, 'namespace must be a Prometheus name: letters, digits and "_"')
+    .default(''),
   /** Default {}: labels added to every series (not to target_info). */
   const_labels: z.record(z.string().regex(LABEL_NAME_RE, 'a label name: letters, digits and "_", not starting with a digit'), z.string()).default({}),
   /**
@@ -17,9 +20,7 @@ export const prometheusExporterConfig = z.strictObject({
    * characters change. NoUTF8EscapingWithSuffixes / NoTranslation: names as sent (with / without
    * unit and `_total` suffixes), written in the quoted UTF-8 form that Prometheus 3 reads.
    */
-  translation_strategy: z
-    .enum(['UnderscoreEscapingWithSuffixes', 'UnderscoreEscapingWithoutSuffixes', 'NoUTF8EscapingWithSuffixes', 'NoTranslation'])
-    .default('UnderscoreEscapingWithSuffixes'),
+  translation_strategy: z.enum(['UnderscoreEscapingWithSuffixes', 'UnderscoreEscapingWithoutSuffixes', 'NoUTF8EscapingWithSuffixes', 'NoTranslation']).default('UnderscoreEscapingWithSuffixes'),
   /** Default 5m: a series not updated for this long is removed. 0 = never. */
   metric_expiration: duration('5m'),
   /** Default 100000: series kept at most; points of new series beyond it are dropped (`series_limit`). */

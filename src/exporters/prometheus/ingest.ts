@@ -1,13 +1,4 @@
-import type {
-  Exemplar as OtlpExemplar,
-  ExponentialHistogramDataPoint,
-  HistogramDataPoint,
-  KeyValue,
-  Metric,
-  MetricsData,
-  NumberDataPoint,
-  SummaryDataPoint,
-} from '../../pdata/types.ts';
+import type { Exemplar as OtlpExemplar, ExponentialHistogramDataPoint, HistogramDataPoint, KeyValue, Metric, MetricsData, NumberDataPoint, SummaryDataPoint } from '../../pdata/types.ts';
 import { AggregationTemporality } from '../../pdata/types.ts';
 import type { PrometheusExporterConfig } from './config.ts';
 import { fromPoint } from '../../prom/exp-histogram.ts';
@@ -89,7 +80,10 @@ export class Ingester {
       else if (kv.key === 'service.instance.id') instance = valueText(kv.value);
     }
     const job = ns !== '' && name !== '' ? `${ns}/${name}` : name;
-    const identity: Array<[string, string]> = [['job', job], ['instance', instance]];
+    const identity: Array<[string, string]> = [
+      ['job', job],
+      ['instance', instance],
+    ];
     const pairs = identity.slice();
     const info = identity.slice();
     for (const kv of attrs) {

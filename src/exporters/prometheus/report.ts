@@ -39,9 +39,6 @@ export class Reporter {
     const key = `${reason}\u0000${metric}`;
     if (this.#logged.has(key) || this.#logged.size >= LOGGED_LIMIT) return;
     this.#logged.add(key);
-    this.#logger.warn(
-      { reason, metric },
-      `prometheus exporter: metric "${metric}": ${detail}; ${outcome} (logged once per metric and reason, counted in genrf_collector_dropped_items_total)`,
-    );
+    this.#logger.warn({ reason, metric }, `prometheus exporter: metric "${metric}": ${detail}; ${outcome} (logged once per metric and reason, counted in genrf_collector_dropped_items_total)`);
   }
 }

@@ -51,10 +51,14 @@ export class BasicAuth implements Extension, ServerAuthenticator {
       this.#use(content);
       this.#poll = new FilePoll(file, content);
       const { logger, id } = this.#settings;
-      this.#poll.start(RELOAD_MS, (next) => {
-        this.#use(next);
-        logger.info({ extension: id.text, users: this.#users.size }, 'basicauth: the htpasswd file changed; its users apply now');
-      }, (err) => logger.warn({ extension: id.text, err: err.message }, 'basicauth: the htpasswd file is unreadable or invalid; the users read last stay'));
+      this.#poll.start(
+        RELOAD_MS,
+        (next) => {
+          this.#use(next);
+          logger.info({ extension: id.text, users: this.#users.size }, 'basicauth: the htpasswd file changed; its users apply now');
+        },
+        (err) => logger.warn({ extension: id.text, err: err.message }, 'basicauth: the htpasswd file is unreadable or invalid; the users read last stay'),
+      );
     }
     this.#started = true;
   }
@@ -98,7 +102,7 @@ export class BasicAuth implements Extension, ServerAuthenticator {
     this.#checking++;
     let ok: boolean;
     try {
-      ok = await compare(password, hash ?? DUMMY_HASH) && hash !== undefined;
+      ok = (await compare(password, hash ?? DUMMY_HASH)) && hash !== undefined;
     } finally {
       this.#checking--;
     }

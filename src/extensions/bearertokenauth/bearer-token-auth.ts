@@ -48,10 +48,14 @@ export class BearerTokenAuth implements Extension, ServerAuthenticator {
       }
       this.#fromFile = this.#parse(content);
       this.#poll = new FilePoll(file, content);
-      this.#poll.start(RELOAD_MS, (next) => {
-        this.#fromFile = this.#parse(next);
-        this.#settings.logger.info({ extension: this.#settings.id.text, tokens: this.#fromFile.length }, 'bearertokenauth: the token file changed; its tokens apply now');
-      }, (err) => this.#settings.logger.warn({ extension: this.#settings.id.text, err: err.message }, 'bearertokenauth: the token file cannot be read; the tokens read last stay'));
+      this.#poll.start(
+        RELOAD_MS,
+        (next) => {
+          this.#fromFile = this.#parse(next);
+          this.#settings.logger.info({ extension: this.#settings.id.text, tokens: this.#fromFile.length }, 'bearertokenauth: the token file changed; its tokens apply now');
+        },
+        (err) => this.#settings.logger.warn({ extension: this.#settings.id.text, err: err.message }, 'bearertokenauth: the token file cannot be read; the tokens read last stay'),
+      );
     }
     this.#started = true;
   }

@@ -119,9 +119,12 @@ export class FileStorageExtension implements Extension, StorageExtension {
     const logger = this.#settings.logger;
     const fields = { owner, directory: dir, records: records.length, bytes: log.bytes, torn, corrupt, compacted: log.compacted };
     // One line per queue at every start: what the previous run left, and what was lost.
-    logger.info(fields, records.length > 0
-      ? `file_storage: ${owner} has ${records.length} unsent records from an earlier run (${torn} torn, ${corrupt} damaged); they are sent first`
-      : `file_storage: ${owner} opened in ${dir}: nothing left from an earlier run (${torn} torn, ${corrupt} damaged)`);
+    logger.info(
+      fields,
+      records.length > 0
+        ? `file_storage: ${owner} has ${records.length} unsent records from an earlier run (${torn} torn, ${corrupt} damaged); they are sent first`
+        : `file_storage: ${owner} opened in ${dir}: nothing left from an earlier run (${torn} torn, ${corrupt} damaged)`,
+    );
     if (torn > 0) {
       this.#settings.metrics.storageRecordsSkipped(this.#settings.id.text, 'torn', torn);
       logger.warn(fields, `file_storage: ${owner}: ${torn} torn record(s) at the end of a segment (a crash while writing, before the sender was answered) skipped`);
@@ -129,13 +132,19 @@ export class FileStorageExtension implements Extension, StorageExtension {
     if (corrupt > 0) {
       this.#settings.metrics.storageRecordsSkipped(this.#settings.id.text, 'corrupt', corrupt);
       this.#note = `${owner}: ${corrupt} damaged region(s) skipped; segment(s) moved to ${join(dir, CORRUPT_DIR)}`;
-      logger.warn({ ...fields, moved: log.movedAside }, `file_storage: ${owner}: ${corrupt} damaged region(s) in the middle of a segment skipped; ` +
-        `the good records were kept and the damaged file moved aside to ${log.movedAside.join(', ')} for inspection`);
+      logger.warn(
+        { ...fields, moved: log.movedAside },
+        `file_storage: ${owner}: ${corrupt} damaged region(s) in the middle of a segment skipped; ` +
+          `the good records were kept and the damaged file moved aside to ${log.movedAside.join(', ')} for inspection`,
+      );
     }
   }
 }
 
 /** A directory name for an owner id: `exporter/file/security@logs` -> `exporter_file%2Fsecurity_logs`. */
 export function dirName(owner: string): string {
-  return owner.replace(/^([a-z]+)\//, '$1_').replace('@', '_').replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return owner
+    .replace(/^([a-z]+)\//, '$1_')
+    .replace('@', '_')
+    .replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }

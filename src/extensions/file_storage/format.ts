@@ -45,8 +45,9 @@ export function recordHeader(payload: Uint8Array, tag: number, index: number): B
 
 /** True when a record read back (header and payload, as written) matches its CRC. */
 export function checkRecord(record: Buffer): boolean {
-  return record.length >= HEADER_BYTES && record.readUInt32LE(0) === record.length - HEADER_BYTES
-    && record.readUInt32LE(CRC_AT) === crc32(record.subarray(HEADER_BYTES), crc32(record.subarray(0, CRC_AT)));
+  return (
+    record.length >= HEADER_BYTES && record.readUInt32LE(0) === record.length - HEADER_BYTES && record.readUInt32LE(CRC_AT) === crc32(record.subarray(HEADER_BYTES), crc32(record.subarray(0, CRC_AT)))
+  );
 }
 
 /** One record found in a segment: where its payload lies and the owner's tag. */
@@ -99,7 +100,10 @@ export function scanSegment(buf: Buffer): Scan {
     }
     let next = -1;
     for (let p = at + 1; p + HEADER_BYTES <= buf.length; p++) {
-      if (recordAt(buf, p) !== undefined) { next = p; break; }
+      if (recordAt(buf, p) !== undefined) {
+        next = p;
+        break;
+      }
     }
     if (next < 0) return { records, end, torn: true, corrupt };
     corrupt++;
@@ -119,7 +123,7 @@ export function parseAcks(buf: Buffer): number[] {
   const out: number[] = [];
   for (let at = 0; at + ACK_BYTES <= buf.length; at += ACK_BYTES) {
     const index = buf.readUInt32LE(at);
-    if ((~index >>> 0) === buf.readUInt32LE(at + 4)) out.push(index);
+    if (~index >>> 0 === buf.readUInt32LE(at + 4)) out.push(index);
   }
   return out;
 }

@@ -41,7 +41,10 @@ export async function recoverQueue(dir: string, opts: RecoverOptions): Promise<R
   }
   names = await readdir(dir);
   const out: Recovered = { segments: [], refs: [], torn: 0, corrupt: 0, movedAside: [], compacted: 0, nextSeq: 1 };
-  const seqs = names.map(parseSegmentName).filter((s): s is number => s !== undefined).sort((a, b) => a - b);
+  const seqs = names
+    .map(parseSegmentName)
+    .filter((s): s is number => s !== undefined)
+    .sort((a, b) => a - b);
   const live = new Set(seqs.map((s) => `${String(s).padStart(20, '0')}${ACK_SUFFIX}`));
   for (const name of names) if (name.endsWith(ACK_SUFFIX) && !live.has(name)) await unlink(join(dir, name)).catch(() => {});
 

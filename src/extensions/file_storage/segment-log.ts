@@ -100,9 +100,7 @@ export class SegmentLog implements RecordLog {
       return Promise.reject(new Error(`a record of ${bytes} bytes is larger than the storage allows (max_size_mib)`));
     }
     if (budget.used + bytes > budget.max) {
-      return Promise.reject(new StorageFullError(
-        `storage is full: ${Math.round(budget.used / 1048576)} of ${Math.round(budget.max / 1048576)} MiB (max_size_mib) hold unsent data`,
-      ));
+      return Promise.reject(new StorageFullError(`storage is full: ${Math.round(budget.used / 1048576)} of ${Math.round(budget.max / 1048576)} MiB (max_size_mib) hold unsent data`));
     }
     budget.used += bytes;
     return new Promise<Ref>((resolve, reject) => {
@@ -236,9 +234,10 @@ export class SegmentLog implements RecordLog {
   #refuse(group: Append[], err: unknown): void {
     const code = (err as NodeJS.ErrnoException)?.code;
     const detail = err instanceof Error ? err.message : String(err);
-    const e = code !== undefined && FULL_CODES.has(code)
-      ? new StorageFullError(`the disk holding the storage of ${this.#opts.owner} is full (${code})`, { cause: err })
-      : new Error(`cannot write to the storage of ${this.#opts.owner}: ${detail}`, { cause: err });
+    const e =
+      code !== undefined && FULL_CODES.has(code)
+        ? new StorageFullError(`the disk holding the storage of ${this.#opts.owner} is full (${code})`, { cause: err })
+        : new Error(`cannot write to the storage of ${this.#opts.owner}: ${detail}`, { cause: err });
     for (const a of group) {
       this.#opts.budget.used -= a.bytes;
       a.reject(e);
@@ -283,7 +282,10 @@ async function writeAll(seg: Segment, parts: Uint8Array[], position: number): Pr
 function restOf(parts: Uint8Array[], skip: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const p of parts) {
-    if (skip >= p.length) { skip -= p.length; continue; }
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
     out.push(skip > 0 ? p.subarray(skip) : p);
     skip = 0;
   }

@@ -6,10 +6,13 @@ import { isLoopbackHost } from '../../net/endpoint.ts';
 
 export const oidcConfig = z.strictObject({
   /** The issuer: its /.well-known/openid-configuration names the JWKS. https (http only on loopback). */
-  issuer_url: z.url().refine((u) => {
-    const url = new URL(u);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-  }, { message: 'issuer_url must be https:// (plain http is accepted for a loopback issuer only)' }),
+  issuer_url: z.url().refine(
+    (u) => {
+      const url = new URL(u);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+    },
+    { message: 'issuer_url must be https:// (plain http is accepted for a loopback issuer only)' },
+  ),
   /** Default: the system's CAs. A PEM CA for the issuer's TLS certificate. */
   issuer_ca_path: z.string().min(1).optional(),
   /** The audience a token must name in `aud` (the client id). */

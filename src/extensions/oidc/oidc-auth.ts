@@ -101,16 +101,23 @@ export class OidcAuth implements Extension, ServerAuthenticator {
         cooldownDuration: COOLDOWN_MS,
         [customFetch]: (u, o) => fetchJson(u, o.signal),
       });
-    })().then((keys) => {
-      this.#keys = keys;
-      this.#lastError = '';
-      return keys;
-    }, (err: Error) => {
-      this.#failedAt = Date.now();
-      this.#lastError = err.message;
-      this.#settings.logger.warn({ extension: this.#settings.id.text, err: err.message }, 'oidc: OIDC discovery failed; requests are answered unavailable until it succeeds');
-      throw err;
-    }).finally(() => { this.#discovering = undefined; });
+    })()
+      .then(
+        (keys) => {
+          this.#keys = keys;
+          this.#lastError = '';
+          return keys;
+        },
+        (err: Error) => {
+          this.#failedAt = Date.now();
+          this.#lastError = err.message;
+          this.#settings.logger.warn({ extension: this.#settings.id.text, err: err.message }, 'oidc: OIDC discovery failed; requests are answered unavailable until it succeeds');
+          throw err;
+        },
+      )
+      .finally(() => {
+        this.#discovering = undefined;
+      });
     return this.#discovering;
   }
 }

@@ -101,10 +101,12 @@ export class PprofExtension implements Extension {
       if (gone.signal.aborted) return;
       const body = JSON.stringify(profile);
       this.#logger.info({ seconds, samples: profile.samples?.length ?? 0, bytes: body.length }, 'pprof: CPU profile taken');
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-disposition': `attachment; filename="genrf-collector-${stamp()}.cpuprofile"`,
-      }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-disposition': `attachment; filename="genrf-collector-${stamp()}.cpuprofile"`,
+        })
+        .end(body);
     } finally {
       session.disconnect();
       this.#busy = undefined;

@@ -56,7 +56,11 @@ class Sums {
     for (const name of typeof names === 'string' ? [names] : names) {
       for (const s of this.#by.get(name) ?? []) {
         let ok = true;
-        for (const k in labels) if (s.labels[k] !== labels[k]) { ok = false; break; }
+        for (const k in labels)
+          if (s.labels[k] !== labels[k]) {
+            ok = false;
+            break;
+          }
         if (ok) total += s.value;
       }
     }
@@ -115,10 +119,18 @@ export function buildDocument(host: Host, metrics: SelfMetrics, history: HealthH
       for (const c of candidates) if (c && (!last || c.time > last.time)) last = c;
     }
     const status: NodeStatus = {
-      id: n.id, kind: n.kind, label: n.label, signals: n.signals, ...(n.pipeline ? { pipeline: n.pipeline } : {}),
+      id: n.id,
+      kind: n.kind,
+      label: n.label,
+      signals: n.signals,
+      ...(n.pipeline ? { pipeline: n.pipeline } : {}),
       health: {
         healthy: unhealthy.length === 0 && hs.length > 0,
-        message: (unhealthy.length > 0 ? unhealthy : hs).map((h) => h.message).filter(Boolean).join('; ') || (hs.length === 0 ? 'not running' : ''),
+        message:
+          (unhealthy.length > 0 ? unhealthy : hs)
+            .map((h) => h.message)
+            .filter(Boolean)
+            .join('; ') || (hs.length === 0 ? 'not running' : ''),
       },
       counters: counters(n, sums),
       ...(last ? { last_error: last } : {}),
@@ -131,9 +143,15 @@ export function buildDocument(host: Host, metrics: SelfMetrics, history: HealthH
     }
     nodes.push(status);
   }
-  const drops = sums.all(DROPPED).filter((s) => s.value > 0).map((s) => ({
-    component: s.labels.component, signal: s.labels.otel_signal, reason: s.labels.reason, items: s.value,
-  }));
+  const drops = sums
+    .all(DROPPED)
+    .filter((s) => s.value > 0)
+    .map((s) => ({
+      component: s.labels.component,
+      signal: s.labels.otel_signal,
+      reason: s.labels.reason,
+      items: s.value,
+    }));
   const view = host.security?.();
   const guardDropped: Record<string, number> = {};
   for (const d of drops) if (d.reason === Reason.security_guard) guardDropped[d.component] = (guardDropped[d.component] ?? 0) + d.items;

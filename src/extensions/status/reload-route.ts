@@ -38,8 +38,7 @@ export function readToken(cfg: StatusConfig['reload'], env: NodeJS.ProcessEnv = 
 const STATUS: Record<string, number> = { reloaded: 200, unchanged: 200, refused: 422, failed: 500, stopping: 503 };
 
 export function handleReload(host: Host, token: Buffer | undefined, req: IncomingMessage, res: ServerResponse, keep: () => () => void): void {
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(`${JSON.stringify(body)}\n`);
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(`${JSON.stringify(body)}\n`);
   if (req.method !== 'POST') {
     json(405, { error: 'reload with POST' }, { allow: 'POST' });
     return;
@@ -58,8 +57,11 @@ export function handleReload(host: Host, token: Buffer | undefined, req: Incomin
   // The reload stops this extension with the rest of the old pipelines: the connection that
   // asked is kept open through it and answered with the outcome.
   const release = keep();
-  host.reload('http').then(
-    (o) => json(STATUS[o.result] ?? 500, { result: o.result, hash_before: o.hashBefore, hash_after: o.hashAfter, errors: o.errors }, { connection: 'close' }),
-    (err: unknown) => json(500, { result: 'failed', errors: [String((err as Error)?.message ?? err)] }, { connection: 'close' }),
-  ).finally(release);
+  host
+    .reload('http')
+    .then(
+      (o) => json(STATUS[o.result] ?? 500, { result: o.result, hash_before: o.hashBefore, hash_after: o.hashAfter, errors: o.errors }, { connection: 'close' }),
+      (err: unknown) => json(500, { result: 'failed', errors: [String((err as Error)?.message ?? err)] }, { connection: 'close' }),
+    )
+    .finally(release);
 }

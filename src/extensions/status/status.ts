@@ -96,7 +96,9 @@ export class StatusExtension implements Extension {
 
   #document(host: Host): StatusDocument {
     return buildDocument(host, this.#settings.metrics, this.#history, {
-      refreshMs: this.#config.refresh_interval, tap: this.#config.tap.enabled, reload: this.#config.reload !== undefined,
+      refreshMs: this.#config.refresh_interval,
+      tap: this.#config.tap.enabled,
+      reload: this.#config.reload !== undefined,
     });
   }
 

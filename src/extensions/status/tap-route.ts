@@ -83,8 +83,7 @@ export class TapRoute {
       res.end(`${JSON.stringify({ end: why, dropped_samples: session.dropped, skipped: session.skipped, withheld: session.withheld })}\n`);
     };
     const close = () => end(this.#why);
-    const write = (s: { time: number; signal: string; records: number; otlp: string }): boolean =>
-      res.write(`{"time":${s.time},"signal":"${s.signal}","records":${s.records},"data":${s.otlp}}\n`);
+    const write = (s: { time: number; signal: string; records: number; otlp: string }): boolean => res.write(`{"time":${s.time},"signal":"${s.signal}","records":${s.records},"data":${s.otlp}}\n`);
     const flush = () => {
       scheduled = false;
       if (ended) return;
@@ -92,7 +91,10 @@ export class TapRoute {
         if (!write(s)) {
           // The client reads slowly: hold the samples in the session (bounded) until it drains.
           waiting = true;
-          res.once('drain', () => { waiting = false; flush(); });
+          res.once('drain', () => {
+            waiting = false;
+            flush();
+          });
           break;
         }
       }

@@ -5,14 +5,7 @@
 import type { Signal, SignalData, PartialSuccess, TracesData, MetricsData, LogsData } from '../types.ts';
 import { DecodeError } from '../errors.ts';
 import { toDecodeError } from '../decode-path.ts';
-import {
-  readExportLogsServiceResponse,
-  readExportMetricsServiceResponse,
-  readExportTraceServiceResponse,
-  readLogsData,
-  readMetricsData,
-  readTracesData,
-} from '../generated/json-decode.ts';
+import { readExportLogsServiceResponse, readExportMetricsServiceResponse, readExportTraceServiceResponse, readLogsData, readMetricsData, readTracesData } from '../generated/json-decode.ts';
 import {
   writeExportLogsServiceResponse,
   writeExportMetricsServiceResponse,

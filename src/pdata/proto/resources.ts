@@ -13,9 +13,7 @@ import type { Resource } from '../types.ts';
 import { decodeResource } from '../generated/proto-decode.ts';
 import { encodeResource } from '../generated/proto-encode.ts';
 import { isEmptyResource, newResource } from '../generated/defaults.ts';
-import {
-  LogsData_FIELDS, MetricsData_FIELDS, ResourceLogs_FIELDS, ResourceMetrics_FIELDS, ResourceSpans_FIELDS, TracesData_FIELDS,
-} from '../generated/fields.ts';
+import { LogsData_FIELDS, MetricsData_FIELDS, ResourceLogs_FIELDS, ResourceMetrics_FIELDS, ResourceSpans_FIELDS, TracesData_FIELDS } from '../generated/fields.ts';
 import { Reader, WIRE_LEN } from './reader.ts';
 import * as w from './writer.ts';
 
@@ -42,11 +40,7 @@ const SCHEMA_URL = lenTag(ENTRIES, ['schema_url', 'schema_url', 'schema_url']);
  * merged batch's `[end, items, ...]` (see Batch.merged), rewritten for the new bytes. Throws
  * on bytes that do not parse as far as it reads them (the caller then takes the decode path).
  */
-export function rewriteResources(
-  bytes: Uint8Array,
-  bounds: readonly number[] | undefined,
-  apply: (resource: Resource) => void,
-): { bytes: Uint8Array; bounds: number[] | undefined } {
+export function rewriteResources(bytes: Uint8Array, bounds: readonly number[] | undefined, apply: (resource: Resource) => void): { bytes: Uint8Array; bounds: number[] | undefined } {
   w.start();
   if (bounds === undefined) {
     rewriteRequest(bytes, 0, bytes.length, apply);

@@ -199,7 +199,7 @@ export function stringField(t: number, s: string): void {
   }
   const bytes = Buffer.byteLength(s, 'utf8');
   rawVarint(bytes);
-  pos += bbuf.write(s, pos, bytes, "utf8");
+  pos += bbuf.write(s, pos, bytes, 'utf8');
 }
 
 /** A bytes field from hex (ids). Invalid hex digits are written as 0. */

@@ -14,11 +14,18 @@ import type { Signal } from '../../pdata/types.ts';
 export function mergeBatches(signal: Signal, batches: readonly Batch[], items: number): Batch {
   if (batches.length === 1) return batches[0];
   let allProto = true;
-  for (const b of batches) if (b.decoded) { allProto = false; break; }
+  for (const b of batches)
+    if (b.decoded) {
+      allProto = false;
+      break;
+    }
   if (allProto) {
     let size = 0;
     const parts: Uint8Array[] = new Array(batches.length);
-    for (let i = 0; i < batches.length; i++) { parts[i] = batches[i].toProto(); size += parts[i].length; }
+    for (let i = 0; i < batches.length; i++) {
+      parts[i] = batches[i].toProto();
+      size += parts[i].length;
+    }
     const out = new Uint8Array(size);
     const bounds: number[] = [];
     let at = 0;
@@ -32,7 +39,14 @@ export function mergeBatches(signal: Signal, batches: readonly Batch[], items: n
     }
     return Batch.merged(signal, out, items, bounds);
   }
-  return Batch.of(signal, mergeData(signal, batches.map((b) => b.data)), items);
+  return Batch.of(
+    signal,
+    mergeData(
+      signal,
+      batches.map((b) => b.data),
+    ),
+    items,
+  );
 }
 
 /** Splits a batch into pieces of at most maxItems items (decodes it). */

@@ -100,8 +100,7 @@ export class Outbox {
     const id = this.#settings.id.text;
     this.#settings.logger.warn(
       { processor: id, signal: this.#signal, reason: Reason.shutdown_timeout, items, batches },
-      `processor ${id} dropped ${items} ${this.#signal} items in ${batches} batches: the next consumer did not take them ` +
-        `within the shutdown timeout (${this.#settings.shutdownTimeoutMs}ms)`,
+      `processor ${id} dropped ${items} ${this.#signal} items in ${batches} batches: the next consumer did not take them ` + `within the shutdown timeout (${this.#settings.shutdownTimeoutMs}ms)`,
     );
   }
 
@@ -155,8 +154,7 @@ export class Outbox {
     const id = this.#settings.id.text;
     this.#settings.logger.warn(
       { processor: id, signal: this.#signal, reason: err.reason, items: this.#items, error: err.message },
-      `processor ${id}: the next consumer refused a batch (${err.reason}: ${err.message}); holding ${this.#items} ` +
-        `${this.#signal} items and retrying in ${Math.round(wait)}ms`,
+      `processor ${id}: the next consumer refused a batch (${err.reason}: ${err.message}); holding ${this.#items} ` + `${this.#signal} items and retrying in ${Math.round(wait)}ms`,
     );
   }
 

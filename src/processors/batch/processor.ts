@@ -118,12 +118,14 @@ export class BatchProcessor implements Processor {
       // While a refused batch is retried, tell senders to wait as long as we do.
       const retryWait = outbox?.retryWaitMs ?? 0;
       const retryAfter = retryWait > 0 ? Math.ceil(retryWait) : this.#timeoutMs;
-      return Promise.reject(ConsumerError.retryable(
-        Reason.batch_full,
-        `processor ${this.#id}: ${held} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending}); ` +
-          'retry later, or raise max_pending_items if the next consumer keeps up',
-        retryAfter,
-      ));
+      return Promise.reject(
+        ConsumerError.retryable(
+          Reason.batch_full,
+          `processor ${this.#id}: ${held} ${this.#signal} items already waiting to be sent (max_pending_items ${this.#maxPending}); ` +
+            'retry later, or raise max_pending_items if the next consumer keeps up',
+          retryAfter,
+        ),
+      );
     }
     if (outbox !== undefined) {
       this.#add({ batch, items, resolve: NOOP, reject: NOOP });
@@ -138,7 +140,9 @@ export class BatchProcessor implements Processor {
       } catch (err) {
         handed = Promise.reject(err);
       }
-      handed = handed.finally(() => { this.#waitingItems -= items; });
+      handed = handed.finally(() => {
+        this.#waitingItems -= items;
+      });
       this.#track(handed.catch(NOOP));
       return handed;
     }
@@ -161,7 +165,10 @@ export class BatchProcessor implements Processor {
   };
 
   #flush(): void {
-    if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     if (this.#pending.length === 0) return;
     const waiters = this.#pending;
     this.#pending = [];
@@ -207,7 +214,11 @@ export class BatchProcessor implements Processor {
     }
     let merged: Batch;
     try {
-      merged = mergeBatches(this.#signal, group.map((w) => w.batch), items);
+      merged = mergeBatches(
+        this.#signal,
+        group.map((w) => w.batch),
+        items,
+      );
     } catch {
       // One request in the group cannot be decoded: hand them on one by one, so only that
       // one is refused downstream.
@@ -227,7 +238,11 @@ export class BatchProcessor implements Processor {
       if (this.#maxSize > 0 && items > this.#maxSize) return await this.#sendSplit(group[0], items);
       let outgoing: Batch;
       try {
-        outgoing = mergeBatches(this.#signal, group.map((w) => w.batch), items);
+        outgoing = mergeBatches(
+          this.#signal,
+          group.map((w) => w.batch),
+          items,
+        );
       } catch (e) {
         return settle(group, ConsumerError.from(e));
       }

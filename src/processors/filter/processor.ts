@@ -66,9 +66,7 @@ export class FilterProcessor implements Processor {
     // is forgotten (mutableData) only when something was removed. The data object is the
     // same either way, so a batch from which nothing is dropped keeps its protobuf bytes.
     const data = batch.data;
-    const dropped = this.#walk(this.#signal === 'traces' ? (data as TracesData).resourceSpans
-      : this.#signal === 'logs' ? (data as LogsData).resourceLogs
-      : (data as MetricsData).resourceMetrics);
+    const dropped = this.#walk(this.#signal === 'traces' ? (data as TracesData).resourceSpans : this.#signal === 'logs' ? (data as LogsData).resourceLogs : (data as MetricsData).resourceMetrics);
     if (dropped < 0) return this.#next.consume(batch);
     batch.mutableData();
     if (dropped > 0) this.#metrics.dropped(this.#component, this.#signal, Reason.filtered, dropped);
@@ -113,17 +111,19 @@ export class FilterProcessor implements Processor {
       const res = resources[r];
       const incPossible = inc === undefined || inc.resource(res.resource) > 0;
       const excPossible = exc !== undefined && exc.resource(res.resource) > 0;
-      const scopes: { scope: InstrumentationScope }[] = signal === 'traces' ? (res as ResourceSpans).scopeSpans
-        : signal === 'logs' ? (res as ResourceLogs).scopeLogs
-        : (res as ResourceMetrics).scopeMetrics;
+      const scopes: { scope: InstrumentationScope }[] =
+        signal === 'traces' ? (res as ResourceSpans).scopeSpans : signal === 'logs' ? (res as ResourceLogs).scopeLogs : (res as ResourceMetrics).scopeMetrics;
       const scopesBefore = scopes.length;
       let sn = 0;
       for (let s = 0; s < scopesBefore; s++) {
         const sc = scopes[s];
         const verdict = this.#scopeVerdict(incPossible, excPossible, sc.scope);
-        const keep = signal === 'traces' ? this.#spans((sc as ScopeSpans).spans, verdict)
-          : signal === 'logs' ? this.#logs((sc as ScopeLogs).logRecords, verdict)
-          : this.#metricsOf((sc as ScopeMetrics).metrics, verdict);
+        const keep =
+          signal === 'traces'
+            ? this.#spans((sc as ScopeSpans).spans, verdict)
+            : signal === 'logs'
+              ? this.#logs((sc as ScopeLogs).logRecords, verdict)
+              : this.#metricsOf((sc as ScopeMetrics).metrics, verdict);
         if (keep) scopes[sn++] = sc;
       }
       if (sn < scopesBefore) {

@@ -69,9 +69,7 @@ export class MemoryLimiterProcessor implements Processor {
   }
 
   health(): Health {
-    return this.#refusing
-      ? { healthy: true, message: `refusing data: memory use ${mib(this.#usage)} MiB is above the soft limit ${mib(this.#soft)} MiB` }
-      : { healthy: true };
+    return this.#refusing ? { healthy: true, message: `refusing data: memory use ${mib(this.#usage)} MiB is above the soft limit ${mib(this.#soft)} MiB` } : { healthy: true };
   }
 
   /** Reads memory use and updates the refusing state. Runs on the timer; public for tests. */
@@ -89,11 +87,9 @@ export class MemoryLimiterProcessor implements Processor {
 
   consume(batch: Batch): Promise<void> {
     if (this.#refusing) {
-      return Promise.reject(ConsumerError.retryable(
-        Reason.memory_limit,
-        `processor ${this.#id}: memory use ${mib(this.#usage)} MiB is above the soft limit ${mib(this.#soft)} MiB`,
-        Math.max(1000, this.#interval),
-      ));
+      return Promise.reject(
+        ConsumerError.retryable(Reason.memory_limit, `processor ${this.#id}: memory use ${mib(this.#usage)} MiB is above the soft limit ${mib(this.#soft)} MiB`, Math.max(1000, this.#interval)),
+      );
     }
     return this.#next.consume(batch);
   }

@@ -38,9 +38,28 @@ export type Action = (typeof ACTIONS)[number];
 const action = z.enum(ACTIONS);
 
 export const DEFAULT_SENSITIVE_KEYS = [
-  'password', 'passwd', 'pwd', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'id_token',
-  'api_key', 'apikey', 'api-key', 'x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
-  'session', 'session_id', 'sessionid', 'private_key', 'credentials',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'apikey',
+  'api-key',
+  'x-api-key',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'session',
+  'session_id',
+  'sessionid',
+  'private_key',
+  'credentials',
 ];
 
 const detector = z.strictObject({
@@ -50,9 +69,7 @@ const detector = z.strictObject({
   action: action.default('mask'),
 });
 
-const detectors = z.strictObject(
-  Object.fromEntries(DETECTOR_NAMES.map((n) => [n, detector.prefault({})])) as Record<DetectorName, z.ZodPrefault<typeof detector>>,
-);
+const detectors = z.strictObject(Object.fromEntries(DETECTOR_NAMES.map((n) => [n, detector.prefault({})])) as Record<DetectorName, z.ZodPrefault<typeof detector>>);
 
 /** A JavaScript regular expression source; a leading `(?i)` (RE2 style, as in contrib configs) means case-insensitive. */
 const pattern = z.string().min(1);
@@ -85,7 +102,10 @@ export const redactionProcessorConfig = z
     /** contrib: the attribute keys kept when allow_all_keys is false (their values are still scrubbed). */
     allowed_keys: z.array(z.string()).default([]),
     /** Environment variable holding the HMAC key for action hash (at least 16 characters). */
-    hash_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('GENRF_REDACTION_KEY'),
+    hash_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .default('GENRF_REDACTION_KEY'),
     /**
      * silent: no summary attributes. info: `redaction.redacted.count` and
      * `redaction.redacted.detectors` on each changed record. debug: also `redaction.redacted.keys`.
@@ -93,7 +113,11 @@ export const redactionProcessorConfig = z
     summary: z.enum(['silent', 'info', 'debug']).default('silent'),
   })
   .superRefine((c, ctx) => {
-    const regexes: Array<[string, string[]]> = [['blocked_key_patterns', c.blocked_key_patterns], ['blocked_values', c.blocked_values], ['allowed_values', c.allowed_values]];
+    const regexes: Array<[string, string[]]> = [
+      ['blocked_key_patterns', c.blocked_key_patterns],
+      ['blocked_values', c.blocked_values],
+      ['allowed_values', c.allowed_values],
+    ];
     for (const [key, list] of regexes) {
       list.forEach((p, i) => {
         const err = regexError(p);

@@ -4,9 +4,7 @@
 // rules) decides, so that look-alikes survive.
 import { isIPv6 } from 'node:net';
 import type { DetectorName } from './config.ts';
-import {
-  awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk,
-} from './validators.ts';
+import { awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk } from './validators.ts';
 
 /** The part of the string a match redacts: [start, end). Reused, never allocated per match. */
 export interface Range {
@@ -142,7 +140,8 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     // International (+CC ...), North American ((415) 555-0132, 415-555-0132, 415.555.0132) and
     // national trunk-prefix formats (020 7946 0958, 01 23 45 67 89) with one separator kind.
     regex: new RegExp(
-      String.raw`(?<![\w+.-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}(?<ps>[.-])\d{3}\k<ps>\d{4}|0\d{1,4}(?<ts>[ -])\d{2,4}(?:\k<ts>\d{2,4}){1,3}|0\d(?:[ .]\d{2}){4})` + DIGIT_RE_LOOKALIKE_END,
+      String.raw`(?<![\w+.-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}(?<ps>[.-])\d{3}\k<ps>\d{4}|0\d{1,4}(?<ts>[ -])\d{2,4}(?:\k<ts>\d{2,4}){1,3}|0\d(?:[ .]\d{2}){4})` +
+        DIGIT_RE_LOOKALIKE_END,
       'g',
     ),
     range: (m, s, out) => {

@@ -9,12 +9,24 @@ export const BIT = Object.fromEntries(DETECTOR_NAMES.map((n) => [n, bit(n)])) as
 
 // Character classes of ASCII codes (anything else is 0 and ends every run), and marks for the
 // characters that literal markers need, so that a substring search runs only when it can hit.
-const DIGIT = 1, B64 = 2, SEP = 4;
-const AT = 8, UNDERSCORE = 16, COLON = 32, J = 64, B_UP = 128, B_LOW = 256, X = 512, A_UP = 1024, I_UP = 2048, DASH = 4096;
+const DIGIT = 1,
+  B64 = 2,
+  SEP = 4;
+const AT = 8,
+  UNDERSCORE = 16,
+  COLON = 32,
+  J = 64,
+  B_UP = 128,
+  B_LOW = 256,
+  X = 512,
+  A_UP = 1024,
+  I_UP = 2048,
+  DASH = 4096;
 // Pairs, seen by peeking at the next character after a 'b'/'B' or 'x' (both are common in log
 // lines, so the single marks would send most lines to the substring searches): B or b then
 // e/E/a/A ("Bearer", "basic"), and x then o or a ("xoxb-", "xapp-").
-const BE = 8192, XO = 16384;
+const BE = 8192,
+  XO = 16384;
 const CLASS = new Uint16Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64;
 for (let c = 65; c <= 90; c++) CLASS[c] = B64;
@@ -23,8 +35,16 @@ CLASS[47] = B64; // '/'
 CLASS[43] = B64 | SEP; // '+'
 for (const c of ' .()') CLASS[c.charCodeAt(0)] = SEP;
 const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
-mark('-', SEP | DASH); mark('@', AT); mark('_', UNDERSCORE); mark(':', COLON); mark('J', J); mark('B', B_UP); mark('b', B_LOW);
-mark('x', X); mark('A', A_UP); mark('I', I_UP);
+mark('-', SEP | DASH);
+mark('@', AT);
+mark('_', UNDERSCORE);
+mark(':', COLON);
+mark('J', J);
+mark('B', B_UP);
+mark('b', B_LOW);
+mark('x', X);
+mark('A', A_UP);
+mark('I', I_UP);
 
 /** Where candidates() found runs of exactly 40 base64 characters; reused from call to call. */
 export interface Runs40 {
@@ -51,9 +71,15 @@ export function candidates(s: string, runs: Runs40): number {
   const starts = runs.starts;
   let count = 0;
   // Runs of digits and separators (cards, SSNs, phones, IPv4): digits and dots in the run.
-  let num = 0, maxNum = 0, dots = 0, maxDots = 0, plus = false, intl = false;
+  let num = 0,
+    maxNum = 0,
+    dots = 0,
+    maxDots = 0,
+    plus = false,
+    intl = false;
   let b64 = 0; // length of the current run of [A-Za-z0-9/+]
-  let colons = 0, seen = 0;
+  let colons = 0,
+    seen = 0;
   let ibanStart = false; // two capitals then two digits
   let prev = 0; // the previous character
   for (let i = 0; i < n; i++) {

@@ -9,9 +9,7 @@ import type { Logger } from 'pino';
 import type { Batch } from '../../pdata/batch.ts';
 import { isDecodeFailure } from '../../pdata/errors.ts';
 import { dataPointsOf } from '../../pdata/points.ts';
-import type {
-  KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData,
-} from '../../pdata/types.ts';
+import type { KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { RedactionMetrics, SelfMetrics } from '../../telemetry/metrics.ts';
@@ -161,8 +159,9 @@ export class RedactionProcessor implements Processor {
       }
     }
     if (prune) {
-      data.resourceMetrics = data.resourceMetrics.filter((rm) =>
-        (rm.scopeMetrics = rm.scopeMetrics.filter((sm) => (sm.metrics = sm.metrics.filter((m) => points(m).length > 0)).length > 0)).length > 0);
+      data.resourceMetrics = data.resourceMetrics.filter(
+        (rm) => (rm.scopeMetrics = rm.scopeMetrics.filter((sm) => (sm.metrics = sm.metrics.filter((m) => points(m).length > 0)).length > 0)).length > 0,
+      );
     }
   }
 

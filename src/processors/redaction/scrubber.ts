@@ -4,20 +4,23 @@
 // finds something to redact.
 import { createHmac } from 'node:crypto';
 import type { AnyValue, KeyValue } from '../../pdata/types.ts';
-import {
-  BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern,
-  type Action, type RedactionProcessorConfig,
-} from './config.ts';
+import { BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern, type Action, type RedactionProcessorConfig } from './config.ts';
 import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
 import { candidates, newRuns40 } from './prefilter.ts';
 import { awsSecretOk } from './validators.ts';
 import type { Tally } from './tally.ts';
 
-const ACTION_MASK = 0, ACTION_HASH = 1, ACTION_DROP_ATTRIBUTE = 2, ACTION_DROP_RECORD = 3;
+const ACTION_MASK = 0,
+  ACTION_HASH = 1,
+  ACTION_DROP_ATTRIBUTE = 2,
+  ACTION_DROP_RECORD = 3;
 const ACTION_CODE: Record<Action, number> = { mask: ACTION_MASK, hash: ACTION_HASH, drop_attribute: ACTION_DROP_ATTRIBUTE, drop_record: ACTION_DROP_RECORD };
 
 // Key rules, cached per key: what to do with an attribute whatever its value says.
-const KEY_SCAN = 0, KEY_IGNORED = 1, KEY_SENSITIVE = 2, KEY_BLOCKED = 3;
+const KEY_SCAN = 0,
+  KEY_IGNORED = 1,
+  KEY_SENSITIVE = 2,
+  KEY_BLOCKED = 3;
 /** Distinct keys remembered; past it the cache starts over (keys are a small vocabulary in practice). */
 const KEY_CACHE_MAX = 4096;
 /** Hex characters of the HMAC kept in a hash token: 64 bits, enough to group users without collisions in practice. */
@@ -106,7 +109,9 @@ export class Scrubber {
     const key = env[config.hash_key_env];
     if (hashing) {
       if (key === undefined || key === '') {
-        throw new Error(`processor ${id}: an action is "hash" but the environment variable ${config.hash_key_env} (hash_key_env) is not set; set it to a secret of at least ${MIN_KEY_LENGTH} characters, the same on every restart, or use action "mask"`);
+        throw new Error(
+          `processor ${id}: an action is "hash" but the environment variable ${config.hash_key_env} (hash_key_env) is not set; set it to a secret of at least ${MIN_KEY_LENGTH} characters, the same on every restart, or use action "mask"`,
+        );
       }
       if (key.length < MIN_KEY_LENGTH) {
         throw new Error(`processor ${id}: the hash key in ${config.hash_key_env} has ${key.length} characters; use at least ${MIN_KEY_LENGTH} (a short key lets hashed values be guessed)`);
@@ -176,16 +181,24 @@ export class Scrubber {
    * survives), labelled by the highest-priority detector among them.
    */
   #rewrite(s: string, found: number, tally: Tally): string {
-    const starts = this.#starts, ends = this.#ends, labels = this.#labelOf;
+    const starts = this.#starts,
+      ends = this.#ends,
+      labels = this.#labelOf;
     // Insertion sort by start: `found` is small.
     for (let i = 1; i < found; i++) {
-      const st = starts[i], en = ends[i], lb = labels[i];
+      const st = starts[i],
+        en = ends[i],
+        lb = labels[i];
       let j = i - 1;
       while (j >= 0 && starts[j] > st) {
-        starts[j + 1] = starts[j]; ends[j + 1] = ends[j]; labels[j + 1] = labels[j];
+        starts[j + 1] = starts[j];
+        ends[j + 1] = ends[j];
+        labels[j + 1] = labels[j];
         j--;
       }
-      starts[j + 1] = st; ends[j + 1] = en; labels[j + 1] = lb;
+      starts[j + 1] = st;
+      ends[j + 1] = en;
+      labels[j + 1] = lb;
     }
     let out = '';
     let pos = 0;

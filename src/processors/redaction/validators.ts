@@ -31,29 +31,96 @@ export function cardSchemeFits(digits: string): boolean {
   const d2 = d1 * 10 + digits.charCodeAt(1) - 48;
   const d4 = Number(digits.slice(0, 4));
   switch (d1) {
-    case 2: return n === 16 && d4 >= 2221 && d4 <= 2720;
+    case 2:
+      return n === 16 && d4 >= 2221 && d4 <= 2720;
     case 3:
       if (d2 === 34 || d2 === 37) return n === 15;
       if (d2 === 36 || d2 === 38 || (d4 >= 3000 && d4 <= 3059)) return n >= 14 && n <= 19;
       if (d4 >= 3528 && d4 <= 3589) return n >= 16 && n <= 19;
       return false;
-    case 4: return n === 13 || n === 16 || n === 19;
+    case 4:
+      return n === 13 || n === 16 || n === 19;
     case 5:
       if (d2 >= 51 && d2 <= 55) return n === 16;
       return d2 === 50 || (d2 >= 56 && d2 <= 58) ? n >= 12 && n <= 19 : false;
-    case 6: return n >= 16 && n <= 19;
-    default: return false;
+    case 6:
+      return n >= 16 && n <= 19;
+    default:
+      return false;
   }
 }
 
 /** IBAN lengths by country (ISO 13616 registry; the common ones). Others: 15..34 with a valid checksum. */
 const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22, CY: 28,
-  CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23,
-  GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28,
-  LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15,
-  PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24,
-  TR: 26, UA: 29, VG: 24, XK: 20,
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VG: 24,
+  XK: 20,
 };
 
 /** ISO 7064 mod 97-10 over the IBAN in `alnum` (letters upper case, no spaces). */
@@ -129,7 +196,10 @@ export function countDigits(s: string, start: number, end: number): number {
  * words joined by slashes (more than three slashes, or '//') stay. A key may start with '/'.
  */
 export function awsSecretOk(s: string, start: number, end: number): boolean {
-  let upper = 0, lower = 0, digit = 0, slash = 0;
+  let upper = 0,
+    lower = 0,
+    digit = 0,
+    slash = 0;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 65 && c <= 90) upper++;

@@ -11,7 +11,11 @@ const RESOURCE_KEYS = new Set(['service_name', 'service_name_prefix', 'service_n
 const resourceCondition = conditionSchema.superRefine((c, ctx) => {
   for (const [k, v] of Object.entries(c)) {
     if (v !== undefined && !RESOURCE_KEYS.has(k)) {
-      ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is not a resource-level key; the resource processor changes whole resources, so only ${[...RESOURCE_KEYS].join(', ')} apply (use the attributes processor for records)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [k],
+        message: `"${k}" is not a resource-level key; the resource processor changes whole resources, so only ${[...RESOURCE_KEYS].join(', ')} apply (use the attributes processor for records)`,
+      });
     }
   }
 });

@@ -11,12 +11,14 @@ import { ENCODINGS, LOG_ONLY_ENCODINGS } from '../../kafka/encoding.ts';
 const MIB = 1024 * 1024;
 
 const signalSchema = (topic: string) =>
-  z.strictObject({
-    /** The topic to consume. */
-    topic: z.string().min(1).default(topic),
-    /** otlp_proto (default), otlp_json; for logs also json (structlog objects) and raw (the body). */
-    encoding: z.enum(ENCODINGS).default('otlp_proto'),
-  }).prefault({});
+  z
+    .strictObject({
+      /** The topic to consume. */
+      topic: z.string().min(1).default(topic),
+      /** otlp_proto (default), otlp_json; for logs also json (structlog objects) and raw (the body). */
+      encoding: z.enum(ENCODINGS).default('otlp_proto'),
+    })
+    .prefault({});
 
 export const kafkaReceiverConfig = z
   .strictObject({
@@ -34,49 +36,69 @@ export const kafkaReceiverConfig = z
      * missing topics, and the dead-letter topics, are created at start. Each key absent = the
      * broker's default (num.partitions, default.replication.factor).
      */
-    create_topics: z.strictObject({
-      partitions: z.number().int().positive().optional(),
-      replication_factor: z.number().int().positive().optional(),
-    }).optional(),
+    create_topics: z
+      .strictObject({
+        partitions: z.number().int().positive().optional(),
+        replication_factor: z.number().int().positive().optional(),
+      })
+      .optional(),
     /** Default 10s: a member silent this long is dropped from the group and its partitions move. */
     session_timeout: duration('10s'),
     /** Default 3s: must be below session_timeout. */
     heartbeat_interval: duration('3s'),
-    autocommit: z.strictObject({
-      /** Default 1s: how often offsets of messages every pipeline accepted are committed. */
-      interval: duration('1s'),
-    }).prefault({}),
+    autocommit: z
+      .strictObject({
+        /** Default 1s: how often offsets of messages every pipeline accepted are committed. */
+        interval: duration('1s'),
+      })
+      .prefault({}),
     /**
      * Where undecodable and oversized messages go, with the error in their headers.
      * Default: `<topic>.dlq` for each topic. `""` = none (such messages are only counted).
      */
     dead_letter_topic: z.string().optional(),
     /** Default 10485760 (10 MiB): larger messages go to the dead-letter topic undecoded. */
-    max_message_bytes: z.number().int().positive().default(10 * MIB),
-    header_extraction: z.strictObject({
-      /** Default false. True: the listed headers become resource attributes `kafka.header.<name>`. */
-      extract_headers: z.boolean().default(false),
-      headers: z.array(z.string().min(1)).default([]),
-    }).prefault({}),
+    max_message_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * MIB),
+    header_extraction: z
+      .strictObject({
+        /** Default false. True: the listed headers become resource attributes `kafka.header.<name>`. */
+        extract_headers: z.boolean().default(false),
+        headers: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
     /** Waits between retries of a message that downstream refused with a retryable status. */
-    error_backoff: z.strictObject({
-      /** Default 100ms. */
-      initial_interval: duration('100ms'),
-      /** Default 5s. */
-      max_interval: duration('5s'),
-      /** Default 2. */
-      multiplier: z.number().min(1).default(2),
-      /** Default 0.2: each wait is drawn from interval × [1 − f, 1 + f]. */
-      randomization_factor: z.number().min(0).max(1).default(0.2),
-    }).prefault({}),
+    error_backoff: z
+      .strictObject({
+        /** Default 100ms. */
+        initial_interval: duration('100ms'),
+        /** Default 5s. */
+        max_interval: duration('5s'),
+        /** Default 2. */
+        multiplier: z.number().min(1).default(2),
+        /** Default 0.2: each wait is drawn from interval × [1 − f, 1 + f]. */
+        randomization_factor: z.number().min(0).max(1).default(0.2),
+      })
+      .prefault({}),
     /** Default 2000: messages fetched but not yet accepted, all partitions; above it fetching pauses. */
     max_buffered_messages: z.number().int().positive().default(2000),
     /** Default 67108864 (64 MiB): the same limit in bytes. */
-    max_buffered_bytes: z.number().int().positive().default(64 * MIB),
+    max_buffered_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * MIB),
     /** Default 500: the same limit for one partition (a refused partition stops the fetch loop). */
     max_partition_buffered_messages: z.number().int().positive().default(500),
     /** Default 16777216 (16 MiB): most bytes one fetch returns. */
-    max_fetch_size: z.number().int().positive().default(16 * MIB),
+    max_fetch_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * MIB),
     /** Default 1048576 (1 MiB): most bytes one fetch returns per partition. */
     default_fetch_size: z.number().int().positive().default(MIB),
     /** Default 250ms: how long the broker may wait for data before answering a fetch. */

@@ -81,8 +81,10 @@ export class MessageHandler {
         this.#metrics.refused(signal, items);
         if (!err.retryable) {
           // Dropped for good downstream (and counted there): retrying cannot help.
-          this.#logger.warn({ receiver: this.#id, topic: m.topic, partition: m.partition, offset: String(m.offset), reason: err.reason },
-            `receiver ${this.#id}: ${items} ${signal} items refused for good downstream (${err.reason}): ${err.message}`);
+          this.#logger.warn(
+            { receiver: this.#id, topic: m.topic, partition: m.partition, offset: String(m.offset), reason: err.reason },
+            `receiver ${this.#id}: ${items} ${signal} items refused for good downstream (${err.reason}): ${err.message}`,
+          );
           return true;
         }
         if (attempt === 0) {
@@ -106,7 +108,10 @@ export class MessageHandler {
     const attrs: KeyValue[] = [];
     for (const { name, attr } of this.#headers) {
       for (const [k, v] of m.headers) {
-        if (k.toString() === name) { attrs.push({ key: attr, value: { stringValue: v.toString() } }); break; }
+        if (k.toString() === name) {
+          attrs.push({ key: attr, value: { stringValue: v.toString() } });
+          break;
+        }
       }
     }
     addResourceAttributes(batch, attrs);
@@ -131,8 +136,10 @@ export class MessageHandler {
       } catch (err) {
         if (!isRetryableKafkaError(err)) {
           this.#self.dropped(`receiver/${this.#id}`, route.signal, Reason.dead_letter_failed, 1);
-          this.#logger.error({ ...where, dead_letter_topic: topic },
-            `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset} (${error}); writing it to ${topic} failed: ${describeKafkaError(err)}`);
+          this.#logger.error(
+            { ...where, dead_letter_topic: topic },
+            `receiver ${this.#id}: dropped message ${m.topic}/${m.partition}@${m.offset} (${error}); writing it to ${topic} failed: ${describeKafkaError(err)}`,
+          );
           return true;
         }
         if (!(await this.#wait(attempt)) || q.revoked) return false;
@@ -148,7 +155,11 @@ export class MessageHandler {
     const stop = this.#stop;
     if (stop.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); stop.removeEventListener('abort', done); resolve(!stop.aborted); };
+      const done = () => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        resolve(!stop.aborted);
+      };
       const timer = setTimeout(done, ms);
       stop.addEventListener('abort', done, { once: true });
     });

@@ -87,9 +87,13 @@ export class KafkaReceiver implements Receiver {
       highWaterMark: 64,
     });
     // Events of a consumer that was replaced after a failure are not ours any more.
-    consumer.on('consumer:group:join', (p) => { if (this.#consumer === consumer) this.#onJoin(p.assignments); });
+    consumer.on('consumer:group:join', (p) => {
+      if (this.#consumer === consumer) this.#onJoin(p.assignments);
+    });
     // A rebalance is starting: commit what is done while this member still owns it.
-    consumer.on('consumer:group:rebalance', () => { if (this.#consumer === consumer) void this.#commit(); });
+    consumer.on('consumer:group:rebalance', () => {
+      if (this.#consumer === consumer) void this.#commit();
+    });
     return consumer;
   }
 
@@ -102,7 +106,10 @@ export class KafkaReceiver implements Receiver {
         const { present, missing } = await this.#topics!.check(topics, deadLetter);
         this.#lastError = undefined;
         this.#noteMissing(missing);
-        if (present.length === 0) { await sleep(TOPIC_POLL_MS, stop); continue; }
+        if (present.length === 0) {
+          await sleep(TOPIC_POLL_MS, stop);
+          continue;
+        }
         this.#consumer ??= this.#newConsumer();
         const stream = await this.#consumer.consume({
           topics: present,
@@ -110,7 +117,10 @@ export class KafkaReceiver implements Receiver {
           fallbackMode: this.#config.initial_offset,
           autocommit: false,
         });
-        if (stop.aborted) { await stream.close().catch(() => {}); return; }
+        if (stop.aborted) {
+          await stream.close().catch(() => {});
+          return;
+        }
         this.#stream = stream;
         if (this.#paused) stream.pause();
         stream.on('data', (m: KafkaMessage) => this.#onMessage(m));
@@ -139,12 +149,21 @@ export class KafkaReceiver implements Receiver {
       let timer: NodeJS.Timeout | undefined;
       let grew = false;
       stream.once('error', (err) => this.#fail('consuming failed', err));
-      stream.once('close', () => { clearTimeout(timer); resolve(grew); });
+      stream.once('close', () => {
+        clearTimeout(timer);
+        resolve(grew);
+      });
       if (missing.length === 0) return;
       const poll = async () => {
-        const found = await this.#topics!.check(missing).then((r) => r.present, () => []);
+        const found = await this.#topics!.check(missing).then(
+          (r) => r.present,
+          () => [],
+        );
         if (this.#stop.signal.aborted || this.#stream !== stream) return;
-        if (found.length === 0) { timer = setTimeout(poll, TOPIC_POLL_MS); return; }
+        if (found.length === 0) {
+          timer = setTimeout(poll, TOPIC_POLL_MS);
+          return;
+        }
         this.#settings.logger.info({ receiver: this.#id, topics: found }, `receiver ${this.#id}: topic ${found.join(', ')} exists now: joining again to consume it`);
         await this.#commit();
         grew = true;
@@ -160,8 +179,7 @@ export class KafkaReceiver implements Receiver {
     this.#missing = missing;
     if (fresh.length === 0) return;
     const why = this.#topics?.createError ? ` (${this.#topics.createError})` : '';
-    this.#settings.logger.info({ receiver: this.#id, topics: fresh },
-      `receiver ${this.#id}: topic ${fresh.join(', ')} does not exist yet${why}: waiting for it, checked every ${TOPIC_POLL_MS}ms`);
+    this.#settings.logger.info({ receiver: this.#id, topics: fresh }, `receiver ${this.#id}: topic ${fresh.join(', ')} does not exist yet${why}: waiting for it, checked every ${TOPIC_POLL_MS}ms`);
   }
 
   #fail(what: string, err: unknown): void {
@@ -193,11 +211,16 @@ export class KafkaReceiver implements Receiver {
 
   #startWorker(route: Route, q: PartitionQueue): void {
     q.running = true;
-    const w = this.#work(route, q).catch((err: unknown) => {
-      // Only a bug gets here; the partition stops so that nothing is skipped.
-      this.#lastError = `partition ${q.topic}/${q.partition} stopped: ${(err as Error).message}`;
-      this.#settings.logger.error({ receiver: this.#id, err }, `receiver ${this.#id}: ${this.#lastError}`);
-    }).finally(() => { q.running = false; this.#workers.delete(w); });
+    const w = this.#work(route, q)
+      .catch((err: unknown) => {
+        // Only a bug gets here; the partition stops so that nothing is skipped.
+        this.#lastError = `partition ${q.topic}/${q.partition} stopped: ${(err as Error).message}`;
+        this.#settings.logger.error({ receiver: this.#id, err }, `receiver ${this.#id}: ${this.#lastError}`);
+      })
+      .finally(() => {
+        q.running = false;
+        this.#workers.delete(w);
+      });
     this.#workers.add(w);
   }
 
@@ -255,12 +278,13 @@ export class KafkaReceiver implements Receiver {
       });
     }
     this.#flow();
-    this.#settings.logger.info({ receiver: this.#id, assignments: assignments?.map((a) => `${a.topic}:${a.partitions.join(',')}`) },
-      `receiver ${this.#id}: joined group ${this.#config.group_id}`);
+    this.#settings.logger.info({ receiver: this.#id, assignments: assignments?.map((a) => `${a.topic}:${a.partitions.join(',')}`) }, `receiver ${this.#id}: joined group ${this.#config.group_id}`);
     void this.#commit().then(() => {
       // Revoked queues have been committed as far as they got: forget them.
       for (const route of this.#routes.values()) {
-        route.queues.forEach((q, p) => { if (q?.revoked && !q.running) route.queues[p] = undefined; });
+        route.queues.forEach((q, p) => {
+          if (q?.revoked && !q.running) route.queues[p] = undefined;
+        });
       }
     });
   }
@@ -277,13 +301,20 @@ export class KafkaReceiver implements Receiver {
       }
     }
     if (offsets.length === 0) return Promise.resolve();
-    this.#committing = consumer.commit({ offsets: offsets.map(({ q: _q, ...o }) => o) }).then(
-      () => { for (const o of offsets) if (o.offset > o.q.committed) o.q.committed = o.offset; },
-      (err: unknown) => {
-        // Kept for the next attempt; a rebalance in progress is the usual cause.
-        this.#settings.logger.debug({ receiver: this.#id, err: describeKafkaError(err) }, 'offset commit failed; will retry');
-      },
-    ).finally(() => { this.#committing = undefined; });
+    this.#committing = consumer
+      .commit({ offsets: offsets.map(({ q: _q, ...o }) => o) })
+      .then(
+        () => {
+          for (const o of offsets) if (o.offset > o.q.committed) o.q.committed = o.offset;
+        },
+        (err: unknown) => {
+          // Kept for the next attempt; a rebalance in progress is the usual cause.
+          this.#settings.logger.debug({ receiver: this.#id, err: describeKafkaError(err) }, 'offset commit failed; will retry');
+        },
+      )
+      .finally(() => {
+        this.#committing = undefined;
+      });
     return this.#committing;
   }
 

@@ -20,16 +20,9 @@ type Inflate = (buf: Uint8Array, opts: zlib.ZlibOptions) => Promise<Buffer>;
 
 const gunzip = promisify(zlib.gunzip) as Inflate;
 const inflate = promisify(zlib.inflate) as Inflate;
-const zstd: Inflate | undefined = typeof zlib.zstdDecompress === 'function'
-  ? (promisify(zlib.zstdDecompress) as unknown as Inflate)
-  : undefined;
+const zstd: Inflate | undefined = typeof zlib.zstdDecompress === 'function' ? (promisify(zlib.zstdDecompress) as unknown as Inflate) : undefined;
 
-const DECODERS: ReadonlyMap<string, Inflate> = new Map<string, Inflate>([
-  ['gzip', gunzip],
-  ['x-gzip', gunzip],
-  ['deflate', inflate],
-  ...(zstd ? [['zstd', zstd] as [string, Inflate]] : []),
-]);
+const DECODERS: ReadonlyMap<string, Inflate> = new Map<string, Inflate>([['gzip', gunzip], ['x-gzip', gunzip], ['deflate', inflate], ...(zstd ? [['zstd', zstd] as [string, Inflate]] : [])]);
 
 /** Content-Encoding values accepted, for error messages. */
 export const SUPPORTED_ENCODINGS = ['identity', ...DECODERS.keys()].join(', ');
@@ -77,7 +70,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       req.off('close', onClose);
     };
     // 'close' before 'end' means the body never completed (client gone or timed out).
-    const onClose = () => { if (!req.complete) onAborted(); };
+    const onClose = () => {
+      if (!req.complete) onAborted();
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

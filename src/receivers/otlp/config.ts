@@ -22,13 +22,20 @@ const grpcSchema = z.strictObject({
 });
 
 const pathSchema = (def: string) =>
-  z.string().regex(/^\/[^\s?#]*$/, 'expected an absolute URL path such as /v1/traces').default(def);
+  z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'expected an absolute URL path such as /v1/traces')
+    .default(def);
 
 const httpSchema = z.strictObject({
   /** Where the HTTP server listens. */
   endpoint: endpoint('127.0.0.1:4318'),
   /** Largest request body in bytes, checked on the wire and again after decompression. */
-  max_request_body_size: z.number().int().positive().default(20 * MIB),
+  max_request_body_size: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * MIB),
   traces_url_path: pathSchema('/v1/traces'),
   metrics_url_path: pathSchema('/v1/metrics'),
   logs_url_path: pathSchema('/v1/logs'),
@@ -51,15 +58,16 @@ export type OtlpGrpcConfig = z.output<typeof grpcSchema>;
 export type OtlpHttpConfig = z.output<typeof httpSchema>;
 
 // `null` (a bare `grpc:` key) becomes the defaults; absent stays undefined (protocol off).
-const orDefaults = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === null ? {} : v), schema.optional());
+const orDefaults = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? {} : v), schema.optional());
 
 export const otlpReceiverConfig = z
   .strictObject({
-    protocols: z.strictObject({
-      grpc: orDefaults(grpcSchema),
-      http: orDefaults(httpSchema),
-    }).default({}),
+    protocols: z
+      .strictObject({
+        grpc: orDefaults(grpcSchema),
+        http: orDefaults(httpSchema),
+      })
+      .default({}),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.protocols.grpc === undefined && cfg.protocols.http === undefined) {

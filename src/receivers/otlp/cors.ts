@@ -36,10 +36,12 @@ export class Cors {
     const origins = c.allowed_origins.map((o) => o.toLowerCase());
     this.#anyOrigin = origins.includes('*');
     this.#exact = new Set(origins.filter((o) => !o.includes('*')));
-    this.#patterns = origins.filter((o) => o !== '*' && o.includes('*')).map((o) => {
-      const i = o.indexOf('*');
-      return { prefix: o.slice(0, i), suffix: o.slice(i + 1) };
-    });
+    this.#patterns = origins
+      .filter((o) => o !== '*' && o.includes('*'))
+      .map((o) => {
+        const i = o.indexOf('*');
+        return { prefix: o.slice(0, i), suffix: o.slice(i + 1) };
+      });
     const headers = c.allowed_headers.map((h) => h.toLowerCase());
     this.#anyHeader = headers.includes('*');
     this.#headers = new Set([...ALWAYS, ...(headers.length === 0 ? ['x-requested-with'] : headers)]);
@@ -62,7 +64,10 @@ export class Cors {
     res.setHeader('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
     const origin = req.headers.origin;
     const method = String(req.headers['access-control-request-method']).toUpperCase();
-    const asked = String(req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const asked = String(req.headers['access-control-request-headers'] ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
     // A refused preflight gets no CORS headers: the browser then stops the request itself.
     if (origin !== undefined && this.#allowed(origin) && method === 'POST' && (this.#anyHeader || asked.every((h) => this.#headers.has(h)))) {
       res.setHeader('Access-Control-Allow-Origin', origin);

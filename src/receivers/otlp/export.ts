@@ -81,7 +81,10 @@ export function stampSubject(batch: Batch, subject: string): void {
     for (let i = attrs.length - 1; i >= 0; i--) {
       if (attrs[i].key !== SUBJECT_ATTRIBUTE) continue;
       if (found) attrs.splice(i, 1);
-      else { attrs[i] = { key: SUBJECT_ATTRIBUTE, value }; found = true; }
+      else {
+        attrs[i] = { key: SUBJECT_ATTRIBUTE, value };
+        found = true;
+      }
     }
     if (!found) attrs.push({ key: SUBJECT_ATTRIBUTE, value });
   });

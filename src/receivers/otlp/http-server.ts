@@ -1,7 +1,7 @@
 // OTLP/HTTP on node:http: POST /v1/{traces,metrics,logs}, protobuf or JSON, answered in the
 // request's encoding. Bounded everywhere: body size (on the wire and decompressed), requests
 // in flight, header/body/idle timeouts.
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../pdata/errors.ts';
@@ -21,13 +21,22 @@ import { Cors } from './cors.ts';
 
 const PROTO_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
-const MEDIA_TYPES: ReadonlyMap<string, Encoding> = new Map([[PROTO_TYPE, 'proto'], [JSON_TYPE, 'json']]);
+const MEDIA_TYPES: ReadonlyMap<string, Encoding> = new Map([
+  [PROTO_TYPE, 'proto'],
+  [JSON_TYPE, 'json'],
+]);
 
 /** gRPC code carried in the Status body for each HTTP status we send. */
 const GRPC_FOR_HTTP: Readonly<Record<number, number>> = {
-  400: GrpcCode.INVALID_ARGUMENT, 401: GrpcCode.UNAUTHENTICATED, 404: GrpcCode.NOT_FOUND, 405: GrpcCode.UNIMPLEMENTED,
-  413: GrpcCode.RESOURCE_EXHAUSTED, 415: GrpcCode.INVALID_ARGUMENT, 429: GrpcCode.RESOURCE_EXHAUSTED,
-  500: GrpcCode.INTERNAL, 503: GrpcCode.UNAVAILABLE,
+  400: GrpcCode.INVALID_ARGUMENT,
+  401: GrpcCode.UNAUTHENTICATED,
+  404: GrpcCode.NOT_FOUND,
+  405: GrpcCode.UNIMPLEMENTED,
+  413: GrpcCode.RESOURCE_EXHAUSTED,
+  415: GrpcCode.INVALID_ARGUMENT,
+  429: GrpcCode.RESOURCE_EXHAUSTED,
+  500: GrpcCode.INTERNAL,
+  503: GrpcCode.UNAVAILABLE,
 };
 
 export interface OtlpHttpServerOptions {
@@ -69,7 +78,11 @@ export class OtlpHttpServer {
     this.#metrics = opts.metrics;
     this.#logger = opts.logger;
     const c = opts.config;
-    this.#routes = new Map<string, Signal>([[c.traces_url_path, 'traces'], [c.metrics_url_path, 'metrics'], [c.logs_url_path, 'logs']]);
+    this.#routes = new Map<string, Signal>([
+      [c.traces_url_path, 'traces'],
+      [c.metrics_url_path, 'metrics'],
+      [c.logs_url_path, 'logs'],
+    ]);
     this.#pathList = [...this.#routes.keys()].join(', ');
     this.#cors = Cors.from(c.cors);
   }
@@ -108,8 +121,13 @@ export class OtlpHttpServer {
     this.#closing = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
-    const drained = Promise.allSettled([...this.#inFlight]).then(() => { server.closeIdleConnections(); return closed; });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const drained = Promise.allSettled([...this.#inFlight]).then(() => {
+      server.closeIdleConnections();
+      return closed;
+    });
     if ((await Promise.race([drained, timeout])) === 'timeout') {
       this.#logger.warn({ inFlight: this.#inFlight.size }, 'OTLP/HTTP shutdown timed out; closing connections');
       server.closeAllConnections();
@@ -181,9 +199,7 @@ export class OtlpHttpServer {
     void work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #process(
-    req: http.IncomingMessage, res: http.ServerResponse, signal: Signal, encoding: Encoding, contentEncoding: string, consumer: Consumer, subject: string,
-  ): Promise<void> {
+  async #process(req: http.IncomingMessage, res: http.ServerResponse, signal: Signal, encoding: Encoding, contentEncoding: string, consumer: Consumer, subject: string): Promise<void> {
     const limit = this.#config.max_request_body_size;
     try {
       const body = await decompress(await readBody(req, limit), contentEncoding, limit);

@@ -70,9 +70,13 @@ export async function startDaemon(yaml: string, opts: { env?: NodeJS.ProcessEnv;
   const configPath = join(dir, `pipeline-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(configPath, yaml);
   const d = runCli(['run', '--config', configPath], opts.env);
-  await waitFor(() => d.stderr().includes('the daemon is running'), opts.timeoutMs ?? 15_000, async () => {
-    if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
-  }).catch((err: Error) => {
+  await waitFor(
+    () => d.stderr().includes('the daemon is running'),
+    opts.timeoutMs ?? 15_000,
+    async () => {
+      if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
+    },
+  ).catch((err: Error) => {
     d.proc.kill('SIGKILL');
     throw new Error(`${err.message}\n--- daemon stderr ---\n${d.stderr()}`);
   });

@@ -17,11 +17,9 @@ export interface FileSinkOptions {
 
 export function startFileSink(o: FileSinkOptions): Promise<Daemon & { configPath: string }> {
   const signals = o.signals ?? ['traces', 'metrics', 'logs'];
-  const protocols = [
-    ...(o.grpc === undefined ? [] : [`      grpc: { endpoint: 127.0.0.1:${o.grpc} }`]),
-    ...(o.http === undefined ? [] : [`      http: { endpoint: 127.0.0.1:${o.http} }`]),
-  ];
-  return startDaemon(`
+  const protocols = [...(o.grpc === undefined ? [] : [`      grpc: { endpoint: 127.0.0.1:${o.grpc} }`]), ...(o.http === undefined ? [] : [`      http: { endpoint: 127.0.0.1:${o.http} }`])];
+  return startDaemon(
+    `
 receivers:
   otlp:
     protocols:
@@ -32,5 +30,7 @@ service:
   telemetry: { metrics: { address: '' } }
   pipelines:
 ${signals.map((s) => `    ${s}: { receivers: [otlp], exporters: [file/${s}] }`).join('\n')}
-`, { dir: o.dir });
+`,
+    { dir: o.dir },
+  );
 }

@@ -8,10 +8,22 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * point's asInt/asDouble, a metric's data). They stay when 0 / "" / false / empty.
  */
 const KEEP: ReadonlySet<string> = new Set([
-  'sum', 'min', 'max',
-  'stringValue', 'boolValue', 'intValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue',
-  'asInt', 'asDouble',
-  'gauge', 'histogram', 'exponentialHistogram', 'summary',
+  'sum',
+  'min',
+  'max',
+  'stringValue',
+  'boolValue',
+  'intValue',
+  'doubleValue',
+  'bytesValue',
+  'arrayValue',
+  'kvlistValue',
+  'asInt',
+  'asDouble',
+  'gauge',
+  'histogram',
+  'exponentialHistogram',
+  'summary',
 ]);
 
 /** 64-bit integer fields: OTLP/JSON writes them as strings, but numbers are accepted too. */

@@ -26,12 +26,7 @@ export interface HttpResult {
 }
 
 /** POSTs an OTLP/HTTP request. `json` bodies are sent as application/json unless a type is given. */
-export async function postOtlp(
-  port: number,
-  path: string,
-  body: string | Uint8Array,
-  opts: { contentType?: string; headers?: Record<string, string> } = {},
-): Promise<HttpResult> {
+export async function postOtlp(port: number, path: string, body: string | Uint8Array, opts: { contentType?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const contentType = opts.contentType ?? (typeof body === 'string' ? 'application/json' : 'application/x-protobuf');
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: 'POST',
@@ -74,7 +69,11 @@ export async function readJsonLines(path: string): Promise<Json[]> {
   // A line still being written has no newline yet: only complete lines count.
   const end = text.lastIndexOf('\n');
   if (end < 0) return [];
-  return text.slice(0, end).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  return text
+    .slice(0, end)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
 }
 
 /** Records (spans, metric data points... here: metrics, log records) in one export request. */
@@ -152,10 +151,12 @@ export function logsRequest(tag: string, n: number, from = 0): Json {
     });
   }
   return {
-    resourceLogs: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-e2e' } }] },
-      scopeLogs: [{ scope: { name: 'genrf.e2e' }, logRecords }],
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-e2e' } }] },
+        scopeLogs: [{ scope: { name: 'genrf.e2e' }, logRecords }],
+      },
+    ],
   };
 }
 
@@ -173,10 +174,12 @@ export function tracesRequest(tag: string, n: number, from = 0): Json {
     });
   }
   return {
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-e2e' } }] },
-      scopeSpans: [{ scope: { name: 'genrf.e2e' }, spans }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-e2e' } }] },
+        scopeSpans: [{ scope: { name: 'genrf.e2e' }, spans }],
+      },
+    ],
   };
 }
 

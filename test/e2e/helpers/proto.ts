@@ -22,7 +22,15 @@ const utf8 = new TextEncoder();
 /** ExportLogsServiceRequest with one record per body `${tag}-${i}`, i in [from, from+n). */
 export function logsProto(tag: string, n: number, from = 0): Uint8Array {
   const scopeLogs: number[] = [];
-  field(scopeLogs, 1, (() => { const s: number[] = []; field(s, 1, utf8.encode('genrf.e2e')); return s; })());
+  field(
+    scopeLogs,
+    1,
+    (() => {
+      const s: number[] = [];
+      field(s, 1, utf8.encode('genrf.e2e'));
+      return s;
+    })(),
+  );
   for (let i = from; i < from + n; i++) {
     const rec: number[] = [];
     // time_unix_nano: fixed64, field 1

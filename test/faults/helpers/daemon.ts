@@ -10,7 +10,11 @@ export { freePort, waitFor, type Daemon };
 /** Short cases by default (CI); `FAULTS_LONG=1` (npm run faults) runs the long ones with figures. */
 export const LONG = ['1', 'true', 'yes'].includes((process.env.FAULTS_LONG ?? '').toLowerCase());
 
-export interface Ports { otlp: number; metrics: number; health: number }
+export interface Ports {
+  otlp: number;
+  metrics: number;
+  health: number;
+}
 
 export async function ports(): Promise<Ports> {
   return { otlp: await freePort(), metrics: await freePort(), health: await freePort() };
@@ -68,9 +72,13 @@ export async function writeConfig(dir: string, yaml: string): Promise<string> {
 /** Starts `run` on a config file; resolves once the daemon says it is running. */
 export async function start(configPath: string, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const d = runCli(['run', '--config', configPath], env);
-  await waitFor(() => d.stderr().includes('the daemon is running'), 60_000, async () => {
-    if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
-  }).catch((err: Error) => {
+  await waitFor(
+    () => d.stderr().includes('the daemon is running'),
+    60_000,
+    async () => {
+      if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
+    },
+  ).catch((err: Error) => {
     d.proc.kill('SIGKILL');
     throw new Error(`${err.message}\n--- daemon stderr ---\n${d.stderr().slice(-4000)}`);
   });

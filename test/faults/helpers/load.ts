@@ -29,16 +29,27 @@ function logsWithScope(tag: string, n: number, from: number, scope: string): Uin
   const logRecords = [];
   for (let i = from; i < from + n; i++) {
     logRecords.push({
-      timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i), observedTimeUnixNano: 0n, severityNumber: 9, severityText: 'INFO',
-      body: { stringValue: `${tag}-${i}` }, attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+      timeUnixNano: 1_700_000_000_000_000_000n + BigInt(i),
+      observedTimeUnixNano: 0n,
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: { stringValue: `${tag}-${i}` },
+      attributes: [],
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: '',
+      spanId: '',
+      eventName: '',
     });
   }
   return encodeProto('logs', {
-    resourceLogs: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-faults' } }], droppedAttributesCount: 0 },
-      scopeLogs: [{ scope: { name: scope, version: '', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
-      schemaUrl: '',
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'genrf-faults' } }], droppedAttributesCount: 0 },
+        scopeLogs: [{ scope: { name: scope, version: '', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
   } as never);
 }
 
@@ -47,7 +58,7 @@ function tracesJson(tag: string, n: number, from: number): Uint8Array {
   const spans = [];
   for (let i = from; i < from + n; i++) {
     spans.push({
-      traceId: (0xfa17n << 64n | BigInt(from)).toString(16).padStart(32, '0'),
+      traceId: ((0xfa17n << 64n) | BigInt(from)).toString(16).padStart(32, '0'),
       spanId: (0x1000_0000_0000_0000n + BigInt(i)).toString(16).padStart(16, '0'),
       name: `${tag}-${i}`,
       kind: 1,
@@ -55,9 +66,11 @@ function tracesJson(tag: string, n: number, from: number): Uint8Array {
       endTimeUnixNano: String(BigInt(Date.now() + 1) * 1_000_000n),
     });
   }
-  return Buffer.from(JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: tag } }] }, scopeSpans: [{ scope: { name: 'genrf.faults' }, spans }] }],
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: tag } }] }, scopeSpans: [{ scope: { name: 'genrf.faults' }, spans }] }],
+    }),
+  );
 }
 
 export class NumberedLoad {
@@ -122,8 +135,12 @@ export class NumberedLoad {
       this.#next += perRequest;
       this.#sentRecords += perRequest;
       if (this.#next - this.#o.from > this.acked.length) this.#grow();
-      const body = this.#o.signal === 'traces' ? tracesJson(this.tag, perRequest, from)
-        : this.#o.scope === undefined ? logsProto(this.tag, perRequest, from) : logsWithScope(this.tag, perRequest, from, this.#o.scope);
+      const body =
+        this.#o.signal === 'traces'
+          ? tracesJson(this.tag, perRequest, from)
+          : this.#o.scope === undefined
+            ? logsProto(this.tag, perRequest, from)
+            : logsWithScope(this.tag, perRequest, from, this.#o.scope);
       const status = await this.#post(body);
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       if (status === 200) this.acked.fill(1, from - this.#o.from, from - this.#o.from + perRequest);
@@ -139,15 +156,22 @@ export class NumberedLoad {
 
   #post(body: Uint8Array): Promise<number> {
     return new Promise((resolve) => {
-      const req = request({
-        host: '127.0.0.1', port: this.#o.port, path: `/v1/${this.#o.signal}`, method: 'POST', agent: this.#agent,
-        headers: { 'content-type': this.#o.signal === 'logs' ? 'application/x-protobuf' : 'application/json', 'content-length': body.length },
-        timeout: 30_000,
-      }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.#o.port,
+          path: `/v1/${this.#o.signal}`,
+          method: 'POST',
+          agent: this.#agent,
+          headers: { 'content-type': this.#o.signal === 'logs' ? 'application/x-protobuf' : 'application/json', 'content-length': body.length },
+          timeout: 30_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', () => resolve(0));
+        },
+      );
       req.on('error', () => resolve(0));
       req.on('timeout', () => req.destroy());
       req.end(body);

@@ -133,10 +133,15 @@ describeService(both, 'fault matrix: Elasticsearch and Jaeger stopped, the daemo
     // Spans acknowledged before the stop were in Jaeger's memory, gone with its restart.
     const spanAcked = traces.acked.slice();
     spanAcked.fill(0, 0, spansFrom);
-    const tt = await eventually('every span acknowledged since the stop in Jaeger', async () => {
-      const t = tally(spanAcked, traces.issued, await jCounts());
-      return t.lost === 0 ? t : undefined;
-    }, 60_000, 2000).catch(async () => tally(spanAcked, traces.issued, await jCounts()));
+    const tt = await eventually(
+      'every span acknowledged since the stop in Jaeger',
+      async () => {
+        const t = tally(spanAcked, traces.issued, await jCounts());
+        return t.lost === 0 ? t : undefined;
+      },
+      60_000,
+      2000,
+    ).catch(async () => tally(spanAcked, traces.issued, await jCounts()));
     console.log(formatTally('Elasticsearch down, kill -9, back (logs)', tl));
     console.log(formatTally('Jaeger down, kill -9, back (spans sent from the stop on)', tt));
     record('backends stopped, kill -9 during the outage: Elasticsearch logs', tl, { outageMs: OUTAGE_MS });

@@ -14,8 +14,15 @@ import { stringify } from 'yaml';
 
 const run = promisify(execFile);
 
-export interface Recording { matrix: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>; start: number; end: number }
-export interface GotAlert { labels: Record<string, string>; annotations: Record<string, string> }
+export interface Recording {
+  matrix: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  start: number;
+  end: number;
+}
+export interface GotAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
 
 /** Every genrf_* sample Prometheus scraped from `job` in [start, end], second by second. */
 export async function record(promUrl: string, job: string, start: number, end: number): Promise<Recording> {
@@ -34,7 +41,12 @@ export function inputSeries(rec: Recording, stretch: number): Array<{ series: st
     const byStep = new Map(s.values.map(([t, v]) => [Math.round(t - rec.start), Number(v) * scale]));
     const values = Array.from({ length: steps }, (_, i) => (byStep.has(i) ? String(byStep.get(i)) : '_')).join(' ');
     const { __name__, ...labels } = s.metric;
-    return { series: `${__name__}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`, values };
+    return {
+      series: `${__name__}{${Object.entries(labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}}`,
+      values,
+    };
   });
 }
 
@@ -53,24 +65,34 @@ export async function replayAlerts(promtool: string, ruleFile: string, rec: Reco
   try {
     const steps = Math.floor(rec.end - rec.start) + 1;
     const evalTime = `${(steps - 1) * stretch}s`;
-    const test = (expect: Record<string, GotAlert[]>) => stringify({
-      rule_files: [ruleFile],
-      evaluation_interval: `${stretch}s`,
-      tests: [{
-        interval: `${stretch}s`,
-        input_series: inputSeries(rec, stretch),
-        alert_rule_test: alertnames.map((alertname) => ({
-          eval_time: evalTime, alertname,
-          exp_alerts: (expect[alertname] ?? []).map((a) => {
-            const { alertname: _n, ...labels } = a.labels;
-            return { exp_labels: labels, exp_annotations: a.annotations };
-          }),
-        })),
-      }],
-    }, { lineWidth: 0 });
+    const test = (expect: Record<string, GotAlert[]>) =>
+      stringify(
+        {
+          rule_files: [ruleFile],
+          evaluation_interval: `${stretch}s`,
+          tests: [
+            {
+              interval: `${stretch}s`,
+              input_series: inputSeries(rec, stretch),
+              alert_rule_test: alertnames.map((alertname) => ({
+                eval_time: evalTime,
+                alertname,
+                exp_alerts: (expect[alertname] ?? []).map((a) => {
+                  const { alertname: _n, ...labels } = a.labels;
+                  return { exp_labels: labels, exp_annotations: a.annotations };
+                }),
+              })),
+            },
+          ],
+        },
+        { lineWidth: 0 },
+      );
     const file = join(dir, 'replay.test.yaml');
     await writeFile(file, test({}));
-    const first = await run(promtool, ['test', 'rules', file], { maxBuffer: 64 << 20 }).then((r) => r.stdout + r.stderr, (e: { stdout: string; stderr: string }) => e.stdout + e.stderr);
+    const first = await run(promtool, ['test', 'rules', file], { maxBuffer: 64 << 20 }).then(
+      (r) => r.stdout + r.stderr,
+      (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+    );
     const got: Record<string, GotAlert[]> = Object.fromEntries(alertnames.map((a) => [a, []]));
     for (const block of first.split(/\n\s*alertname: /).slice(1)) {
       const name = /^(\w+),/.exec(block)![1];
@@ -79,7 +101,10 @@ export async function replayAlerts(promtool: string, ruleFile: string, rec: Reco
     }
     if (!/FAILED|SUCCESS/.test(first)) throw new Error(`promtool did not run the test:\n${first}`);
     await writeFile(file, test(got));
-    const second = await run(promtool, ['test', 'rules', file], { maxBuffer: 64 << 20 }).then((r) => r.stdout + r.stderr, (e: { stdout: string; stderr: string }) => e.stdout + e.stderr);
+    const second = await run(promtool, ['test', 'rules', file], { maxBuffer: 64 << 20 }).then(
+      (r) => r.stdout + r.stderr,
+      (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+    );
     return { got, confirmed: second };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually } from './services.ts';
 
-export interface PromSeries { metric: Record<string, string>; value: [number, string] }
+export interface PromSeries {
+  metric: Record<string, string>;
+  value: [number, string];
+}
 
 /** An instant query; throws with Prometheus's error when the expression does not evaluate. */
 export async function promQuery(url: string, query: string): Promise<PromSeries[]> {
@@ -15,13 +18,16 @@ export async function promQuery(url: string, query: string): Promise<PromSeries[
 }
 
 /** Repeats `query` until `accept` holds for its result, and returns that result. */
-export function promUntil(
-  url: string, what: string, query: string, accept: (result: PromSeries[]) => boolean, timeoutMs?: number, intervalMs?: number,
-): Promise<PromSeries[]> {
-  return eventually(what, async () => {
-    const r = await promQuery(url, query);
-    return accept(r) ? r : undefined;
-  }, timeoutMs, intervalMs);
+export function promUntil(url: string, what: string, query: string, accept: (result: PromSeries[]) => boolean, timeoutMs?: number, intervalMs?: number): Promise<PromSeries[]> {
+  return eventually(
+    what,
+    async () => {
+      const r = await promQuery(url, query);
+      return accept(r) ? r : undefined;
+    },
+    timeoutMs,
+    intervalMs,
+  );
 }
 
 /**

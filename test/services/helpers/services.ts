@@ -116,11 +116,7 @@ export async function requireService(name: ServiceName): Promise<ServiceCheck> {
  * A describe block that runs when the service is up, is skipped with the reason in its
  * title when it is not, and fails when it is not and REQUIRE_SERVICES=1.
  */
-export function describeService(
-  check: ServiceCheck,
-  title: string,
-  body: (env: Record<string, string>) => void,
-): void {
+export function describeService(check: ServiceCheck, title: string, body: (env: Record<string, string>) => void): void {
   if (check.ok) {
     describe(title, () => body(check.env));
   } else if (servicesRequired()) {
@@ -138,12 +134,7 @@ export function describeService(
 }
 
 /** Polls fn until it returns a value other than undefined, or throws after timeoutMs. */
-export async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  intervalMs = 250,
-): Promise<T> {
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -27,11 +27,7 @@ export interface Violation {
   rule: string;
 }
 
-const SPECIFIERS = [
-  /^[ \t]*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
-  /^[ \t]*import\s*['"]([^'"]+)['"]/gm,
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-];
+const SPECIFIERS = [/^[ \t]*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^[ \t]*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
 
 /** The relative specifiers a source text imports, with the line each is on. */
 export function importsOf(text: string): Array<{ specifier: string; line: number }> {

@@ -38,32 +38,43 @@ describe('import layering', () => {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), text);
     };
-    write('pipeline/graph.ts', [
-      "import type { Signal } from '../pdata/types.ts';",
-      "import { guard } from '../security/guard.ts';",
-      'import {',
-      '  otlpReceiverFactory,',
-      "} from '../receivers/otlp/factory.ts';",
-      "export { createRegistry } from '../builtin-components.ts';",
-      "const late = await import('../cli/main.ts');",
-    ].join('\n'));
-    write('receivers/otlp/receiver.ts', [
-      "import { listen } from '../../net/listen.ts';",
-      "import { decode } from './decode.ts';",
-      "import { ExportError } from '../../exporters/helper/export-error.ts';",
-      "import '../kafka/config.ts';",
-    ].join('\n'));
-    write('exporters/jaeger/exporter.ts', [
-      "import { OtlpSender } from '../helper/otlp-sender.ts';",
-      "import { grpcTransport } from '../otlp/otlp-exporter.ts';",
-      "import pkg from '../../../package.json' with { type: 'json' };",
-      "import { z } from 'zod';",
-    ].join('\n'));
+    write(
+      'pipeline/graph.ts',
+      [
+        "import type { Signal } from '../pdata/types.ts';",
+        "import { guard } from '../security/guard.ts';",
+        'import {',
+        '  otlpReceiverFactory,',
+        "} from '../receivers/otlp/factory.ts';",
+        "export { createRegistry } from '../builtin-components.ts';",
+        "const late = await import('../cli/main.ts');",
+      ].join('\n'),
+    );
+    write(
+      'receivers/otlp/receiver.ts',
+      [
+        "import { listen } from '../../net/listen.ts';",
+        "import { decode } from './decode.ts';",
+        "import { ExportError } from '../../exporters/helper/export-error.ts';",
+        "import '../kafka/config.ts';",
+      ].join('\n'),
+    );
+    write(
+      'exporters/jaeger/exporter.ts',
+      [
+        "import { OtlpSender } from '../helper/otlp-sender.ts';",
+        "import { grpcTransport } from '../otlp/otlp-exporter.ts';",
+        "import pkg from '../../../package.json' with { type: 'json' };",
+        "import { z } from 'zod';",
+      ].join('\n'),
+    );
     write('telemetry/metrics.ts', "import { render } from '../exporters/prometheus/exposition.ts';\n");
     write('net/retry.ts', "import type { HelperConfig } from '../exporters/helper/config.ts';\n// import { x } from '../receivers/otlp/x.ts' is only a comment\n");
 
     it('catches every forbidden import, with its file, line and rule', () => {
-      const found = checkImports(root, RULES).map((v) => `${v.file}:${v.line} -> ${v.target}`).sort();
+      const found = checkImports(root, RULES)
+        .map((v) => `${v.file}:${v.line} -> ${v.target}`)
+        .sort();
       expect(found).toEqual([
         'exporters/jaeger/exporter.ts:2 -> exporters/otlp/otlp-exporter.ts',
         'net/retry.ts:1 -> exporters/helper/config.ts',
@@ -80,13 +91,12 @@ describe('import layering', () => {
     });
 
     it('reads multi-line, re-export, side-effect and dynamic imports, and skips packages', () => {
-      expect(importsOf("import {\n  a,\n  b,\n} from './x.ts';\nexport * from \"../y.ts\";\nimport './z.ts';\nawait import('./w.ts');\nimport { z } from 'zod';\n"))
-        .toEqual([
-          { specifier: './x.ts', line: 4 },
-          { specifier: '../y.ts', line: 5 },
-          { specifier: './z.ts', line: 6 },
-          { specifier: './w.ts', line: 7 },
-        ]);
+      expect(importsOf("import {\n  a,\n  b,\n} from './x.ts';\nexport * from \"../y.ts\";\nimport './z.ts';\nawait import('./w.ts');\nimport { z } from 'zod';\n")).toEqual([
+        { specifier: './x.ts', line: 4 },
+        { specifier: '../y.ts', line: 5 },
+        { specifier: './z.ts', line: 6 },
+        { specifier: './w.ts', line: 7 },
+      ]);
     });
   });
 });

@@ -25,7 +25,10 @@ function export_(port: number, path: string, msg: Buffer, gzip = false): Promise
   body.copy(frame, 5);
   return new Promise((res, rej) => {
     const req = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', ...(gzip ? { 'grpc-encoding': 'gzip' } : {}) });
-    req.on('trailers', (t) => { res(t['grpc-status'] as string | undefined); session.close(); });
+    req.on('trailers', (t) => {
+      res(t['grpc-status'] as string | undefined);
+      session.close();
+    });
     req.on('error', rej);
     req.resume();
     req.end(frame);
@@ -34,7 +37,10 @@ function export_(port: number, path: string, msg: Buffer, gzip = false): Promise
 
 describe('vs-otelcol sink', () => {
   let sink: Sink | undefined;
-  afterEach(async () => { await sink?.close(); sink = undefined; });
+  afterEach(async () => {
+    await sink?.close();
+    sink = undefined;
+  });
 
   it('counts the spans of every resource and scope without decoding', () => {
     expect(countItems(twoResources())).toBe(3 + 2 + 5);
@@ -81,6 +87,11 @@ describe('vs-otelcol report', () => {
     expect(s.otelcol.cpuPerM).toEqual([4]);
     expect(s.ours.throughput).toEqual([100_000]);
     expect(s.ours.p99).toBe(3);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(99);
   });
 });

@@ -13,12 +13,18 @@ describe('expandString', () => {
   });
 
   test('unset without default and malformed references are issues', () => {
-    expect(expandString('${env:NOPE}', {}).issues).toEqual([{
-      code: 'CFG_ENV_UNSET', message: 'environment variable NOPE is not set: set it, or give a default with ${env:NOPE:-value}',
-    }]);
+    expect(expandString('${env:NOPE}', {}).issues).toEqual([
+      {
+        code: 'CFG_ENV_UNSET',
+        message: 'environment variable NOPE is not set: set it, or give a default with ${env:NOPE:-value}',
+      },
+    ]);
     for (const bad of ['${env:}', '${foo}', '${env:1X}', '${env:A B}', 'x${env:UNCLOSED']) {
       const { issues } = expandString(bad, {});
-      expect(issues.map((i) => i.code), bad).toEqual(['CFG_ENV_MALFORMED']);
+      expect(
+        issues.map((i) => i.code),
+        bad,
+      ).toEqual(['CFG_ENV_MALFORMED']);
     }
   });
 });
@@ -45,11 +51,16 @@ describe('env in pipeline files', () => {
   test('an unset variable is an error at its scalar, and hides what the schema would say about the empty value', () => {
     const r = load(['env.yaml'], { DATA_DIR: '/d', VERSION: '1' });
     expect(r.config).toBeUndefined();
-    expect(r.diagnostics).toEqual([{
-      severity: 'error', code: 'CFG_ENV_UNSET', path: 'processors.batch.send_batch_size', componentId: 'batch',
-      pos: { file: fixture('env.yaml'), line: 8, col: 22 },
-      message: 'environment variable BATCH_SIZE is not set: set it, or give a default with ${env:BATCH_SIZE:-value}',
-    }]);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'CFG_ENV_UNSET',
+        path: 'processors.batch.send_batch_size',
+        componentId: 'batch',
+        pos: { file: fixture('env.yaml'), line: 8, col: 22 },
+        message: 'environment variable BATCH_SIZE is not set: set it, or give a default with ${env:BATCH_SIZE:-value}',
+      },
+    ]);
   });
 
   test('every broken reference of a file is reported', () => {

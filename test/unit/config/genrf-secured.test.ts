@@ -16,19 +16,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The secured form: `# tls: ...`, `# auth: ...` and the other commented option lines uncommented. */
 function securedGenrf(text: string): string {
-  const option = /^(\s*)# ((?:tls|auth|include_metadata|bearertokenauth\/\w+):(?: .*)?|  filename: .*)$/;
-  return text.split('\n').flatMap((line) => {
-    if (/^\s*extensions: \[/.test(line) && text.includes('# secured: extensions:')) return [];
-    const secured = /^(\s*)# secured: (.*)$/.exec(line);
-    if (secured) return [secured[1] + secured[2]];
-    const m = option.exec(line);
-    return [m ? m[1] + m[2] : line];
-  }).join('\n');
+  const option = /^(\s*)# ((?:tls|auth|include_metadata|bearertokenauth\/\w+):(?: .*)?| {2}filename: .*)$/;
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (/^\s*extensions: \[/.test(line) && text.includes('# secured: extensions:')) return [];
+      const secured = /^(\s*)# secured: (.*)$/.exec(line);
+      if (secured) return [secured[1] + secured[2]];
+      const m = option.exec(line);
+      return [m ? m[1] + m[2] : line];
+    })
+    .join('\n');
 }
 
 const exposedEnv = {
-  GENRF_OTLP_GRPC_ENDPOINT: '0.0.0.0:4317', GENRF_OTLP_HTTP_ENDPOINT: '0.0.0.0:4318',
-  GENRF_PROMETHEUS_ENDPOINT: '0.0.0.0:8889', GENRF_METRICS_ADDRESS: '0.0.0.0:8888', GENRF_HEALTH_ENDPOINT: '0.0.0.0:13133',
+  GENRF_OTLP_GRPC_ENDPOINT: '0.0.0.0:4317',
+  GENRF_OTLP_HTTP_ENDPOINT: '0.0.0.0:4318',
+  GENRF_PROMETHEUS_ENDPOINT: '0.0.0.0:8889',
+  GENRF_METRICS_ADDRESS: '0.0.0.0:8888',
+  GENRF_HEALTH_ENDPOINT: '0.0.0.0:13133',
 };
 
 function validate(text: string, name: string): string[] {

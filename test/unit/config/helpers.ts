@@ -4,9 +4,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Registry } from '../../../src/pipeline/registry.ts';
-import type {
-  ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory,
-} from '../../../src/pipeline/component.ts';
+import type { ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../../../src/pipeline/component.ts';
 import { duration, endpoint } from '../../../src/config/schema-helpers.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { formatDiagnostic } from '../../../src/config/diagnostics.ts';
@@ -14,57 +12,85 @@ import { formatDiagnostic } from '../../../src/config/diagnostics.ts';
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/config');
 export const fixture = (name: string) => join(FIXTURES, name);
 
-const notBuilt = (): never => { throw new Error('config tests never build components'); };
+const notBuilt = (): never => {
+  throw new Error('config tests never build components');
+};
 
 const otlp: ReceiverFactory = {
-  kind: 'receiver', type: 'otlp', description: 'test otlp', signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
+  kind: 'receiver',
+  type: 'otlp',
+  description: 'test otlp',
+  signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
   config: z.strictObject({
-    protocols: z.strictObject({
-      grpc: z.strictObject({ endpoint: endpoint('127.0.0.1:4317') }).optional(),
-      http: z.strictObject({ endpoint: endpoint('127.0.0.1:4318') }).optional(),
-    }).prefault({}),
+    protocols: z
+      .strictObject({
+        grpc: z.strictObject({ endpoint: endpoint('127.0.0.1:4317') }).optional(),
+        http: z.strictObject({ endpoint: endpoint('127.0.0.1:4318') }).optional(),
+      })
+      .prefault({}),
   }),
   create: notBuilt,
 };
 
 const hostmetrics: ReceiverFactory = {
-  kind: 'receiver', type: 'hostmetrics', description: 'metrics only', signals: { metrics: 'beta' },
+  kind: 'receiver',
+  type: 'hostmetrics',
+  description: 'metrics only',
+  signals: { metrics: 'beta' },
   config: z.strictObject({ collection_interval: duration('10s') }),
   create: notBuilt,
 };
 
 const batch: ProcessorFactory = {
-  kind: 'processor', type: 'batch', description: 'test batch', signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
+  kind: 'processor',
+  type: 'batch',
+  description: 'test batch',
+  signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
   config: z.strictObject({ timeout: duration('200ms'), send_batch_size: z.number().int().min(1).default(8192) }),
   create: notBuilt,
 };
 
 const attributes: ProcessorFactory = {
-  kind: 'processor', type: 'attributes', description: 'test attributes', signals: { traces: 'stable', logs: 'stable' },
+  kind: 'processor',
+  type: 'attributes',
+  description: 'test attributes',
+  signals: { traces: 'stable', logs: 'stable' },
   config: z.strictObject({
-    actions: z.array(z.strictObject({
-      key: z.string(),
-      value: z.string().optional(),
-      action: z.enum(['insert', 'update', 'upsert', 'delete']),
-    })).default([]),
+    actions: z
+      .array(
+        z.strictObject({
+          key: z.string(),
+          value: z.string().optional(),
+          action: z.enum(['insert', 'update', 'upsert', 'delete']),
+        }),
+      )
+      .default([]),
   }),
   create: notBuilt,
 };
 
 const file: ExporterFactory = {
-  kind: 'exporter', type: 'file', description: 'test file', signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
+  kind: 'exporter',
+  type: 'file',
+  description: 'test file',
+  signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
   config: z.strictObject({
     path: z.string(),
-    rotation: z.strictObject({
-      max_megabytes: z.number().int().min(1).default(100),
-      max_backups: z.number().int().min(0).default(5),
-    }).prefault({}),
+    rotation: z
+      .strictObject({
+        max_megabytes: z.number().int().min(1).default(100),
+        max_backups: z.number().int().min(0).default(5),
+      })
+      .prefault({}),
   }),
   create: notBuilt,
 };
 
 const debug: ExporterFactory = {
-  kind: 'exporter', type: 'debug', description: 'test debug', signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
+  kind: 'exporter',
+  type: 'debug',
+  description: 'test debug',
+  signals: { traces: 'stable', metrics: 'stable', logs: 'stable' },
   config: z.strictObject({ verbosity: z.enum(['basic', 'normal', 'detailed']).default('basic') }),
   create: notBuilt,
 };
@@ -75,20 +101,28 @@ const routingConfig = z.strictObject({
 });
 
 const routing: ConnectorFactory<z.output<typeof routingConfig>> = {
-  kind: 'connector', type: 'routing', description: 'test routing', pairs: { 'logs>logs': 'alpha', 'traces>metrics': 'alpha' },
+  kind: 'connector',
+  type: 'routing',
+  description: 'test routing',
+  pairs: { 'logs>logs': 'alpha', 'traces>metrics': 'alpha' },
   config: routingConfig,
   checkPipelines(config, to) {
     const problems: Array<{ path: (string | number)[]; message: string }> = [];
-    config.table.forEach((route, i) => route.pipelines.forEach((p, j) => {
-      if (!to.includes(p)) problems.push({ path: ['table', i, 'pipelines', j], message: `routes to pipeline "${p}", which does not receive from this connector` });
-    }));
+    config.table.forEach((route, i) =>
+      route.pipelines.forEach((p, j) => {
+        if (!to.includes(p)) problems.push({ path: ['table', i, 'pipelines', j], message: `routes to pipeline "${p}", which does not receive from this connector` });
+      }),
+    );
     return problems;
   },
   create: notBuilt,
 };
 
 const healthCheck: ExtensionFactory = {
-  kind: 'extension', type: 'health_check', description: 'test health', stability: 'beta',
+  kind: 'extension',
+  type: 'health_check',
+  description: 'test health',
+  stability: 'beta',
   config: z.strictObject({ endpoint: endpoint('127.0.0.1:13133') }),
   create: notBuilt,
 };

@@ -7,7 +7,7 @@ import { testRegistry } from './helpers.ts';
 
 type J = Record<string, any>;
 
-test('each section accepts type[/name] keys per known type, pointing at that factory\'s input schema', () => {
+test("each section accepts type[/name] keys per known type, pointing at that factory's input schema", () => {
   const s = buildJsonSchema(testRegistry()) as J;
   expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   expect(s.additionalProperties).toBe(false);
@@ -40,14 +40,22 @@ test('service: pipeline ids are constrained, telemetry has its defaults', () => 
 
 test('schemas JSON Schema cannot express do not break generation', () => {
   const odd: ExporterFactory = {
-    kind: 'exporter', type: 'odd', description: 'odd', signals: { logs: 'alpha' },
+    kind: 'exporter',
+    type: 'odd',
+    description: 'odd',
+    signals: { logs: 'alpha' },
     config: z.strictObject({
       when: z.date().optional(),
       big: z.bigint().default(1n),
       fn: z.custom<(x: number) => number>((v) => typeof v === 'function').optional(),
-      mapped: z.string().transform((s) => s.length).optional(),
+      mapped: z
+        .string()
+        .transform((s) => s.length)
+        .optional(),
     }),
-    create: () => { throw new Error('unused'); },
+    create: () => {
+      throw new Error('unused');
+    },
   };
   const s = buildJsonSchema(new Registry([odd])) as J;
   expect(Object.keys(s.$defs['exporter.odd'].properties)).toEqual(['when', 'big', 'fn', 'mapped']);

@@ -16,10 +16,17 @@ describe('a valid file', () => {
     expect(c.processors.get('batch')!.config).toEqual({ timeout: 1000, send_batch_size: 8192 });
     expect(c.exporters.get('file/app')!.id).toEqual({ type: 'file', name: 'app', text: 'file/app' });
     expect(c.exporters.get('file/app')!.pos).toEqual({ file: fixture('valid.yaml'), line: 9, col: 3 });
-    expect([...c.service.pipelines.values()]).toEqual([{
-      id: 'logs', signal: 'logs', name: '', receivers: ['otlp'], processors: ['batch'], exporters: ['file/app', 'debug'],
-      pos: { file: fixture('valid.yaml'), line: 16, col: 5 },
-    }]);
+    expect([...c.service.pipelines.values()]).toEqual([
+      {
+        id: 'logs',
+        signal: 'logs',
+        name: '',
+        receivers: ['otlp'],
+        processors: ['batch'],
+        exporters: ['file/app', 'debug'],
+        pos: { file: fixture('valid.yaml'), line: 16, col: 5 },
+      },
+    ]);
     expect(c.service.telemetry).toEqual({ logs: { level: 'info' }, metrics: { address: '127.0.0.1:8888', level: 'normal' } });
     expect(c.service.shutdownTimeoutMs).toBe(10_000);
     expect(c.files).toEqual([fixture('valid.yaml')]);
@@ -61,23 +68,26 @@ describe('component diagnostics', () => {
   test('wrong types, enums, ranges, missing required keys and bad ids', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const f = join(dir, 'types.yaml');
-    writeFileSync(f, [
-      'receivers:',
-      '  otlp:',
-      '    protocols: [grpc]',
-      '  hostmetrics:',
-      '    collection_interval: soon',
-      'exporters:',
-      '  file/a:',
-      '    rotation: { max_megabytes: 0 }',
-      '  debug/x:',
-      '    verbosity: detaild',
-      '  "bad id":',
-      'service:',
-      '  pipelines:',
-      '    metrics: { receivers: [otlp, hostmetrics], exporters: [file/a, debug/x] }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      f,
+      [
+        'receivers:',
+        '  otlp:',
+        '    protocols: [grpc]',
+        '  hostmetrics:',
+        '    collection_interval: soon',
+        'exporters:',
+        '  file/a:',
+        '    rotation: { max_megabytes: 0 }',
+        '  debug/x:',
+        '    verbosity: detaild',
+        '  "bad id":',
+        'service:',
+        '  pipelines:',
+        '    metrics: { receivers: [otlp, hostmetrics], exporters: [file/a, debug/x] }',
+        '',
+      ].join('\n'),
+    );
     const ds = loadConfig([f], testRegistry(), {}).diagnostics.map((d) => `${d.pos!.line}:${d.pos!.col} ${d.code} ${d.path}: ${d.message}`);
     expect(ds).toEqual([
       '3:16 CFG_INVALID_VALUE receivers.otlp.protocols: expected a map, got a list',
@@ -130,21 +140,24 @@ describe('files', () => {
 test('anchors, aliases and << merge keys work as in otelcol (go-yaml)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
   const f = join(dir, 'anchors.yaml');
-  writeFileSync(f, [
-    'exporters:',
-    '  file/a: &common',
-    '    path: ./a.jsonl',
-    '  file/b:',
-    '    <<: *common',
-    '    rotation: { max_backups: 1 }',
-    '  file/c: *common',
-    'receivers:',
-    '  otlp:',
-    'service:',
-    '  pipelines:',
-    '    logs: { receivers: [otlp], exporters: [file/a, file/b, file/c] }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    f,
+    [
+      'exporters:',
+      '  file/a: &common',
+      '    path: ./a.jsonl',
+      '  file/b:',
+      '    <<: *common',
+      '    rotation: { max_backups: 1 }',
+      '  file/c: *common',
+      'receivers:',
+      '  otlp:',
+      'service:',
+      '  pipelines:',
+      '    logs: { receivers: [otlp], exporters: [file/a, file/b, file/c] }',
+      '',
+    ].join('\n'),
+  );
   const { config, diagnostics } = loadConfig([f], testRegistry(), {});
   expect(diagnostics).toEqual([]);
   expect(config!.exporters.get('file/b')!.config).toEqual({ path: './a.jsonl', rotation: { max_megabytes: 100, max_backups: 1 } });

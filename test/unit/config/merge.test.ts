@@ -36,6 +36,8 @@ test('a directory loads its *.yaml and *.yml files in name order, not subdirecto
 test('an error in a merged file points into that file', () => {
   const { diagnostics } = load(['dir', 'unknown-key.yaml']);
   expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pos!.file}:${d.pos!.line}`)).toEqual([
-    `${fixture('unknown-key.yaml')}:6`, `${fixture('unknown-key.yaml')}:11`, `${fixture('unknown-key.yaml')}:12`,
+    `${fixture('unknown-key.yaml')}:6`,
+    `${fixture('unknown-key.yaml')}:11`,
+    `${fixture('unknown-key.yaml')}:12`,
   ]);
 });

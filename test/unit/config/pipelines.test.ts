@@ -35,7 +35,7 @@ test('warnings alone leave a usable config', () => {
   expect(config).toBeDefined();
 });
 
-test('connectors: used on one side only, unsupported signal pairs, and the connector\'s own check of its pipelines', () => {
+test("connectors: used on one side only, unsupported signal pairs, and the connector's own check of its pipelines", () => {
   expect(lines(['connectors.yaml'])).toEqual([
     'connectors.yaml:10:68: error CFG_CONNECTOR_CHECK [connector routing/table] connectors.routing/table.table[0].pipelines[1]: routes to pipeline "logs/nowhere", which does not receive from this connector',
     'connectors.yaml:15:19: error CFG_CONNECTOR_UNPAIRED [connector routing/half] service.pipelines.traces.exporters[0]: connector "routing/half" is used as an exporter but no pipeline lists it as a receiver: add it to the receivers of the pipeline it should feed',

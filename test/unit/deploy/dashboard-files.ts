@@ -11,11 +11,20 @@ export const DASHBOARDS = join(ROOT, 'deploy/grafana/dashboards');
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface PanelTarget { dashboard: string; panel: string; panelType: string; target: Json }
+export interface PanelTarget {
+  dashboard: string;
+  panel: string;
+  panelType: string;
+  target: Json;
+}
 
 export function readDashboards(): Record<string, Json> {
-  return Object.fromEntries(readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f, JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8'))]));
+  return Object.fromEntries(
+    readdirSync(DASHBOARDS)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => [f, JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8'))]),
+  );
 }
 
 export function panelsOf(d: Json): Json[] {
@@ -23,7 +32,9 @@ export function panelsOf(d: Json): Json[] {
 }
 
 export function targetsOf(file: string, d: Json): PanelTarget[] {
-  return panelsOf(d).filter((p) => p.type !== 'row').flatMap((p) => (p.targets ?? []).map((target: Json) => ({ dashboard: file, panel: p.title, panelType: p.type, target })));
+  return panelsOf(d)
+    .filter((p) => p.type !== 'row')
+    .flatMap((p) => (p.targets ?? []).map((target: Json) => ({ dashboard: file, panel: p.title, panelType: p.type, target })));
 }
 
 /** uid -> { type, jsonData } of deploy/grafana/provisioning/datasources/datasources.yaml. */
@@ -59,10 +70,15 @@ export function dashboardProblems(file: string, d: Json, datasources = provision
     if (!g || ![g.x, g.y, g.w, g.h].every(Number.isInteger) || g.x < 0 || g.w < 1 || g.x + g.w > 24 || g.h < 1) {
       out.push(at(`${name}: gridPos ${JSON.stringify(g)} outside the 24-column grid`));
     } else {
-      for (let x = g.x; x < g.x + g.w; x++) for (let y = g.y; y < g.y + g.h; y++) {
-        if (cells.has(`${x},${y}`)) { out.push(at(`${name}: overlaps another panel at ${x},${y}`)); x = 99; break; }
-        cells.add(`${x},${y}`);
-      }
+      for (let x = g.x; x < g.x + g.w; x++)
+        for (let y = g.y; y < g.y + g.h; y++) {
+          if (cells.has(`${x},${y}`)) {
+            out.push(at(`${name}: overlaps another panel at ${x},${y}`));
+            x = 99;
+            break;
+          }
+          cells.add(`${x},${y}`);
+        }
     }
     if (p.type === 'row') continue;
     if (typeof p.title !== 'string' || p.title === '') out.push(at(`panel ${p.id}: no title`));
@@ -79,7 +95,8 @@ export function dashboardProblems(file: string, d: Json, datasources = provision
         if (!variables.has(m[1]) && !builtins.has(m[1])) out.push(at(`${name}: uses $${m[1]}, which is not a template variable`));
       }
       if (ds?.type === 'prometheus' && (typeof t.expr !== 'string' || t.expr === '')) out.push(at(`${name}: Prometheus target without expr`));
-      if (ds?.type === 'elasticsearch' && (!Array.isArray(t.metrics) || !Array.isArray(t.bucketAggs) || typeof t.query !== 'string')) out.push(at(`${name}: Elasticsearch target without query, metrics and bucketAggs`));
+      if (ds?.type === 'elasticsearch' && (!Array.isArray(t.metrics) || !Array.isArray(t.bucketAggs) || typeof t.query !== 'string'))
+        out.push(at(`${name}: Elasticsearch target without query, metrics and bucketAggs`));
     }
   }
   return out;

@@ -78,7 +78,13 @@ describe('deploy/grafana/dashboards', () => {
     panels[4].type = 'graph-old';
     panels[5].targets[0].expr = 'sum(rate(x{job=~"$nojob"}[5m]))';
     const problems = dashboardProblems('broken.json', d).join('\n');
-    for (const want of [/id \d+ missing or repeated/, /overlaps another panel/, /data source nope is not provisioned/, /unknown panel type graph-old/, /uses \$nojob, which is not a template variable/]) {
+    for (const want of [
+      /id \d+ missing or repeated/,
+      /overlaps another panel/,
+      /data source nope is not provisioned/,
+      /unknown panel type graph-old/,
+      /uses \$nojob, which is not a template variable/,
+    ]) {
       expect(problems).toMatch(want);
     }
   });

@@ -35,9 +35,12 @@ const MODELS: Record<string, { model: new (d: Json) => { validate(): void }; typ
 };
 
 const GENRF_YAML = readFileSync(join(ROOT, 'pipelines/genrf.yaml'), 'utf8');
-const files = readdirSync(K8S_DIR).filter((f) => f.endsWith('.yaml')).sort();
-const manifests = files.filter((f) => f !== 'kustomization.yaml').flatMap((f) =>
-  parseAllDocuments(readFileSync(join(K8S_DIR, f), 'utf8')).map((d, i) => ({ file: f, index: i, doc: d.toJSON() as Json })));
+const files = readdirSync(K8S_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const manifests = files
+  .filter((f) => f !== 'kustomization.yaml')
+  .flatMap((f) => parseAllDocuments(readFileSync(join(K8S_DIR, f), 'utf8')).map((d, i) => ({ file: f, index: i, doc: d.toJSON() as Json })));
 const find = (kind: string, name: string) => manifests.find((m) => m.doc.kind === kind && m.doc.metadata.name === name)!.doc;
 
 /** Schema errors of one document ('' when valid). */
@@ -54,7 +57,9 @@ function schemaErrors(doc: Json): string {
 
 /** TypeScript's verdict on documents against the API types: '' when every one fits exactly. */
 const tmpDirs: string[] = [];
-afterAll(() => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
 function strictErrors(docs: Array<{ name: string; doc: Json }>): string {
   const dir = mkdtempSync(join(ROOT, 'test/unit/deploy/.k8s-strict-'));
   tmpDirs.push(dir);
@@ -97,7 +102,10 @@ describe('deploy/k8s', () => {
     typo.spec.template.spec.containers[0].readinesProbe = typo.spec.template.spec.containers[0].readinessProbe;
     const hpa = structuredClone(find('HorizontalPodAutoscaler', 'genrf-collector'));
     hpa.spec.metrics[0].resource.target.averageUtilisation = 70;
-    const out = strictErrors([{ name: 'typo', doc: typo }, { name: 'hpa', doc: hpa }]);
+    const out = strictErrors([
+      { name: 'typo', doc: typo },
+      { name: 'hpa', doc: hpa },
+    ]);
     expect(out).toMatch(/readinesProbe/);
     expect(out).toMatch(/averageUtilisation/);
   }, 60_000);
@@ -123,11 +131,14 @@ describe('deploy/k8s', () => {
     expect(gracePeriodSeconds(`${GENRF_YAML}\n`.replace(/^service:\n/m, 'service:\n  shutdown_timeout: 45s\n'))).toBe(PRE_STOP_SECONDS + 45 + 10);
   });
 
-  it('the collector HPA: the guide\'s CPU 70% and memory 80%, and the exporters\' queue fill from prometheus-adapter', () => {
+  it("the collector HPA: the guide's CPU 70% and memory 80%, and the exporters' queue fill from prometheus-adapter", () => {
     const hpa = find('HorizontalPodAutoscaler', 'genrf-collector');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'genrf-collector' });
     const byType = (t: string) => hpa.spec.metrics.filter((m: Json) => m.type === t);
-    expect(byType('Resource').map((m: Json) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 80]]);
+    expect(byType('Resource').map((m: Json) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      ['cpu', 70],
+      ['memory', 80],
+    ]);
     const pods = byType('Pods')[0].pods;
     const adapter = parse(find('ConfigMap', 'adapter-config').data['config.yaml']) as Json;
     const rule = adapter.rules.find((r: Json) => r.name.as === pods.metric.name);
@@ -136,7 +147,7 @@ describe('deploy/k8s', () => {
     expect(adapter.rules.map((r: Json) => r.name.as)).toContain('pending_generations');
   });
 
-  it('the guide\'s genrf-hpa, verbatim', () => {
+  it("the guide's genrf-hpa, verbatim", () => {
     const text = readFileSync(join(K8S_DIR, 'genrf-api-hpa.yaml'), 'utf8');
     expect(text).toContain(GUIDE_HPA);
     expect(schemaErrors(parse(text))).toBe('');

@@ -28,11 +28,16 @@ describe('the genRF metric contract', () => {
       const doc = parse(readFileSync(join(ROOT, 'deploy/prometheus', f), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
       for (const r of doc.groups.flatMap((g) => g.rules)) texts.push([`${f} / ${r.alert}`, r.expr]);
     }
-    const unknown = texts.flatMap(([where, text]) => [...text.matchAll(/\bgenrf_[a-z0-9_]+/g)].map((m) => m[0]).filter((n) => !known.has(n) && !n.startsWith('genrf_collector_')).map((n) => `${where}: ${n}`));
+    const unknown = texts.flatMap(([where, text]) =>
+      [...text.matchAll(/\bgenrf_[a-z0-9_]+/g)]
+        .map((m) => m[0])
+        .filter((n) => !known.has(n) && !n.startsWith('genrf_collector_'))
+        .map((n) => `${where}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 
-  it('every metric of the contract is read by a panel, a rule or an autoscaler, or is one of the guide\'s', () => {
+  it("every metric of the contract is read by a panel, a rule or an autoscaler, or is one of the guide's", () => {
     const doc = readFileSync(join(ROOT, 'docs/genrf-metrics.md'), 'utf8');
     for (const m of METRICS.filter((x) => !x.guide)) {
       const row = doc.split('\n').find((l) => l.startsWith(`| \`${m.name}\` |`))!;
@@ -41,7 +46,7 @@ describe('the genRF metric contract', () => {
     }
   });
 
-  it('the emulator\'s metrics.py declares each instrument with the contract\'s kind, unit and buckets', () => {
+  it("the emulator's metrics.py declares each instrument with the contract's kind, unit and buckets", () => {
     const py = readFileSync(join(ROOT, 'examples/genrf/genrf/metrics.py'), 'utf8');
     const constants = Object.fromEntries([...py.matchAll(/^(\w+_BUCKETS) = \[([^\]]*)\]/gm)].map((m) => [m[1], m[2].split(',').map((x) => Number(x.trim()))]));
     const KIND = { Counter: 'counter', Histogram: 'histogram', Gauge: 'gauge', ObservableGauge: 'observable_gauge' };

@@ -7,7 +7,9 @@ import { logsBatch, testSettings } from './fixtures.ts';
 function capture() {
   const out = new PassThrough();
   let text = '';
-  out.on('data', (c) => { text += String(c); });
+  out.on('data', (c) => {
+    text += String(c);
+  });
   return { out, text: () => text };
 }
 
@@ -36,10 +38,7 @@ describe('debug exporter', () => {
     const lines = text().trimEnd().split('\n');
     expect(lines[1]).toContain('service.name=checkout');
     const records = lines.filter((l) => l.includes('payment ok'));
-    expect(records).toEqual([
-      '      2023-11-14T22:13:20.000Z INFO payment ok 0 n=0',
-      '      2023-11-14T22:13:20.000Z INFO payment ok 1 n=1',
-    ]);
+    expect(records).toEqual(['      2023-11-14T22:13:20.000Z INFO payment ok 0 n=0', '      2023-11-14T22:13:20.000Z INFO payment ok 1 n=1']);
   });
 
   it('detailed prints every field', async () => {
@@ -54,6 +53,11 @@ describe('debug exporter', () => {
     const { exp, text } = make({ sampling_initial: 2, sampling_thereafter: 3 });
     for (let i = 1; i <= 8; i++) await exp.consume(logsBatch(i));
     // printed: 1st, 2nd, then the 5th and 8th (every 3rd after the first two)
-    expect(text().trimEnd().split('\n').map((l) => Number(/(\d+) log records/.exec(l)![1]))).toEqual([1, 2, 5, 8]);
+    expect(
+      text()
+        .trimEnd()
+        .split('\n')
+        .map((l) => Number(/(\d+) log records/.exec(l)![1])),
+    ).toEqual([1, 2, 5, 8]);
   });
 });

@@ -16,13 +16,22 @@ import { benchTraces } from '../../../bench/spans.ts';
 import { metricValue, testSettings, type TestSettings } from './fixtures.ts';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'genrf-file-enc-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'genrf-file-enc-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const host = { components: () => [] };
 const CONFORMANCE = '/work/shared/conformance/otlp';
 const LOG = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'from the child' } }] }] }] };
-const FIXTURES: [string, Signal][] = [['trace.json', 'traces'], ['logs.json', 'logs'], ['metrics.json', 'metrics'], ['events.json', 'logs']];
+const FIXTURES: [string, Signal][] = [
+  ['trace.json', 'traces'],
+  ['logs.json', 'logs'],
+  ['metrics.json', 'metrics'],
+  ['events.json', 'logs'],
+];
 
 /** Runs batches through a file exporter and returns the file's bytes. */
 async function exportAll(name: string, threads: number, batches: Batch[], extra: Record<string, unknown> = {}, settings?: TestSettings): Promise<Buffer> {
@@ -55,12 +64,19 @@ describe('file exporter encoder threads', () => {
 
   it('writes a few thousand spans byte for byte as the main thread does', async () => {
     const bodies = Array.from({ length: 12 }, (_, k) => encodeProto('traces', benchTraces(300, k * 300)));
-    const main = await exportAll('spans', 0, bodies.map((b) => Batch.fromProto('traces', b, 300)));
-    const threaded = await exportAll('spans', 1, bodies.map((b) => Batch.fromProto('traces', b, 300)));
+    const main = await exportAll(
+      'spans',
+      0,
+      bodies.map((b) => Batch.fromProto('traces', b, 300)),
+    );
+    const threaded = await exportAll(
+      'spans',
+      1,
+      bodies.map((b) => Batch.fromProto('traces', b, 300)),
+    );
     expect(threaded.equals(main)).toBe(true);
     const lines = threaded.toString('utf8').trimEnd().split('\n');
-    expect(lines.map((l) => decodeJson('traces', l).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).length))
-      .toEqual(Array(12).fill(300));
+    expect(lines.map((l) => decodeJson('traces', l).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).length)).toEqual(Array(12).fill(300));
   });
 
   it('keeps the order of the batches across 100 batches, threads answering out of order, decoded batches between them', async () => {
@@ -72,7 +88,10 @@ describe('file exporter encoder threads', () => {
       batches.push(i % 7 === 3 ? Batch.of('traces', data) : Batch.fromProto('traces', encodeProto('traces', data)));
     }
     const text = (await exportAll('order', 2, batches, { sending_queue: { num_consumers: 10 } })).toString('utf8');
-    const firsts = text.trimEnd().split('\n').map((l) => decodeJson('traces', l).resourceSpans[0].scopeSpans[0].spans[0].spanId);
+    const firsts = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => decodeJson('traces', l).resourceSpans[0].scopeSpans[0].spans[0].spanId);
     expect(firsts).toEqual(batches.map((b) => b.data.resourceSpans[0].scopeSpans[0].spans[0].spanId));
     expect(new Set(firsts).size).toBe(100);
   });

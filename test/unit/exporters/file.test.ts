@@ -10,12 +10,20 @@ import { ExportError } from '../../../src/net/export-error.ts';
 import { logsBatch, logsData, metricValue, testSettings } from './fixtures.ts';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'genrf-file-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'genrf-file-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const host = { components: () => [] };
 const lostLines: number[] = [];
-const owner: LineOwner = { lost: (items) => { lostLines.push(items); } };
+const owner: LineOwner = {
+  lost: (items) => {
+    lostLines.push(items);
+  },
+};
 
 function line(i: number): string {
   return `{"seq":${i},"pad":"${'x'.repeat(80)}"}\n`;
@@ -56,8 +64,18 @@ describe('rotating writer', () => {
     await w2.open();
     await w2.append(line(2), 1, owner); // 3 lines of 99 bytes would pass 250: rotates first
     await w2.close();
-    expect((await readFile(path + '.1', 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([0, 1]);
-    expect((await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([2]);
+    expect(
+      (await readFile(path + '.1', 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual([0, 1]);
+    expect(
+      (await readFile(path, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual([2]);
   });
 
   it('refuses new lines with a retryable error while the disk is full, and reports the lines it could not write', async () => {
@@ -157,7 +175,13 @@ describe('file exporter', () => {
     let stop = false;
     const producer = (async () => {
       for (let i = 0; !stop; i++) {
-        await exp.consume(logsBatch(1, `seq${i}`)).then(() => acked.push(i), (e) => { refused++; reasons.add(e.reason); });
+        await exp.consume(logsBatch(1, `seq${i}`)).then(
+          () => acked.push(i),
+          (e) => {
+            refused++;
+            reasons.add(e.reason);
+          },
+        );
         if (i % 20 === 0) await new Promise((r) => setImmediate(r));
       }
     })();

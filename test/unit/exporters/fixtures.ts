@@ -57,11 +57,13 @@ export function logsData(n: number, body = 'hello', service = 'checkout'): LogsD
     });
   }
   return {
-    resourceLogs: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
-      scopeLogs: [{ scope: { name: 'genrf.app', version: '1.0', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
-      schemaUrl: '',
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 },
+        scopeLogs: [{ scope: { name: 'genrf.app', version: '1.0', attributes: [], droppedAttributesCount: 0 }, logRecords, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
   };
 }
 

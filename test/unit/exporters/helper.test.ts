@@ -3,8 +3,15 @@ import { z } from 'zod';
 import type { Batch } from '../../../src/pdata/batch.ts';
 import { ConsumerError } from '../../../src/pipeline/consumer.ts';
 import {
-  createQueuedExporter, exporterHelperFields, ExportError, httpStatusError, grpcStatusError,
-  parseRetryAfter, toExportError, type HelperConfig, type Sender,
+  createQueuedExporter,
+  exporterHelperFields,
+  ExportError,
+  httpStatusError,
+  grpcStatusError,
+  parseRetryAfter,
+  toExportError,
+  type HelperConfig,
+  type Sender,
 } from '../../../src/exporters/helper/index.ts';
 import { backoffDelay } from '../../../src/net/backoff.ts';
 import { RingQueue } from '../../../src/exporters/helper/ring-queue.ts';
@@ -36,7 +43,14 @@ class ScriptedSender implements Sender {
     if (step === 'hang' || typeof step === 'number') {
       await new Promise<void>((resolve, reject) => {
         const t = step === 'hang' ? undefined : setTimeout(resolve, step);
-        deadline.addEventListener('abort', () => { clearTimeout(t); reject(deadline.reason); }, { once: true });
+        deadline.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            reject(deadline.reason);
+          },
+          { once: true },
+        );
       });
     } else if (step !== undefined) {
       throw step;

@@ -39,7 +39,15 @@ function exporter(endpoint: string, extra: Record<string, unknown> = {}, id = 'o
 function retryInfoStatus(code: number, ms: number): Buffer {
   const len = (b: Buffer) => Buffer.from([b.length]);
   const field = (tag: number, b: Buffer) => Buffer.concat([Buffer.from([tag]), len(b), b]);
-  const varint = (n: number) => { const out = []; while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128); } out.push(n); return Buffer.from(out); };
+  const varint = (n: number) => {
+    const out = [];
+    while (n >= 0x80) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+    return Buffer.from(out);
+  };
   const duration = Buffer.concat([Buffer.from([0x08]), varint(Math.floor(ms / 1000)), Buffer.from([0x10]), varint((ms % 1000) * 1e6)]);
   const retryInfo = field(0x0a, duration);
   const any = Buffer.concat([field(0x0a, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')), field(0x12, retryInfo)]);

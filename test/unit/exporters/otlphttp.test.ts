@@ -9,7 +9,11 @@ import { logsBatch, logsData, metricValue, testSettings, until } from './fixture
 
 const host = { components: () => [] };
 
-interface Recorded { url: string; headers: IncomingHttpHeaders; body: Buffer }
+interface Recorded {
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 type Reply = { status: number; headers?: Record<string, string>; body?: Buffer | string };
 
 /** A real HTTP server on loopback that records requests and plays scripted replies (fault injection). */
@@ -41,7 +45,9 @@ class FakeOtlpHttpServer {
 }
 
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 async function server(port = 0): Promise<FakeOtlpHttpServer> {
   const s = new FakeOtlpHttpServer();

@@ -69,7 +69,10 @@ describe('persistent sending queue', () => {
     const up = new Backend();
     const gate = Promise.withResolvers<void>();
     const send = up.send.bind(up);
-    up.send = async (b) => { await gate.promise; return send(b); };
+    up.send = async (b) => {
+      await gate.promise;
+      return send(b);
+    };
     const second = createQueuedExporter(testSettings('file/x'), 'logs', cfg(), up);
     await second.start(s2.host);
     expect(second.health?.()).toEqual({ healthy: true, message: 'replaying 6 log records from the persistent queue' });
@@ -95,7 +98,12 @@ describe('persistent sending queue', () => {
     let refused: ConsumerError | undefined;
     let accepted = 0;
     for (let i = 0; i < 50 && refused === undefined; i++) {
-      await exp.consume(logsBatch(1, `r${i}`)).then(() => accepted++, (e: ConsumerError) => { refused = e; });
+      await exp.consume(logsBatch(1, `r${i}`)).then(
+        () => accepted++,
+        (e: ConsumerError) => {
+          refused = e;
+        },
+      );
     }
     expect(refused).toMatchObject({ retryable: true, reason: 'storage_full' });
     expect(exp.health?.()).toMatchObject({ healthy: false, message: expect.stringContaining('storage is full') });
@@ -124,7 +132,10 @@ describe('persistent sending queue', () => {
     const up = new Backend();
     const sends: number[] = [];
     const send = up.send.bind(up);
-    up.send = (b) => { sends.push(b.items); return send(b); };
+    up.send = (b) => {
+      sends.push(b.items);
+      return send(b);
+    };
     const settings = testSettings('file/x');
     const second = createQueuedExporter(settings, 'logs', cfg(), up);
     await second.start(s2.host);

@@ -28,7 +28,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const host = { components: () => [] };
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 function exporter(factory: ExporterFactory, raw: Record<string, unknown>) {
   const exp = factory.create(testSettings('tls'), factory.config.parse({ retry_on_failure: { initial_interval: '20ms' }, ...raw }), 'logs');
@@ -62,10 +64,19 @@ describe('TLS', () => {
     let requests = 0;
     const server: Server = createHttpsServer({ key: pem.key, cert: pem.cert }, (req, res) => {
       req.resume();
-      req.on('end', () => { requests++; res.writeHead(200).end(); });
+      req.on('end', () => {
+        requests++;
+        res.writeHead(200).end();
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const port = (server.address() as { port: number }).port;
 
     const trusted = exporter(otlpHttpExporterFactory, { endpoint: `https://127.0.0.1:${port}`, tls: { ca_file: pem.ca } });

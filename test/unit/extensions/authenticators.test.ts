@@ -17,10 +17,14 @@ import { testSettings } from '../exporters/fixtures.ts';
 // No refusal message may contain the credential it refused.
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'genrf-auth-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'genrf-auth-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const started: Extension[] = [];
-afterEach(async () => { for (const e of started.splice(0)) await e.shutdown(); });
+afterEach(async () => {
+  for (const e of started.splice(0)) await e.shutdown();
+});
 
 async function make(factory: ExtensionFactory, raw: unknown, id = factory.type): Promise<ServerAuthenticator & Extension & { settings: ReturnType<typeof testSettings> }> {
   const settings = testSettings(id);
@@ -114,7 +118,11 @@ describe('basicauth', () => {
   it('refuses a line that is not bcrypt, naming the line and user but not the hash', () => {
     const build = () => basicAuthExtensionFactory.create(testSettings('basicauth'), basicAuthExtensionFactory.config.parse({ htpasswd: { inline: `alice:${aliceHash}\ncarol:{SHA}secretsha1hash=` } }));
     expect(build).toThrow('basicauth: htpasswd.inline line 2 (user "carol"): not a bcrypt hash');
-    try { build(); } catch (e) { expect((e as Error).message).not.toContain('secretsha1hash'); }
+    try {
+      build();
+    } catch (e) {
+      expect((e as Error).message).not.toContain('secretsha1hash');
+    }
   });
 });
 
@@ -126,7 +134,10 @@ describe('oidc', () => {
     const s = pki.server('issuer');
     issuer = await new TestIssuer({ cert: s.certPem, key: s.keyPem }).start();
   });
-  afterAll(async () => { await issuer.stop(); pki.remove(); });
+  afterAll(async () => {
+    await issuer.stop();
+    pki.remove();
+  });
 
   const oidc = () => make(oidcExtensionFactory, { issuer_url: issuer.url, issuer_ca_path: pki.ca, audience: 'genrf-collector' });
 

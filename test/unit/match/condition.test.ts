@@ -7,11 +7,35 @@ const str = (key: string, v: string) => kv(key, { stringValue: v });
 const resource = (...attributes: KeyValue[]): Resource => ({ attributes, droppedAttributesCount: 0 });
 const scope = (name: string): InstrumentationScope => ({ name, version: '', attributes: [], droppedAttributesCount: 0 });
 const span = (name: string, kind = 1, attributes: KeyValue[] = []): Span => ({
-  traceId: '', spanId: '', traceState: '', parentSpanId: '', flags: 0, name, kind, startTimeUnixNano: 0n, endTimeUnixNano: 0n,
-  attributes, droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+  traceId: '',
+  spanId: '',
+  traceState: '',
+  parentSpanId: '',
+  flags: 0,
+  name,
+  kind,
+  startTimeUnixNano: 0n,
+  endTimeUnixNano: 0n,
+  attributes,
+  droppedAttributesCount: 0,
+  events: [],
+  droppedEventsCount: 0,
+  links: [],
+  droppedLinksCount: 0,
+  status: { message: '', code: 0 },
 });
 const log = (severityNumber: number, severityText = '', body: AnyValue | undefined = undefined, attributes: KeyValue[] = []): LogRecord => ({
-  timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber, severityText, body, attributes, droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+  timeUnixNano: 0n,
+  observedTimeUnixNano: 0n,
+  severityNumber,
+  severityText,
+  body,
+  attributes,
+  droppedAttributesCount: 0,
+  flags: 0,
+  traceId: '',
+  spanId: '',
+  eventName: '',
 });
 const metric = (name: string): Metric => ({ name, description: '', unit: '', metadata: [], gauge: { dataPoints: [] } });
 

@@ -23,7 +23,7 @@ describe('retry', () => {
     expect(waits).toEqual([1, 2, 4, 4]); // doubles, capped at max_interval
   });
 
-  it('waits the peer\'s hint when it is longer than the backoff', async () => {
+  it("waits the peer's hint when it is longer than the backoff", async () => {
     const a = failing(busy(30));
     const waits: number[] = [];
     await retry(a.attempt, POLICY, new AbortController().signal, (_e, ms) => waits.push(ms));
@@ -33,7 +33,10 @@ describe('retry', () => {
   it('gives up at once on a permanent failure, even when retries are off or stopping', async () => {
     const stopped = new AbortController();
     stopped.abort();
-    for (const [policy, stop] of [[POLICY, new AbortController().signal], [{ ...POLICY, enabled: false }, stopped.signal]] as const) {
+    for (const [policy, stop] of [
+      [POLICY, new AbortController().signal],
+      [{ ...POLICY, enabled: false }, stopped.signal],
+    ] as const) {
       const a = failing(broken);
       expect(await retry(a.attempt, policy, stop)).toEqual({ reason: 'permanent_error', error: broken });
       expect(a.calls()).toBe(1);
@@ -48,8 +51,7 @@ describe('retry', () => {
     expect(await retry(failing(e).attempt, { ...POLICY, enabled: false }, new AbortController().signal)).toEqual({ reason: 'retry_disabled', error: e });
     // The second 100 ms wait would end past max_elapsed_time: give up instead of waiting.
     const a = failing(e, e, e);
-    expect(await retry(a.attempt, { ...POLICY, initial_interval: 100, max_interval: 100, max_elapsed_time: 150 }, new AbortController().signal))
-      .toEqual({ reason: 'retries_exhausted', error: e });
+    expect(await retry(a.attempt, { ...POLICY, initial_interval: 100, max_interval: 100, max_elapsed_time: 150 }, new AbortController().signal)).toEqual({ reason: 'retries_exhausted', error: e });
     expect(a.calls()).toBe(2);
   });
 

@@ -59,10 +59,18 @@ function peerSerial(port: number, alpn: string[]): Promise<string> {
 
 function httpPost(port: number, body: Buffer, agent: https.Agent | false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = https.request({
-      host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', ca: pki.caPem, agent,
-      headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
-    }, (res) => res.resume().on('end', () => resolve(res.statusCode!)));
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/logs',
+        method: 'POST',
+        ca: pki.caPem,
+        agent,
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      },
+      (res) => res.resume().on('end', () => resolve(res.statusCode!)),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -90,10 +98,16 @@ describe('certificate rotation under load', () => {
     const channel = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createSsl(pki.caPem));
     const loops = [
       // HTTP on two keep-alive connections, and on a new connection (a new handshake) per request.
-      ...[0, 1].map(async () => { while (!stop) await httpPost(httpPort, body, keepAlive).then(note('http keep-alive'), note('http keep-alive')); }),
-      (async () => { while (!stop) await httpPost(httpPort, body, false).then(note('http new connection'), note('http new connection')); })(),
+      ...[0, 1].map(async () => {
+        while (!stop) await httpPost(httpPort, body, keepAlive).then(note('http keep-alive'), note('http keep-alive'));
+      }),
+      (async () => {
+        while (!stop) await httpPost(httpPort, body, false).then(note('http new connection'), note('http new connection'));
+      })(),
       // gRPC on one long-lived channel, and on a new channel every 5 calls.
-      (async () => { while (!stop) note('grpc channel')(await grpcExport(channel, body)); })(),
+      (async () => {
+        while (!stop) note('grpc channel')(await grpcExport(channel, body));
+      })(),
       (async () => {
         while (!stop) {
           const c = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createSsl(pki.caPem));
@@ -106,7 +120,10 @@ describe('certificate rotation under load', () => {
       for (const n of next) {
         const before = sent;
         TestPki.rotate(n, live); // key first, then certificate
-        for (const [port, alpn] of [[httpPort, ['http/1.1']], [grpcPort, ['h2']]] as const) {
+        for (const [port, alpn] of [
+          [httpPort, ['http/1.1']],
+          [grpcPort, ['h2']],
+        ] as const) {
           const end = Date.now() + 15_000;
           while ((await peerSerial(port, [...alpn]).catch(() => '')) !== serialOf(n)) {
             if (Date.now() > end) throw new Error(`port ${port} did not show the rotated certificate within 15 s`);

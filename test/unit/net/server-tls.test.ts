@@ -31,7 +31,9 @@ beforeAll(() => {
 afterAll(() => pki.remove());
 
 const stops: Array<() => Promise<void>> = [];
-afterEach(async () => { for (const s of stops.splice(0).reverse()) await s(); });
+afterEach(async () => {
+  for (const s of stops.splice(0).reverse()) await s();
+});
 const host = { components: () => [] };
 
 async function health(tls: Record<string, unknown>, logs?: ReturnType<typeof testSettings>): Promise<{ port: number; settings: ReturnType<typeof testSettings> }> {
@@ -61,7 +63,10 @@ describe('TLS on a server', () => {
     const r = await get(port);
     expect(r.status).toBe(200);
     expect(r.serial).toBe(serialOf(first));
-    const plain = await fetch(`http://127.0.0.1:${port}/health`).then(() => 'answered', () => 'failed');
+    const plain = await fetch(`http://127.0.0.1:${port}/health`).then(
+      () => 'answered',
+      () => 'failed',
+    );
     expect(plain).toBe('failed');
   });
 
@@ -84,21 +89,35 @@ describe('TLS on a server', () => {
 
     const limited = await health({ cert_file: first.cert, key_file: first.key, max_version: '1.2', cipher_suites: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'] });
     const cipher = await new Promise<string>((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port: limited.port, ca: pki.caPem }, () => { resolve(s.getCipher().name); s.end(); });
+      const s = connect({ host: '127.0.0.1', port: limited.port, ca: pki.caPem }, () => {
+        resolve(s.getCipher().name);
+        s.end();
+      });
       s.on('error', reject);
     });
     expect(cipher).toBe('ECDHE-ECDSA-AES256-GCM-SHA384');
   });
 
   it('fails to start with an error naming the unreadable file, never a file content', async () => {
-    const ext = healthCheckExtensionFactory.create(testSettings('health_check'), healthCheckExtensionFactory.config.parse({
-      endpoint: '127.0.0.1:0', tls: { cert_file: first.cert, key_file: `${pki.dir}/missing.key` },
-    }));
+    const ext = healthCheckExtensionFactory.create(
+      testSettings('health_check'),
+      healthCheckExtensionFactory.config.parse({
+        endpoint: '127.0.0.1:0',
+        tls: { cert_file: first.cert, key_file: `${pki.dir}/missing.key` },
+      }),
+    );
     await expect(ext.start(host)).rejects.toThrow(`health_check: cannot read tls.key_file ${pki.dir}/missing.key: ENOENT`);
-    const mismatched = healthCheckExtensionFactory.create(testSettings('health_check'), healthCheckExtensionFactory.config.parse({
-      endpoint: '127.0.0.1:0', tls: { cert_file: first.cert, key_file: second.key },
-    }));
-    const err = await mismatched.start(host).then(() => undefined, (e: Error) => e.message);
+    const mismatched = healthCheckExtensionFactory.create(
+      testSettings('health_check'),
+      healthCheckExtensionFactory.config.parse({
+        endpoint: '127.0.0.1:0',
+        tls: { cert_file: first.cert, key_file: second.key },
+      }),
+    );
+    const err = await mismatched.start(host).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(err).toMatch(/health_check: tls: .*key values mismatch/);
     expect(err).not.toContain('PRIVATE KEY');
   });
@@ -139,15 +158,29 @@ describe('certificate reload', () => {
     await receiver.start(host);
     stops.push(() => receiver.shutdown());
     const port = receiver.addresses.grpc!.port;
-    const peerSerial = () => new Promise<string>((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port, ca: pki.caPem, ALPNProtocols: ['h2'] }, () => { resolve(s.getPeerX509Certificate()!.serialNumber); s.destroy(); });
-      s.on('error', reject);
-    });
+    const peerSerial = () =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port, ca: pki.caPem, ALPNProtocols: ['h2'] }, () => {
+          resolve(s.getPeerX509Certificate()!.serialNumber);
+          s.destroy();
+        });
+        s.on('error', reject);
+      });
     expect(await peerSerial()).toBe(serialOf(live));
-    const Client = grpc.makeGenericClientConstructor({
-      Export: { path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', requestStream: false, responseStream: false,
-        requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b },
-    }, 'Logs');
+    const Client = grpc.makeGenericClientConstructor(
+      {
+        Export: {
+          path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (b: Buffer) => b,
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: (b: Buffer) => b,
+          responseDeserialize: (b: Buffer) => b,
+        },
+      },
+      'Logs',
+    );
     const c = new Client(`127.0.0.1:${port}`, grpc.credentials.createSsl(pki.caPem));
     stops.push(async () => c.close());
     const exportOnce = () => new Promise<void>((resolve, reject) => (c as any).Export(logsRequest(1), (err: Error | null) => (err ? reject(err) : resolve())));
@@ -159,7 +192,9 @@ describe('certificate reload', () => {
   });
 
   it("the daemon's own /metrics serves over TLS", async () => {
-    const server = new MetricsServer(new SelfMetrics(), '127.0.0.1:0', { tls: otlpReceiverConfig.parse({ protocols: { http: { tls: { cert_file: first.cert, key_file: first.key } } } }).protocols.http!.tls });
+    const server = new MetricsServer(new SelfMetrics(), '127.0.0.1:0', {
+      tls: otlpReceiverConfig.parse({ protocols: { http: { tls: { cert_file: first.cert, key_file: first.key } } } }).protocols.http!.tls,
+    });
     await server.start();
     stops.push(() => server.shutdown());
     const r = await get(server.port!, { path: '/metrics' });

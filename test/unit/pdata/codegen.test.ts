@@ -35,7 +35,8 @@ describe('the .proto parser', () => {
     expect(table.messages.length).toBeGreaterThan(30);
     for (const m of table.messages) {
       const ref = root.lookupType(m.fullName);
-      const theirs = ref.fieldsArray.map((f: any) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      const theirs = ref.fieldsArray.map((f: any) => ({
+        // eslint-disable-line @typescript-eslint/no-explicit-any
         name: f.name,
         number: f.id,
         repeated: f.repeated,

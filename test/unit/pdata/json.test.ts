@@ -130,10 +130,34 @@ describe('own fixtures', () => {
 
   it('escapes strings exactly as JSON.stringify does, short and long, ASCII or not', () => {
     // The encoder appends plain ASCII strings without JSON.stringify; every other string must come out the same.
-    const samples = ['plain', '', 'a"b', 'back\\slash', 'tab\there', '\u0000\u001f', 'del\u007f', 'grüße', '\u2028\u2029',
-      'lone \ud800 high', 'lone \udc00 low', '🎉', 'x'.repeat(47) + '"', 'x'.repeat(200), 'x'.repeat(200) + '\n', 'y'.repeat(60) + '\udfff'];
+    const samples = [
+      'plain',
+      '',
+      'a"b',
+      'back\\slash',
+      'tab\there',
+      '\u0000\u001f',
+      'del\u007f',
+      'grüße',
+      '\u2028\u2029',
+      'lone \ud800 high',
+      'lone \udc00 low',
+      '🎉',
+      'x'.repeat(47) + '"',
+      'x'.repeat(200),
+      'x'.repeat(200) + '\n',
+      'y'.repeat(60) + '\udfff',
+    ];
     for (const s of samples) {
-      const text = encodeJson('logs', { resourceLogs: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{ scope: { name: s, version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [] }] }] });
+      const text = encodeJson('logs', {
+        resourceLogs: [
+          {
+            resource: { attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            scopeLogs: [{ scope: { name: s, version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [] }],
+          },
+        ],
+      });
       expect(text).toBe(`{"resourceLogs":[{"scopeLogs":[{${s === '' ? '' : `"scope":{"name":${JSON.stringify(s)}}`}}]}]}`);
     }
   });
@@ -144,7 +168,11 @@ describe('encodeJsonFromProto (protobuf to OTLP/JSON a resource at a time)', () 
     const one = encodeProto(signal, data as never);
     return Buffer.concat([one, one, Buffer.from([0x10, 0x05])]); // two resources and an unknown field
   };
-  const cases: Array<[Signal, () => unknown]> = [['traces', fullTraces], ['metrics', fullMetrics], ['logs', fullLogs]];
+  const cases: Array<[Signal, () => unknown]> = [
+    ['traces', fullTraces],
+    ['metrics', fullMetrics],
+    ['logs', fullLogs],
+  ];
 
   it.each(cases)('%s: writes exactly what encodeJson writes after decodeProto', (signal, make) => {
     const bytes = twice(signal, make());
@@ -186,7 +214,11 @@ describe('lenient input', () => {
                   start_time_unix_nano: 1000,
                   dropped_attributes_count: '4',
                   status: { code: 'STATUS_CODE_ERROR' },
-                  attributes: [{ key: 'n', value: { int_value: 5 } }, { key: 'd', value: { double_value: 'Infinity' } }, { key: 'b', value: { bytes_value: 'AAH/' } }],
+                  attributes: [
+                    { key: 'n', value: { int_value: 5 } },
+                    { key: 'd', value: { double_value: 'Infinity' } },
+                    { key: 'b', value: { bytes_value: 'AAH/' } },
+                  ],
                   some_future_field: { ignored: true },
                 },
               ],
@@ -227,19 +259,17 @@ describe('malformed JSON', () => {
   };
 
   it('names the JSON path of a bad id', () => {
-    expect(fails('traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{},{},{"traceId":"xyz"}]}]}]}')).toBe(
-      'resourceSpans[0].scopeSpans[0].spans[2].traceId: "xyz" is not 32 hex digits',
-    );
+    expect(fails('traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{},{},{"traceId":"xyz"}]}]}]}')).toBe('resourceSpans[0].scopeSpans[0].spans[2].traceId: "xyz" is not 32 hex digits');
   });
 
   it('names the path of bad numbers, enums, base64 and shapes', () => {
     expect(fails('metrics', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"histogram":{"dataPoints":[{"bucketCounts":["1","x"]}]}}]}]}]}')).toBe(
       'resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.dataPoints[0].bucketCounts[1]: "x" is not an unsigned 64-bit integer',
     );
-    expect(fails('traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SERVER"}]}]}]}')).toMatch(/^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.kind: "SERVER" is not one of SPAN_KIND_UNSPECIFIED/);
-    expect(fails('logs', '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"bytesValue":"!!"}}]}]}]}')).toBe(
-      'resourceLogs[0].scopeLogs[0].logRecords[0].body.bytesValue: "!!" is not base64',
+    expect(fails('traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SERVER"}]}]}]}')).toMatch(
+      /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.kind: "SERVER" is not one of SPAN_KIND_UNSPECIFIED/,
     );
+    expect(fails('logs', '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"bytesValue":"!!"}}]}]}]}')).toBe('resourceLogs[0].scopeLogs[0].logRecords[0].body.bytesValue: "!!" is not base64');
     expect(fails('logs', '{"resourceLogs":{}}')).toBe('resourceLogs: an object is not an array');
     expect(fails('logs', '{"resourceLogs":[{"resource":{"attributes":[{"key":"k","value":{"intValue":"99999999999999999999"}}]}}]}')).toBe(
       'resourceLogs[0].resource.attributes[0].value.intValue: "99999999999999999999" is not a signed 64-bit integer',

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countProtoItems,
-  decodeProto,
-  decodeProtoResponse,
-  encodeProto,
-  encodeProtoResponse,
-} from '../../../src/pdata/proto/index.ts';
+import { countProtoItems, decodeProto, decodeProtoResponse, encodeProto, encodeProtoResponse } from '../../../src/pdata/proto/index.ts';
 import { DecodeError } from '../../../src/pdata/errors.ts';
 import type { Signal, TracesData } from '../../../src/pdata/types.ts';
 import { fullLogs, fullMetrics, fullTraces, INT64_MIN, minimalSpan, UINT64_MAX } from './fixtures.ts';
@@ -75,16 +69,15 @@ describe('protobuf round trip', () => {
     s.startTimeUnixNano = 1n;
     s.status = { message: '', code: 2 };
     const data: TracesData = {
-      resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [s], schemaUrl: '' }], schemaUrl: '' }],
+      resourceSpans: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [s], schemaUrl: '' }],
+          schemaUrl: '',
+        },
+      ],
     };
-    const span = [
-      ...len(1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),
-      ...str(5, 'n'),
-      ...tag(6, 0), 3,
-      ...fixed64(7, 1n),
-      ...len(15, [...tag(3, 0), 2]),
-      ...tag(16, 5), 1, 1, 0, 0,
-    ];
+    const span = [...len(1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]), ...str(5, 'n'), ...tag(6, 0), 3, ...fixed64(7, 1n), ...len(15, [...tag(3, 0), 2]), ...tag(16, 5), 1, 1, 0, 0];
     const expected = len(1, len(2, len(2, span)));
     expect([...encodeProto('traces', data)]).toEqual(expected);
   });
@@ -93,7 +86,13 @@ describe('protobuf round trip', () => {
     const s = minimalSpan();
     s.name = 'x'.repeat(20000);
     const data: TracesData = {
-      resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [s], schemaUrl: '' }], schemaUrl: '' }],
+      resourceSpans: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [s], schemaUrl: '' }],
+          schemaUrl: '',
+        },
+      ],
     };
     const out = encodeProto('traces', data);
     expect(decodeProto('traces', out).resourceSpans[0].scopeSpans[0].spans[0].name).toBe(s.name);
@@ -125,11 +124,29 @@ describe('protobuf round trip', () => {
 describe('protobuf decoding of other encoders output', () => {
   it('skips unknown fields of every wire type, including groups', () => {
     const unknown = [
-      ...tag(100, 0), ...varint(-1),
-      ...tag(101, 1), 1, 2, 3, 4, 5, 6, 7, 8,
+      ...tag(100, 0),
+      ...varint(-1),
+      ...tag(101, 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
       ...len(102, [1, 2, 3]),
-      ...tag(103, 5), 1, 2, 3, 4,
-      ...tag(104, 3), ...tag(1, 0), 5, ...tag(2, 3), ...tag(2, 4), ...tag(104, 4),
+      ...tag(103, 5),
+      1,
+      2,
+      3,
+      4,
+      ...tag(104, 3),
+      ...tag(1, 0),
+      5,
+      ...tag(2, 3),
+      ...tag(2, 4),
+      ...tag(104, 4),
     ];
     const span = [...unknown, ...str(5, 'after-unknown'), ...unknown];
     const req = len(1, [...unknown, ...len(2, [...len(2, span), ...unknown]), ...unknown]);
@@ -140,10 +157,7 @@ describe('protobuf decoding of other encoders output', () => {
   it('decodes packed and unpacked repeated scalars alike', () => {
     const f64 = (v: number) => [...Buffer.from(new BigUint64Array([BigInt(v)]).buffer)];
     const dbl = (v: number) => [...Buffer.from(new Float64Array([v]).buffer)];
-    const unpacked = [
-      ...tag(6, 1), ...f64(1), ...tag(6, 1), ...f64(2),
-      ...tag(7, 1), ...dbl(0.5),
-    ];
+    const unpacked = [...tag(6, 1), ...f64(1), ...tag(6, 1), ...f64(2), ...tag(7, 1), ...dbl(0.5)];
     const packed = [...len(6, [...f64(1), ...f64(2)]), ...len(7, dbl(0.5))];
     const expBuckets = (counts: number[]) => [...tag(1, 0), ...varint(5 << 1)].concat(...counts.map((c) => [...tag(2, 0), ...varint(c)]));
     for (const body of [unpacked, packed]) {

@@ -57,17 +57,34 @@ function randomData<S extends Signal>(signal: S, seed: number): SignalData[S] {
 /** Resource changes of every kind the processors make: add, replace, remove, append. */
 const CHANGES: Array<[string, (r: Resource) => void]> = [
   ['nothing', () => {}],
-  ['upsert', (r) => {
-    const i = r.attributes.findIndex((a) => a.key === 'env');
-    if (i >= 0) r.attributes[i].value = { stringValue: 'prod' };
-    else r.attributes.push({ key: 'env', value: { stringValue: 'prod' } });
-  }],
-  ['delete all', (r) => { r.attributes.length = 0; r.droppedAttributesCount = 0; }],
-  ['delete one, hash another', (r) => {
-    r.attributes = r.attributes.filter((a) => a.key !== 'host.name');
-    for (const a of r.attributes) if (a.key === 'owner') a.value = { stringValue: 'hashed' };
-  }],
-  ['append many', (r) => { for (let i = 0; i < 40; i++) r.attributes.push({ key: `x${i}`, value: { stringValue: 'y'.repeat(i * 7) } }); }],
+  [
+    'upsert',
+    (r) => {
+      const i = r.attributes.findIndex((a) => a.key === 'env');
+      if (i >= 0) r.attributes[i].value = { stringValue: 'prod' };
+      else r.attributes.push({ key: 'env', value: { stringValue: 'prod' } });
+    },
+  ],
+  [
+    'delete all',
+    (r) => {
+      r.attributes.length = 0;
+      r.droppedAttributesCount = 0;
+    },
+  ],
+  [
+    'delete one, hash another',
+    (r) => {
+      r.attributes = r.attributes.filter((a) => a.key !== 'host.name');
+      for (const a of r.attributes) if (a.key === 'owner') a.value = { stringValue: 'hashed' };
+    },
+  ],
+  [
+    'append many',
+    (r) => {
+      for (let i = 0; i < 40; i++) r.attributes.push({ key: `x${i}`, value: { stringValue: 'y'.repeat(i * 7) } });
+    },
+  ],
 ];
 
 function viaDecode<S extends Signal>(signal: S, bytes: Uint8Array, change: (r: Resource) => void): SignalData[S] {
@@ -98,7 +115,7 @@ describe('Batch.changeResources on protobuf bytes (the resource fast path)', () 
     }
   }
 
-  it('keeps a merged batch\'s sources: each one decodes as the decode path changes it', () => {
+  it("keeps a merged batch's sources: each one decodes as the decode path changes it", () => {
     const change = CHANGES[1][1];
     const parts = [1, 2, 3].map((s) => encodeProto('logs', randomData('logs', s)));
     const bounds: number[] = [];
@@ -121,7 +138,10 @@ describe('Batch.changeResources on protobuf bytes (the resource fast path)', () 
   it('handles entries as the decoder does: the last resource wins, an absent one is empty, unknown fields go', () => {
     // ResourceLogs { resource {attr a=1}; unknown field 9; resource {attr b=2}; scope_logs {}; schema_url "s" }
     const kv = (k: string, v: string) => [0x0a, 6 + k.length + v.length, 0x0a, k.length, ...Buffer.from(k), 0x12, 2 + v.length, 0x0a, v.length, ...Buffer.from(v)];
-    const res = (k: string, v: string) => { const a = kv(k, v); return [0x0a, a.length, ...a]; };
+    const res = (k: string, v: string) => {
+      const a = kv(k, v);
+      return [0x0a, a.length, ...a];
+    };
     const entry = [...res('a', '1'), 0x48, 0x07, ...res('b', '2'), 0x12, 0x00, 0x1a, 0x01, 0x73];
     const noResource = [0x1a, 0x01, 0x74, 0x12, 0x00];
     const bytes = Uint8Array.from([0x0a, entry.length, ...entry, 0x0a, noResource.length, ...noResource, 0x10, 0x01]);
@@ -129,7 +149,9 @@ describe('Batch.changeResources on protobuf bytes (the resource fast path)', () 
       expect(viaFastPath('logs', bytes, change).data).toEqual(viaDecode('logs', bytes, change));
     }
     const seen: string[][] = [];
-    Batch.fromProto('logs', bytes).changeResources((r) => { seen.push(r.attributes.map((a) => a.key)); });
+    Batch.fromProto('logs', bytes).changeResources((r) => {
+      seen.push(r.attributes.map((a) => a.key));
+    });
     expect(seen).toEqual([['b'], []]);
   });
 
@@ -138,16 +160,26 @@ describe('Batch.changeResources on protobuf bytes (the resource fast path)', () 
     const truncated = good.subarray(0, good.length - 3);
     const batch = Batch.fromProto('traces', truncated);
     let fast: unknown;
-    try { batch.changeResources(() => {}); } catch (e) { fast = e; }
+    try {
+      batch.changeResources(() => {});
+    } catch (e) {
+      fast = e;
+    }
     let slow: unknown;
-    try { decodeProto('traces', truncated); } catch (e) { slow = e; }
+    try {
+      decodeProto('traces', truncated);
+    } catch (e) {
+      slow = e;
+    }
     expect(fast).toBeInstanceOf(DecodeError);
     expect((fast as Error).message).toBe((slow as Error).message);
   });
 
   it('changes decoded data in place, as before', () => {
     const batch = Batch.of('metrics', fullMetrics());
-    batch.changeResources((r) => { r.attributes.push({ key: 'z', value: { boolValue: true } }); });
+    batch.changeResources((r) => {
+      r.attributes.push({ key: 'z', value: { boolValue: true } });
+    });
     expect(batch.data.resourceMetrics.every((rm) => rm.resource.attributes.at(-1)?.key === 'z')).toBe(true);
   });
 });

@@ -93,9 +93,7 @@ describe('the validating scan refuses, naming the field', () => {
     const record = [...len(5, str(1, 'poison-bad-wire-type-1')), ...tag(13, 7), 1, 2, 3];
     const req = len(1, len(2, [...len(1, str(1, 'genrf.e2e')), ...len(2, record)]));
     expect(req.length).toBe(49);
-    expect(refused('logs', req)).toMatch(
-      /^ExportLogsServiceRequest\.resource_logs\[0\]\.scope_logs\[0\]\.log_records\[0\]\.field 13: invalid wire type 7 for field 13 at byte \d+$/,
-    );
+    expect(refused('logs', req)).toMatch(/^ExportLogsServiceRequest\.resource_logs\[0\]\.scope_logs\[0\]\.log_records\[0\]\.field 13: invalid wire type 7 for field 13 at byte \d+$/);
     // The decoder refuses it too: the scan is what keeps it from being acknowledged.
     expect(() => decodeProto('logs', bytes(req))).toThrow(DecodeError);
   });
@@ -200,8 +198,12 @@ describe('nesting depth: 64 levels are fine, 65 are refused, in protobuf and in 
 
   it.each(['array', 'kvlist', 'mixed'] as const)('%s values in a log body and in a span attribute', (kind) => {
     expect(countProtoItems('logs', logBody(nestedProto(64, kind)))).toBe(1);
-    expect(decodeProto('logs', logBody(nestedProto(64, kind))).resourceLogs[0].scopeLogs[0].logRecords[0].body).toEqual(decodeJson('logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: nestedJson(64, kind) }] }] }] })).resourceLogs[0].scopeLogs[0].logRecords[0].body);
-    expect(refused('logs', logBody(nestedProto(65, kind)))).toMatch(/^ExportLogsServiceRequest\.resource_logs\[0\]\.scope_logs\[0\]\.log_records\[0\]\.body\.(array|kvlist)_value\..*: values nested deeper than 64 levels at byte \d+$/);
+    expect(decodeProto('logs', logBody(nestedProto(64, kind))).resourceLogs[0].scopeLogs[0].logRecords[0].body).toEqual(
+      decodeJson('logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: nestedJson(64, kind) }] }] }] })).resourceLogs[0].scopeLogs[0].logRecords[0].body,
+    );
+    expect(refused('logs', logBody(nestedProto(65, kind)))).toMatch(
+      /^ExportLogsServiceRequest\.resource_logs\[0\]\.scope_logs\[0\]\.log_records\[0\]\.body\.(array|kvlist)_value\..*: values nested deeper than 64 levels at byte \d+$/,
+    );
     expect(countProtoItems('traces', spanAttr(nestedProto(64, kind)))).toBe(1);
     expect(refused('traces', spanAttr(nestedProto(65, kind)))).toMatch(/spans\[0\]\.attributes\[0\]\.value\..*nested deeper than 64 levels/);
     const json = (depth: number) => JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: nestedJson(depth, kind) }] }] }] });
@@ -217,11 +219,15 @@ describe('nesting depth: 64 levels are fine, 65 are refused, in protobuf and in 
 });
 
 describe('what the scan accepts', () => {
-  it.each([['traces', fullTraces, 4], ['metrics', fullMetrics, 11], ['logs', fullLogs, 3]] as const)('%s: a full request, with its items counted', (signal, make, items) => {
+  it.each([
+    ['traces', fullTraces, 4],
+    ['metrics', fullMetrics, 11],
+    ['logs', fullLogs, 3],
+  ] as const)('%s: a full request, with its items counted', (signal, make, items) => {
     expect(countProtoItems(signal, encodeProto(signal, make() as never))).toBe(items);
   });
 
-  it('counts the data points of the last member of a metric\'s data oneof, as the decoder keeps it', () => {
+  it("counts the data points of the last member of a metric's data oneof, as the decoder keeps it", () => {
     const point = len(1, [...tag(4, 1), 0, 0, 0, 0, 0, 0, 0, 0]);
     const metric = [...str(1, 'm'), ...len(5, [...point, ...point, ...point]), ...len(7, point)];
     const req = bytes(len(1, len(2, len(2, metric))));

@@ -12,7 +12,10 @@ import { fakeReceiver, forwardLike, makeConfig, passProcessor, sinkExporter, tag
 
 /** logs -> metrics, never passing its input on (like spanmetrics for traces). */
 const countLike: ConnectorFactory = {
-  kind: 'connector', type: 'count', description: 'test', pairs: { 'logs>metrics': 'stable', 'logs>logs': 'stable' },
+  kind: 'connector',
+  type: 'count',
+  description: 'test',
+  pairs: { 'logs>metrics': 'stable', 'logs>logs': 'stable' },
   config: z.strictObject({}),
   create: (_s, _c, _from, _to, next) => ({ mutates: false, consume: (b) => next.all.consume(b), start: async () => {}, shutdown: async () => {} }),
 };
@@ -25,62 +28,74 @@ const mutates = (entries: ReadonlyMap<string, Consumer>) => Object.fromEntries([
 
 describe('buildGraph phases', () => {
   it('marks a pipeline as mutating through a same-signal connector, not through a cross-signal one', () => {
-    const graph = build(makeConfig({
-      receivers: { fake: fakeReceiver },
-      processors: { pass: [passProcessor], tag: [tagProcessor] },
-      exporters: { sink: sinkExporter },
-      connectors: { fwd: forwardLike, count: countLike },
-      pipelines: {
-        'logs/in': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd', 'count'] },
-        'logs/tagged': { receivers: ['fwd'], processors: ['tag'], exporters: ['sink'] },
-        'metrics/counted': { receivers: ['count'], processors: [], exporters: ['sink'] },
-        'logs/plain': { receivers: ['fake'], exporters: ['sink'] },
-      },
-    }));
+    const graph = build(
+      makeConfig({
+        receivers: { fake: fakeReceiver },
+        processors: { pass: [passProcessor], tag: [tagProcessor] },
+        exporters: { sink: sinkExporter },
+        connectors: { fwd: forwardLike, count: countLike },
+        pipelines: {
+          'logs/in': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd', 'count'] },
+          'logs/tagged': { receivers: ['fwd'], processors: ['tag'], exporters: ['sink'] },
+          'metrics/counted': { receivers: ['count'], processors: [], exporters: ['sink'] },
+          'logs/plain': { receivers: ['fake'], exporters: ['sink'] },
+        },
+      }),
+    );
     expect(mutates(graph.entries)).toEqual({ 'logs/tagged': true, 'metrics/counted': false, 'logs/in': true, 'logs/plain': false });
     expect(graph.pipelineOrder).toEqual(['logs/tagged', 'metrics/counted', 'logs/in', 'logs/plain']);
     expect(graph.startOrder().map((n) => n.key)).toEqual([
-      'exporter/sink@logs', 'exporter/sink@metrics',
-      'connector/fwd@logs>logs', 'connector/count@logs>metrics',
-      'processor/tag@logs/tagged', 'processor/pass@logs/in',
+      'exporter/sink@logs',
+      'exporter/sink@metrics',
+      'connector/fwd@logs>logs',
+      'connector/count@logs>metrics',
+      'processor/tag@logs/tagged',
+      'processor/pass@logs/in',
       'receiver/fake',
     ]);
     expect(graph.stopOrder().map((n) => n.key)).toEqual([
       'receiver/fake',
-      'processor/pass@logs/in', 'connector/fwd@logs>logs', 'connector/count@logs>metrics',
+      'processor/pass@logs/in',
+      'connector/fwd@logs>logs',
+      'connector/count@logs>metrics',
       'processor/tag@logs/tagged',
-      'exporter/sink@logs', 'exporter/sink@metrics',
+      'exporter/sink@logs',
+      'exporter/sink@metrics',
     ]);
   });
 
   it('marks a pipeline as mutating when its connector itself mutates, and builds a shared connector once', () => {
-    const graph = build(makeConfig({
-      receivers: { fake: fakeReceiver },
-      exporters: { sink: sinkExporter },
-      connectors: { mut: mutatingConnector },
-      pipelines: {
-        'logs/a': { receivers: ['fake'], exporters: ['mut'] },
-        'logs/b': { receivers: ['fake'], exporters: ['mut'] },
-        'logs/out': { receivers: ['mut'], exporters: ['sink'] },
-      },
-    }));
+    const graph = build(
+      makeConfig({
+        receivers: { fake: fakeReceiver },
+        exporters: { sink: sinkExporter },
+        connectors: { mut: mutatingConnector },
+        pipelines: {
+          'logs/a': { receivers: ['fake'], exporters: ['mut'] },
+          'logs/b': { receivers: ['fake'], exporters: ['mut'] },
+          'logs/out': { receivers: ['mut'], exporters: ['sink'] },
+        },
+      }),
+    );
     expect(mutates(graph.entries)).toEqual({ 'logs/out': false, 'logs/a': true, 'logs/b': true });
     expect(graph.connectors.map((n) => n.key)).toEqual(['connector/mut@logs>logs']);
   });
 
   it('stops a connector shared by pipelines after the processors of every one of them', () => {
     // As spanmetrics behind traces and traces/kafka: the last batch of either must reach it before it flushes and stops.
-    const graph = build(makeConfig({
-      receivers: { fake: fakeReceiver },
-      processors: { pass: [passProcessor] },
-      exporters: { sink: sinkExporter },
-      connectors: { fwd: forwardLike },
-      pipelines: {
-        'logs/a': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
-        'logs/b': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
-        'logs/out': { receivers: ['fwd'], processors: ['pass'], exporters: ['sink'] },
-      },
-    }));
+    const graph = build(
+      makeConfig({
+        receivers: { fake: fakeReceiver },
+        processors: { pass: [passProcessor] },
+        exporters: { sink: sinkExporter },
+        connectors: { fwd: forwardLike },
+        pipelines: {
+          'logs/a': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
+          'logs/b': { receivers: ['fake'], processors: ['pass'], exporters: ['fwd'] },
+          'logs/out': { receivers: ['fwd'], processors: ['pass'], exporters: ['sink'] },
+        },
+      }),
+    );
     const order = graph.stopOrder().map((n) => n.key);
     const at = (k: string) => order.indexOf(k);
     expect(at('connector/fwd@logs>logs')).toBeGreaterThan(at('processor/pass@logs/a'));

@@ -6,13 +6,20 @@ import { logsBatch } from './helpers.ts';
 
 const recorder = (mutates: boolean, fail?: ConsumerError) => {
   const seen: Batch[] = [];
-  const c: Consumer = { mutates, async consume(b) { seen.push(b); if (fail) throw fail; } };
+  const c: Consumer = {
+    mutates,
+    async consume(b) {
+      seen.push(b);
+      if (fail) throw fail;
+    },
+  };
   return { c, seen };
 };
 
 describe('fanout', () => {
   it('shares the batch among read-only consumers', async () => {
-    const a = recorder(false), b = recorder(false);
+    const a = recorder(false),
+      b = recorder(false);
     const batch = logsBatch('x');
     await new Fanout([a.c, b.c]).consume(batch);
     expect(a.seen[0]).toBe(batch);
@@ -20,7 +27,8 @@ describe('fanout', () => {
   });
 
   it('copies for a mutating consumer when a reader shares the batch', async () => {
-    const r = recorder(false), m = recorder(true);
+    const r = recorder(false),
+      m = recorder(true);
     const batch = logsBatch('x');
     await new Fanout([m.c, r.c]).consume(batch);
     expect(r.seen[0]).toBe(batch);
@@ -28,7 +36,8 @@ describe('fanout', () => {
   });
 
   it('gives the original to the last of several mutating consumers', async () => {
-    const m1 = recorder(true), m2 = recorder(true);
+    const m1 = recorder(true),
+      m2 = recorder(true);
     const batch = logsBatch('x');
     await new Fanout([m1.c, m2.c]).consume(batch);
     expect(m1.seen[0]).not.toBe(batch);

@@ -89,7 +89,12 @@ describe('graph', () => {
     await FakeReceiver.last.get('fake')!.consumers.logs!.consume(logsBatch('a', 'b', 'c'));
     const text = await metrics.render();
     // Label order is the exposition library's business: find the series by its labels.
-    const value = (name: string) => text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('processor="pass"') && l.includes('otel_signal="logs"'))?.split(' ').at(-1);
+    const value = (name: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && l.includes('processor="pass"') && l.includes('otel_signal="logs"'))
+        ?.split(' ')
+        .at(-1);
     expect(value('otelcol_processor_incoming_items_total')).toBe('3');
     expect(value('otelcol_processor_outgoing_items_total')).toBe('3');
     await svc.shutdown();
@@ -104,7 +109,10 @@ describe('graph', () => {
     const svc = new Service(config, opts());
     expect([...svc.components()].map((c) => c.health().healthy)).toEqual([false, false]);
     await svc.start();
-    expect([...svc.components()].map((c) => [c.id, c.health().healthy])).toEqual([['exporter/sink@logs', true], ['receiver/fake', true]]);
+    expect([...svc.components()].map((c) => [c.id, c.health().healthy])).toEqual([
+      ['exporter/sink@logs', true],
+      ['receiver/fake', true],
+    ]);
     await svc.shutdown();
   });
 });

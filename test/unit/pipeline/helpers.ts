@@ -16,19 +16,29 @@ export class FakeReceiver {
     this.consumers = consumers;
     FakeReceiver.last.set(id, this);
   }
-  async start() { events.push('start receiver'); }
-  async shutdown() { events.push('stop receiver'); }
+  async start() {
+    events.push('start receiver');
+  }
+  async shutdown() {
+    events.push('stop receiver');
+  }
 }
 
 export const fakeReceiver: ReceiverFactory = {
-  kind: 'receiver', type: 'fake', description: 'test', signals: { logs: 'stable', traces: 'stable' },
+  kind: 'receiver',
+  type: 'fake',
+  description: 'test',
+  signals: { logs: 'stable', traces: 'stable' },
   config: z.strictObject({}),
   create: (s, _c, consumers) => new FakeReceiver(s.id.text, consumers),
 };
 
 /** Appends `tag` to every log body string it sees; mutates. */
 export const tagProcessor: ProcessorFactory<{ tag: string }> = {
-  kind: 'processor', type: 'tag', description: 'test', signals: { logs: 'stable' },
+  kind: 'processor',
+  type: 'tag',
+  description: 'test',
+  signals: { logs: 'stable' },
   config: z.strictObject({ tag: z.string().default('x') }),
   create: (s, c, _signal, next) => ({
     mutates: true,
@@ -37,19 +47,30 @@ export const tagProcessor: ProcessorFactory<{ tag: string }> = {
       for (const rl of data.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) r.body = { stringValue: `${r.body?.stringValue ?? ''}${c.tag}` };
       return next.consume(batch);
     },
-    async start() { events.push(`start ${s.id.text}`); },
-    async shutdown() { events.push(`stop ${s.id.text}`); },
+    async start() {
+      events.push(`start ${s.id.text}`);
+    },
+    async shutdown() {
+      events.push(`stop ${s.id.text}`);
+    },
   }),
 };
 
 export const passProcessor: ProcessorFactory = {
-  kind: 'processor', type: 'pass', description: 'test', signals: { logs: 'stable' },
+  kind: 'processor',
+  type: 'pass',
+  description: 'test',
+  signals: { logs: 'stable' },
   config: z.strictObject({}),
   create: (s, _c, _signal, next) => ({
     mutates: false,
     consume: (b) => next.consume(b),
-    async start() { events.push(`start ${s.id.text}`); },
-    async shutdown() { events.push(`stop ${s.id.text}`); },
+    async start() {
+      events.push(`start ${s.id.text}`);
+    },
+    async shutdown() {
+      events.push(`stop ${s.id.text}`);
+    },
   }),
 };
 
@@ -58,28 +79,45 @@ export class SinkExporter implements Consumer {
   readonly mutates = false;
   bodies: string[] = [];
   readonly key: string;
-  constructor(key: string) { this.key = key; SinkExporter.all.set(key, this); }
+  constructor(key: string) {
+    this.key = key;
+    SinkExporter.all.set(key, this);
+  }
   async consume(batch: Batch) {
     for (const rl of (batch.data as LogsData).resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.bodies.push(r.body?.stringValue ?? '');
   }
-  async start() { events.push(`start exporter ${this.key}`); }
-  async shutdown() { events.push(`stop exporter ${this.key}`); }
+  async start() {
+    events.push(`start exporter ${this.key}`);
+  }
+  async shutdown() {
+    events.push(`stop exporter ${this.key}`);
+  }
 }
 
 export const sinkExporter: ExporterFactory = {
-  kind: 'exporter', type: 'sink', description: 'test', signals: { logs: 'stable', traces: 'stable' },
+  kind: 'exporter',
+  type: 'sink',
+  description: 'test',
+  signals: { logs: 'stable', traces: 'stable' },
   config: z.strictObject({}),
   create: (s, _c, signal) => new SinkExporter(`${s.id.text}@${signal}`),
 };
 
 export const forwardLike: ConnectorFactory = {
-  kind: 'connector', type: 'fwd', description: 'test', pairs: { 'logs>logs': 'stable' },
+  kind: 'connector',
+  type: 'fwd',
+  description: 'test',
+  pairs: { 'logs>logs': 'stable' },
   config: z.strictObject({}),
   create: (s, _c, _from, _to, next) => ({
     mutates: false,
     consume: (b) => next.all.consume(b),
-    async start() { events.push(`start ${s.id.text}`); },
-    async shutdown() { events.push(`stop ${s.id.text}`); },
+    async start() {
+      events.push(`start ${s.id.text}`);
+    },
+    async shutdown() {
+      events.push(`stop ${s.id.text}`);
+    },
   }),
 };
 
@@ -119,18 +157,31 @@ export function makeConfig(spec: {
 
 export function logsBatch(...bodies: string[]): Batch {
   const data: LogsData = {
-    resourceLogs: [{
-      resource: { attributes: [], droppedAttributesCount: 0 },
-      schemaUrl: '',
-      scopeLogs: [{
-        scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
+    resourceLogs: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
         schemaUrl: '',
-        logRecords: bodies.map((b) => ({
-          timeUnixNano: 1n, observedTimeUnixNano: 1n, severityNumber: 9, severityText: 'INFO', body: { stringValue: b },
-          attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-        })),
-      }],
-    }],
+        scopeLogs: [
+          {
+            scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: bodies.map((b) => ({
+              timeUnixNano: 1n,
+              observedTimeUnixNano: 1n,
+              severityNumber: 9,
+              severityText: 'INFO',
+              body: { stringValue: b },
+              attributes: [],
+              droppedAttributesCount: 0,
+              flags: 0,
+              traceId: '',
+              spanId: '',
+              eventName: '',
+            })),
+          },
+        ],
+      },
+    ],
   };
   return Batch.of('logs', data, bodies.length);
 }

@@ -4,27 +4,44 @@ import type { LogsData } from '../../../src/pdata/types.ts';
 import { TapPoint, TapSession } from '../../../src/pipeline/tap.ts';
 import type { Consumer } from '../../../src/pipeline/consumer.ts';
 
-const logs = (scopes: Record<string, number>): Batch<'logs'> => Batch.of('logs', {
-  resourceLogs: [{
-    resource: { attributes: [], droppedAttributesCount: 0 },
-    scopeLogs: Object.entries(scopes).map(([name, n]) => ({
-      scope: { name, version: '', attributes: [], droppedAttributesCount: 0 },
-      logRecords: Array.from({ length: n }, (_, i) => ({
-        timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 9, severityText: '', body: { stringValue: `${name}-${i}` },
-        attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-      })),
-      schemaUrl: '',
-    })),
-    schemaUrl: '',
-  }],
-} as LogsData);
+const logs = (scopes: Record<string, number>): Batch<'logs'> =>
+  Batch.of('logs', {
+    resourceLogs: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        scopeLogs: Object.entries(scopes).map(([name, n]) => ({
+          scope: { name, version: '', attributes: [], droppedAttributesCount: 0 },
+          logRecords: Array.from({ length: n }, (_, i) => ({
+            timeUnixNano: 0n,
+            observedTimeUnixNano: 0n,
+            severityNumber: 9,
+            severityText: '',
+            body: { stringValue: `${name}-${i}` },
+            attributes: [],
+            droppedAttributesCount: 0,
+            flags: 0,
+            traceId: '',
+            spanId: '',
+            eventName: '',
+          })),
+          schemaUrl: '',
+        })),
+        schemaUrl: '',
+      },
+    ],
+  } as LogsData);
 
 const bodies = (otlp: string) => (JSON.parse(otlp) as any).resourceLogs.flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords.map((l: any) => l.body.stringValue)));
 
 describe('tap', () => {
   it('passes every batch on untouched, with or without a listener', async () => {
     const seen: Batch[] = [];
-    const inner: Consumer = { mutates: true, consume: async (b) => { seen.push(b); } };
+    const inner: Consumer = {
+      mutates: true,
+      consume: async (b) => {
+        seen.push(b);
+      },
+    };
     const point = new TapPoint({ key: 'x@logs', kind: 'processor', id: 'x', pipeline: 'logs', signal: 'logs', side: 'out' }, inner);
     expect(point.mutates).toBe(true);
     const a = logs({ app: 2 });
@@ -65,7 +82,10 @@ describe('tap', () => {
 
   it('withholds what the filter removes before it picks records', () => {
     const session = new TapSession({
-      ratePerSecond: 100, limit: 2, buffer: 8, wake: () => {},
+      ratePerSecond: 100,
+      limit: 2,
+      buffer: 8,
+      wake: () => {},
       filter: (_signal, data) => {
         const d = data as LogsData;
         const kept = d.resourceLogs.map((r) => ({ ...r, scopeLogs: r.scopeLogs.filter((s) => s.scope.name !== 'secret') }));

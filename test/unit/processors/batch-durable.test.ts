@@ -29,7 +29,9 @@ describe('batch processor in front of durable storage', () => {
     const p = batchProcessorFactory.create(testSettings('batch'), batchProcessorConfig.parse({ timeout: '10s' }), 'traces', next);
     expect(p.durable).toBe(true);
     let answered = false;
-    const pending = p.consume(spans(3)).then(() => { answered = true; });
+    const pending = p.consume(spans(3)).then(() => {
+      answered = true;
+    });
     await new Promise((r) => setTimeout(r, 20));
     expect(answered).toBe(false); // not answered from memory
     next.gate.resolve();

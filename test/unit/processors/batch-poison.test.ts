@@ -28,8 +28,12 @@ import { elasticsearchExporterConfig } from '../../../src/exporters/elasticsearc
 import { logsData, metricValue, testSettings, until } from '../exporters/fixtures.ts';
 
 let dir = '';
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'genrf-poison-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'genrf-poison-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const host = { components: () => [] };
 
@@ -91,7 +95,12 @@ describe('batch -> a processor that decodes', () => {
     const fileSettings = testSettings('file');
     const file = fileExporterFactory.create(fileSettings, fileExporterConfig.parse({ path, flush_interval: '10ms', encoder_threads: 0 }), 'logs') as Exporter;
     await file.start(host);
-    const attrs = attributesProcessorFactory.create(testSettings('attributes'), attributesProcessorConfig.parse({ actions: [{ key: 'env', value: 'prod', action: 'upsert' }] }), 'logs', file) as Consumer;
+    const attrs = attributesProcessorFactory.create(
+      testSettings('attributes'),
+      attributesProcessorConfig.parse({ actions: [{ key: 'env', value: 'prod', action: 'upsert' }] }),
+      'logs',
+      file,
+    ) as Consumer;
     const batchSettings = testSettings('batch');
     const bp = batchProcessorFactory.create(batchSettings, batchProcessorConfig.parse({ timeout: '1h', send_batch_size: 4 }), 'logs', attrs);
     for (const b of [good('a'), poison(), good('b'), good('c')]) await bp.consume(b);
@@ -109,7 +118,12 @@ describe('batch -> a processor that decodes', () => {
     const path = join(dir, 'out.jsonl');
     const file = fileExporterFactory.create(testSettings('file'), fileExporterConfig.parse({ path, flush_interval: '10ms', encoder_threads: 0 }), 'logs') as Exporter;
     await file.start(host);
-    const attrs = attributesProcessorFactory.create(testSettings('attributes'), attributesProcessorConfig.parse({ actions: [{ key: 'env', value: 'prod', action: 'upsert' }] }), 'logs', file) as Consumer;
+    const attrs = attributesProcessorFactory.create(
+      testSettings('attributes'),
+      attributesProcessorConfig.parse({ actions: [{ key: 'env', value: 'prod', action: 'upsert' }] }),
+      'logs',
+      file,
+    ) as Consumer;
     const bp = batchProcessorFactory.create(testSettings('batch'), batchProcessorConfig.parse({ timeout: '1h', send_batch_size: 3, wait_for_export: true }), 'logs', attrs);
     const results = await Promise.allSettled([bp.consume(good('a')), bp.consume(poison()), bp.consume(good('b'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -138,7 +152,10 @@ describe('batch -> elasticsearch (which has a dead-letter file)', () => {
         res.setHeader('content-type', 'application/json');
         if (req.url?.startsWith('/_cluster/health')) return res.end(JSON.stringify({ status: 'green', cluster_name: 'fake' }));
         if (!req.url?.startsWith('/_bulk')) return res.end('{"acknowledged":true}');
-        const batchDocs = text.split('\n').filter(Boolean).filter((_, i) => i % 2 === 1);
+        const batchDocs = text
+          .split('\n')
+          .filter(Boolean)
+          .filter((_, i) => i % 2 === 1);
         docs.push(...batchDocs);
         res.end(JSON.stringify({ errors: false, items: batchDocs.map(() => ({ create: { status: 201 } })) }));
       });
@@ -147,9 +164,17 @@ describe('batch -> elasticsearch (which has a dead-letter file)', () => {
     const url = `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
     const deadPath = join(dir, 'dead.jsonl');
     const settings = testSettings('elasticsearch');
-    const es = elasticsearchExporterFactory.create(settings, elasticsearchExporterConfig.parse({
-      endpoints: [url], mapping: { mode: 'genrf' }, dead_letter: { path: deadPath }, health_check_interval: 0, flush: { interval: '10ms' },
-    }), 'logs') as Exporter;
+    const es = elasticsearchExporterFactory.create(
+      settings,
+      elasticsearchExporterConfig.parse({
+        endpoints: [url],
+        mapping: { mode: 'genrf' },
+        dead_letter: { path: deadPath },
+        health_check_interval: 0,
+        flush: { interval: '10ms' },
+      }),
+      'logs',
+    ) as Exporter;
     await es.start(host);
     const bp = batchProcessorFactory.create(testSettings('batch'), batchProcessorConfig.parse({ timeout: '1h', send_batch_size: 3 }), 'logs', es);
     const bad = poison();
@@ -157,7 +182,10 @@ describe('batch -> elasticsearch (which has a dead-letter file)', () => {
     await until(() => docs.length === 2, 10_000, 'two documents indexed');
     expect(docs.map((d) => JSON.parse(d).message).sort()).toEqual(['a 0', 'b 0']);
     await until(async () => (await readFile(deadPath, 'utf8').catch(() => '')).length > 0, 5000, 'the dead letter');
-    const letters = (await readFile(deadPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const letters = (await readFile(deadPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ type: 'malformed_request', document: { signal: 'logs' } });
     expect(Buffer.from(letters[0].document.otlp_protobuf_base64, 'base64')).toEqual(Buffer.from(bad.toProto()));

@@ -48,7 +48,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Whether a promise has settled (after letting pending callbacks run). */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let done = false;
-  p.then(() => { done = true; }, () => { done = true; });
+  p.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   await sleep(5);
   return done;
 }
@@ -158,7 +165,9 @@ describe('batch processor, wait_for_export: true', () => {
   it('answers a request only once the next consumer accepted its batch', async () => {
     let release!: () => void;
     const next = new Next();
-    next.gate = new Promise((r) => { release = r; });
+    next.gate = new Promise((r) => {
+      release = r;
+    });
     const { p } = make({ send_batch_size: 2, timeout: '10s' }, next);
     const a = p.consume(spans(2));
     expect(await settled(a)).toBe(false);
@@ -196,7 +205,9 @@ describe('batch processor, wait_for_export: true', () => {
   it('refuses with batch_full above max_pending_items, and takes data again once it drains', async () => {
     let release!: () => void;
     const next = new Next();
-    next.gate = new Promise((r) => { release = r; });
+    next.gate = new Promise((r) => {
+      release = r;
+    });
     const { p } = make({ send_batch_size: 4, timeout: '10s', max_pending_items: 10 }, next);
     const held = [p.consume(spans(4)), p.consume(spans(4))];
     await expect(p.consume(spans(4))).rejects.toMatchObject({ retryable: true, reason: 'batch_full' });
@@ -216,7 +227,9 @@ describe('batch processor, wait_for_export: false (default)', () => {
   it('answers at once, before the batch is sent or accepted', async () => {
     let release!: () => void;
     const next = new Next();
-    next.gate = new Promise((r) => { release = r; });
+    next.gate = new Promise((r) => {
+      release = r;
+    });
     const { p } = make({ send_batch_size: 100, timeout: '100ms' }, next);
     const started = performance.now();
     await p.consume(spans(3, 'a'));

@@ -12,12 +12,19 @@ const MIB = 1024 * 1024;
 class Next implements Consumer {
   readonly mutates = false;
   items = 0;
-  async consume(b: Batch): Promise<void> { this.items += b.items; }
+  async consume(b: Batch): Promise<void> {
+    this.items += b.items;
+  }
 }
 
 function make(options: Record<string, unknown>, usageMib: { value: number }, extra: { gc?: () => void } = {}) {
   const lines: Array<{ level: string; msg: string }> = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(JSON.parse(String(chunk)));
+      cb();
+    },
+  });
   const settings = { ...testSettings('memory_limiter'), logger: createLogger('info', sink) };
   const next = new Next();
   const p = new MemoryLimiterProcessor(settings, memoryLimiterConfig.parse(options), 'traces', next, {
@@ -44,8 +51,7 @@ describe('memory_limiter config', () => {
 
   it('puts the soft limit 20% below the limit by default, for MiB and percentages', () => {
     expect(computeLimits(memoryLimiterConfig.parse({ limit_mib: 100 }), 0)).toEqual({ hard: 100 * MIB, soft: 80 * MIB });
-    expect(computeLimits(memoryLimiterConfig.parse({ limit_percentage: 50, spike_limit_percentage: 10 }), 1000 * MIB))
-      .toEqual({ hard: 500 * MIB, soft: 400 * MIB });
+    expect(computeLimits(memoryLimiterConfig.parse({ limit_percentage: 50, spike_limit_percentage: 10 }), 1000 * MIB)).toEqual({ hard: 500 * MIB, soft: 400 * MIB });
   });
 });
 
@@ -78,7 +84,10 @@ describe('memory_limiter processor', () => {
     let reads = 0;
     const { p } = make({ limit_mib: 100, check_interval: '20ms' }, usage, {});
     const counting = new MemoryLimiterProcessor(testSettings('memory_limiter'), memoryLimiterConfig.parse({ limit_mib: 100, check_interval: '20ms' }), 'traces', new Next(), {
-      readMemory: () => { reads++; return usage.value * MIB; },
+      readMemory: () => {
+        reads++;
+        return usage.value * MIB;
+      },
     });
     await counting.start();
     for (let i = 0; i < 50; i++) await counting.consume(batch());
@@ -103,17 +112,18 @@ describe('memory_limiter processor', () => {
     p.check();
     p.check();
     const msgs = lines.map((l) => `${l.level} ${l.msg}`);
-    expect(msgs).toEqual([
-      'WARN memory_limiter: memory use above the soft limit; refusing data until it drops',
-      'INFO memory_limiter: memory use back below the soft limit; accepting data',
-    ]);
+    expect(msgs).toEqual(['WARN memory_limiter: memory use above the soft limit; refusing data until it drops', 'INFO memory_limiter: memory use back below the soft limit; accepting data']);
     await p.shutdown();
   });
 
   it('forces a garbage collection above the hard limit', async () => {
     const usage = { value: 120 };
     let gcs = 0;
-    const { p } = make({ limit_mib: 100, check_interval: '1h' }, usage, { gc: () => { gcs++; } });
+    const { p } = make({ limit_mib: 100, check_interval: '1h' }, usage, {
+      gc: () => {
+        gcs++;
+      },
+    });
     await p.start();
     expect(gcs).toBe(1);
     usage.value = 90; // above soft, below hard: refuse but no gc

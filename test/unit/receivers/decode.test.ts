@@ -11,10 +11,18 @@ const structlog = utf8.encode(JSON.stringify({ timestamp: '2026-11-28T09:00:00Z'
 describe('receiver decode for pipeline tests', () => {
   it('kafka: the topic encoding, header_extraction and max_message_bytes, as the receiver applies them', () => {
     const config = kafkaReceiverFactory.config.parse({
-      logs: { encoding: 'json' }, max_message_bytes: 1000,
+      logs: { encoding: 'json' },
+      max_message_bytes: 1000,
       header_extraction: { extract_headers: true, headers: ['tenant'] },
     });
-    const batch = kafkaReceiverFactory.decode!(config, { signal: 'logs', body: structlog, headers: [['tenant', 'acme'], ['other', 'x']] });
+    const batch = kafkaReceiverFactory.decode!(config, {
+      signal: 'logs',
+      body: structlog,
+      headers: [
+        ['tenant', 'acme'],
+        ['other', 'x'],
+      ],
+    });
     const data = batch.data as LogsData;
     expect(data.resourceLogs[0].scopeLogs[0].scope.name).toBe('genrf.security.auth');
     expect(data.resourceLogs[0].resource.attributes).toEqual([{ key: 'kafka.header.tenant', value: { stringValue: 'acme' } }]);

@@ -24,50 +24,69 @@ function variant(fixture: string, ...edits: Array<[string | RegExp, string]>): s
 describe('security analysis: leaking configurations are refused with the path and the line that opened it', () => {
   it('fan-out before the router: a general exporter beside the router in the ingest pipeline', () => {
     expect(lines('fanout-before-router.yaml')).toEqual([
-      expect.stringMatching(/^fanout-before-router\.yaml:26:37: error SEC_LEAK \[exporter file\/app\] service\.pipelines\.logs\.exporters\[1\]: security records can reach exporter "file\/app", which is not in service\.security\.sinks: otlp → memory_limiter → file\/app \(pipelines logs\)\. Pipeline "logs" hands every record/),
+      expect.stringMatching(
+        /^fanout-before-router\.yaml:26:37: error SEC_LEAK \[exporter file\/app\] service\.pipelines\.logs\.exporters\[1\]: security records can reach exporter "file\/app", which is not in service\.security\.sinks: otlp → memory_limiter → file\/app \(pipelines logs\)\. Pipeline "logs" hands every record/,
+      ),
     ]);
   });
 
   it('a default route that can carry security records (the route takes only the exact logger name)', () => {
     expect(lines('default-route-leak.yaml')).toEqual([
-      expect.stringMatching(/^default-route-leak\.yaml:16:25: error SEC_LEAK \[connector routing\/security\] connectors\.routing\/security\.default_pipelines\[0\]: .*: otlp → memory_limiter → routing\/security → file\/app \(pipelines logs → logs\/app\)\. The default route of routing\/security can carry security records/),
+      expect.stringMatching(
+        /^default-route-leak\.yaml:16:25: error SEC_LEAK \[connector routing\/security\] connectors\.routing\/security\.default_pipelines\[0\]: .*: otlp → memory_limiter → routing\/security → file\/app \(pipelines logs → logs\/app\)\. The default route of routing\/security can carry security records/,
+      ),
     ]);
   });
 
   it('a general exporter added to the security pipeline', () => {
     expect(lines('exporter-in-security-pipeline.yaml')).toEqual([
-      expect.stringMatching(/^exporter-in-security-pipeline\.yaml:33:48: error SEC_LEAK \[exporter file\/app\] service\.pipelines\.logs\/security\.exporters\[2\]: .*: otlp → memory_limiter → routing\/security → redaction\/pii → file\/app \(pipelines logs → logs\/security\)\. Pipeline "logs\/security" carries security records: remove file\/app/),
+      expect.stringMatching(
+        /^exporter-in-security-pipeline\.yaml:33:48: error SEC_LEAK \[exporter file\/app\] service\.pipelines\.logs\/security\.exporters\[2\]: .*: otlp → memory_limiter → routing\/security → redaction\/pii → file\/app \(pipelines logs → logs\/security\)\. Pipeline "logs\/security" carries security records: remove file\/app/,
+      ),
     ]);
   });
 
   it('a connector that bypasses the scrubber on its way to the sink', () => {
     expect(lines('connector-bypasses-scrubber.yaml')).toEqual([
-      expect.stringMatching(/^connector-bypasses-scrubber\.yaml:27:37: error SEC_UNSCRUBBED \[connector forward\/raw\] service\.pipelines\.logs\.exporters\[1\]: security records can reach sink "file\/security" without passing a scrubber \(redaction\/pii\): otlp → memory_limiter → forward\/raw → file\/security \(pipelines logs → logs\/raw\)/),
+      expect.stringMatching(
+        /^connector-bypasses-scrubber\.yaml:27:37: error SEC_UNSCRUBBED \[connector forward\/raw\] service\.pipelines\.logs\.exporters\[1\]: security records can reach sink "file\/security" without passing a scrubber \(redaction\/pii\): otlp → memory_limiter → forward\/raw → file\/security \(pipelines logs → logs\/raw\)/,
+      ),
     ]);
   });
 
   it('a connector that carries scrubbed security records on to a general exporter', () => {
     expect(lines('connector-leak.yaml')).toEqual([
-      expect.stringMatching(/^connector-leak\.yaml:34:34: error SEC_LEAK \[connector forward\/copy\] service\.pipelines\.logs\/security\.exporters\[1\]: .*: otlp → memory_limiter → routing\/security → redaction\/pii → forward\/copy → file\/app \(pipelines logs → logs\/security → logs\/app\)/),
+      expect.stringMatching(
+        /^connector-leak\.yaml:34:34: error SEC_LEAK \[connector forward\/copy\] service\.pipelines\.logs\/security\.exporters\[1\]: .*: otlp → memory_limiter → routing\/security → redaction\/pii → forward\/copy → file\/app \(pipelines logs → logs\/security → logs\/app\)/,
+      ),
     ]);
   });
 
   it('a security pipeline without a scrubber', () => {
     expect(lines('missing-scrubber.yaml')).toEqual([
-      expect.stringMatching(/^missing-scrubber\.yaml:34:19: error SEC_UNSCRUBBED \[exporter file\/security\] service\.pipelines\.logs\/security\.exporters\[0\]: .*: otlp → memory_limiter → routing\/security → batch → file\/security .*Add one of redaction\/pii to the processors of pipeline "logs\/security"/),
+      expect.stringMatching(
+        /^missing-scrubber\.yaml:34:19: error SEC_UNSCRUBBED \[exporter file\/security\] service\.pipelines\.logs\/security\.exporters\[0\]: .*: otlp → memory_limiter → routing\/security → batch → file\/security .*Add one of redaction\/pii to the processors of pipeline "logs\/security"/,
+      ),
     ]);
   });
 
   it('a broad route before the security route takes the security records (first match wins)', () => {
     expect(lines('broad-route-first.yaml')).toEqual([
-      expect.stringMatching(/^broad-route-first\.yaml:15:9: error SEC_LEAK \[connector routing\/security\] connectors\.routing\/security\.table\[0\]: .*: otlp → routing\/security → file\/app \(pipelines logs → logs\/app\)\. Route table\[0\] of routing\/security can match security records/),
+      expect.stringMatching(
+        /^broad-route-first\.yaml:15:9: error SEC_LEAK \[connector routing\/security\] connectors\.routing\/security\.table\[0\]: .*: otlp → routing\/security → file\/app \(pipelines logs → logs\/app\)\. Route table\[0\] of routing\/security can match security records/,
+      ),
     ]);
   });
 
   it('reports one diagnostic per opening step, counting the other paths through it', () => {
-    const file = variant('fanout-before-router.yaml',
-      ['  otlp: { protocols: { http: { endpoint: 127.0.0.1:4318 } } }', '  otlp: { protocols: { http: { endpoint: 127.0.0.1:4318 } } }\n  otlp/2: { protocols: { http: { endpoint: 127.0.0.1:4319 } } }'],
-      ['      receivers: [otlp]\n      processors: [memory_limiter]', '      receivers: [otlp, otlp/2]\n      processors: [memory_limiter]']);
+    const file = variant(
+      'fanout-before-router.yaml',
+      [
+        '  otlp: { protocols: { http: { endpoint: 127.0.0.1:4318 } } }',
+        '  otlp: { protocols: { http: { endpoint: 127.0.0.1:4318 } } }\n  otlp/2: { protocols: { http: { endpoint: 127.0.0.1:4319 } } }',
+      ],
+      ['      receivers: [otlp]\n      processors: [memory_limiter]', '      receivers: [otlp, otlp/2]\n      processors: [memory_limiter]'],
+    );
     const ds = analyse(load(file));
     expect(ds).toHaveLength(1);
     expect(ds[0].message).toMatch(/otlp → memory_limiter → file\/app .*\(1 more path\(s\) open at the same step\)$/);
@@ -84,7 +103,10 @@ describe('security analysis: accepted configurations', () => {
   });
 
   it('refuses the same routes when the broad route comes first, and match_once: false lets both take them', () => {
-    const swapped = variant('ordered-routes.yaml', [/( {6}- match: \{ scope_name_prefix: \[genrf\.security, genrf\.audit\] \}\n {8}pipelines: \[logs\/security\]\n)( {6}- match: \{ scope_name_prefix: genrf \}\n {8}pipelines: \[logs\/app\]\n)/, '$2$1']);
+    const swapped = variant('ordered-routes.yaml', [
+      /( {6}- match: \{ scope_name_prefix: \[genrf\.security, genrf\.audit\] \}\n {8}pipelines: \[logs\/security\]\n)( {6}- match: \{ scope_name_prefix: genrf \}\n {8}pipelines: \[logs\/app\]\n)/,
+      '$2$1',
+    ]);
     // table[0] (genrf) takes them; the regex route after the security route still sees none.
     expect(analyse(load(swapped)).map((d) => `${d.code} ${d.path}`)).toEqual(['SEC_LEAK connectors.routing/security.table[0]']);
     const all = variant('ordered-routes.yaml', ['    default_pipelines: [logs/other]', '    default_pipelines: [logs/other]\n    match_once: false']);

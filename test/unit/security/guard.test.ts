@@ -17,7 +17,12 @@ const SCOPES = { 'genrf.security': 2, 'genrf.security.auth': 1, 'genrf.securityx
 
 function capture() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { logger: createLogger('info', stream), lines };
 }
 
@@ -48,9 +53,15 @@ async function runOnce(config: ReturnType<typeof load>, metrics: SelfMetrics, lo
 /** Scope name of every log record in an OTLP JSON lines file. */
 function scopesIn(file: string): string[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).flatMap((line) =>
-    (JSON.parse(line) as { resourceLogs: Array<{ scopeLogs: Array<{ scope: { name: string }; logRecords: unknown[] }> }> }).resourceLogs
-      .flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map(() => sl.scope.name))));
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) =>
+      (JSON.parse(line) as { resourceLogs: Array<{ scopeLogs: Array<{ scope: { name: string }; logRecords: unknown[] }> }> }).resourceLogs.flatMap((rl) =>
+        rl.scopeLogs.flatMap((sl) => sl.logRecords.map(() => sl.scope.name)),
+      ),
+    );
 }
 
 describe('runtime guard (static check off)', () => {

@@ -13,7 +13,10 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/security');
 
 const standIn = (type: string): ProcessorFactory => ({
-  kind: 'processor', type, description: 'test stand-in', signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
+  kind: 'processor',
+  type,
+  description: 'test stand-in',
+  signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: z.looseObject({}),
   create: (_s, _c, _signal, next) => ({ mutates: false, consume: (b) => next.consume(b), start: async () => {}, shutdown: async () => {} }),
 });

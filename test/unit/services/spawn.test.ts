@@ -12,7 +12,12 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'genrf-spawn-'));
 let pid = 0;
 afterAll(() => {
-  if (pid) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  if (pid)
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -84,12 +84,7 @@ describe('drop and refusal reasons', () => {
       { path: 'exporters/y/exporter.ts', text: "throw ConsumerError.retryable('made_up', 'm');\nlog({ reason: 'also_made_up' });\nm.dropped(c, s, 'nope', 2);" },
       { path: 'pdata/generated/fields.ts', text: "const F = ['', 'partial_success'];" },
     ]);
-    expect(found.map((f) => f.split(':').slice(0, 2).join(':'))).toEqual([
-      'processors/x/processor.ts:1',
-      'exporters/y/exporter.ts:1',
-      'exporters/y/exporter.ts:2',
-      'exporters/y/exporter.ts:3',
-    ]);
+    expect(found.map((f) => f.split(':').slice(0, 2).join(':'))).toEqual(['processors/x/processor.ts:1', 'exporters/y/exporter.ts:1', 'exporters/y/exporter.ts:2', 'exporters/y/exporter.ts:3']);
   });
 
   it('counts drops by component, signal and reason, each series made once', async () => {
@@ -100,11 +95,13 @@ describe('drop and refusal reasons', () => {
     m.dropped('exporter/file', 'logs', Reason.retries_exhausted, 4);
     m.dropped('exporter/file', 'traces', Reason.retries_exhausted, 1);
     const series = m.snapshot().filter((s) => s.name === 'genrf_collector_dropped_items_total');
-    expect(series).toEqual(expect.arrayContaining([
-      { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'logs', reason: 'queue_full' }, value: 5 },
-      { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'logs', reason: 'retries_exhausted' }, value: 4 },
-      { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'traces', reason: 'retries_exhausted' }, value: 1 },
-    ]));
+    expect(series).toEqual(
+      expect.arrayContaining([
+        { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'logs', reason: 'queue_full' }, value: 5 },
+        { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'logs', reason: 'retries_exhausted' }, value: 4 },
+        { name: 'genrf_collector_dropped_items_total', labels: { component: 'exporter/file', otel_signal: 'traces', reason: 'retries_exhausted' }, value: 1 },
+      ]),
+    );
     expect(series).toHaveLength(3);
     expect(await m.render()).toContain('genrf_collector_dropped_items_total{component="exporter/file",otel_signal="logs",reason="queue_full"} 5');
   });

@@ -12,8 +12,17 @@ export const str = (key: string, v: string): KeyValue => ({ key, value: { string
 
 export function log(body: string, severityNumber = 9, attributes: KeyValue[] = []): LogRecord {
   return {
-    timeUnixNano: 1n, observedTimeUnixNano: 1n, severityNumber, severityText: '', body: { stringValue: body },
-    attributes, droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+    timeUnixNano: 1n,
+    observedTimeUnixNano: 1n,
+    severityNumber,
+    severityText: '',
+    body: { stringValue: body },
+    attributes,
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: '',
+    spanId: '',
+    eventName: '',
   };
 }
 
@@ -64,7 +73,15 @@ export class Recorder implements Consumer {
 
 export function consumers(map: Record<string, Consumer>): ConnectorConsumers {
   const byPipeline = new Map(Object.entries(map));
-  return { byPipeline, all: { mutates: false, consume: async () => { throw new Error('routing must not use "all"'); } } };
+  return {
+    byPipeline,
+    all: {
+      mutates: false,
+      consume: async () => {
+        throw new Error('routing must not use "all"');
+      },
+    },
+  };
 }
 
 export function settings(id = 'routing/security'): CreateSettings & { metrics: SelfMetrics } {

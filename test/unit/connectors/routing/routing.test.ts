@@ -23,9 +23,16 @@ describe('routing connector: logs by scope name', () => {
     const app = new Recorder();
     const security = new Recorder();
     const { conn } = router(SECURITY_TABLE, { 'logs/app': app, 'logs/security': security });
-    await conn.consume(logs(resourceLogs([str('service.name', 'genrf-worker')], {
-      'genrf.security': 2, 'genrf.security.auth': 1, 'genrf.securityx': 1, 'genrf.api': 1,
-    })));
+    await conn.consume(
+      logs(
+        resourceLogs([str('service.name', 'genrf-worker')], {
+          'genrf.security': 2,
+          'genrf.security.auth': 1,
+          'genrf.securityx': 1,
+          'genrf.api': 1,
+        }),
+      ),
+    );
     expect(security.bodies).toEqual(['genrf.security#0', 'genrf.security#1', 'genrf.security.auth#0']);
     expect(app.bodies).toEqual(['genrf.securityx#0', 'genrf.api#0']);
   });
@@ -34,10 +41,7 @@ describe('routing connector: logs by scope name', () => {
     const app = new Recorder();
     const security = new Recorder();
     const { conn } = router(SECURITY_TABLE, { 'logs/app': app, 'logs/security': security });
-    await conn.consume(logs(
-      resourceLogs([str('service.name', 'a')], { 'genrf.security': 1, 'genrf.api': 1 }),
-      resourceLogs([str('service.name', 'b')], { 'genrf.api': 2 }),
-    ));
+    await conn.consume(logs(resourceLogs([str('service.name', 'a')], { 'genrf.security': 1, 'genrf.api': 1 }), resourceLogs([str('service.name', 'b')], { 'genrf.api': 2 })));
     const sec = security.batches[0].data as LogsData;
     expect(sec.resourceLogs).toHaveLength(1);
     expect(sec.resourceLogs[0].resource.attributes).toEqual([str('service.name', 'a')]);
@@ -53,7 +57,7 @@ describe('routing connector: logs by scope name', () => {
     const app = new Recorder();
     const security = new Recorder();
     const { conn } = router(SECURITY_TABLE, { 'logs/app': app, 'logs/security': security });
-    const bytes = encodeProto('logs', (logs(resourceLogs([], { 'genrf.api': 3 })).data as LogsData));
+    const bytes = encodeProto('logs', logs(resourceLogs([], { 'genrf.api': 3 })).data as LogsData);
     const input = Batch.fromProto('logs', bytes);
     await conn.consume(input);
     expect(app.batches).toHaveLength(1);
@@ -76,20 +80,25 @@ describe('routing connector: other keys', () => {
     const billing = new Recorder();
     const prod = new Recorder();
     const rest = new Recorder();
-    const { conn } = router({
-      default_pipelines: ['logs/rest'],
-      table: [
-        { match: { severity_number_min: 'ERROR' }, pipelines: ['logs/errors'] },
-        { match: { service_name_prefix: 'billing-', attributes: { tenant: { exists: true } } }, pipelines: ['logs/billing'] },
-        { match: { resource_attributes: { 'deployment.environment': 'prod' } }, pipelines: ['logs/prod'] },
-      ],
-    }, { 'logs/errors': errors, 'logs/billing': billing, 'logs/prod': prod, 'logs/rest': rest });
-    await conn.consume(logs(
-      resourceLogs([str('service.name', 'billing-api'), str('deployment.environment', 'prod')], {
-        s: [log('err', 17), log('tenant', 9, [str('tenant', 't1')]), log('plain', 9)],
-      }),
-      resourceLogs([str('service.name', 'web')], { s: [log('warn', 13), log('fatal', 21)] }),
-    ));
+    const { conn } = router(
+      {
+        default_pipelines: ['logs/rest'],
+        table: [
+          { match: { severity_number_min: 'ERROR' }, pipelines: ['logs/errors'] },
+          { match: { service_name_prefix: 'billing-', attributes: { tenant: { exists: true } } }, pipelines: ['logs/billing'] },
+          { match: { resource_attributes: { 'deployment.environment': 'prod' } }, pipelines: ['logs/prod'] },
+        ],
+      },
+      { 'logs/errors': errors, 'logs/billing': billing, 'logs/prod': prod, 'logs/rest': rest },
+    );
+    await conn.consume(
+      logs(
+        resourceLogs([str('service.name', 'billing-api'), str('deployment.environment', 'prod')], {
+          s: [log('err', 17), log('tenant', 9, [str('tenant', 't1')]), log('plain', 9)],
+        }),
+        resourceLogs([str('service.name', 'web')], { s: [log('warn', 13), log('fatal', 21)] }),
+      ),
+    );
     expect(errors.bodies).toEqual(['err', 'fatal']);
     expect(billing.bodies).toEqual(['tenant']);
     expect(prod.bodies).toEqual(['plain']); // first match wins: "err" and "tenant" went earlier
@@ -99,13 +108,16 @@ describe('routing connector: other keys', () => {
   it('match_once: false sends a record to every matching route; a mutating pipeline gets a copy of its own', async () => {
     const audit = new Recorder(true); // mutates: appends "!" and a resource attribute
     const security = new Recorder();
-    const { conn } = router({
-      match_once: false,
-      table: [
-        { match: { scope_name_prefix: 'genrf.security' }, pipelines: ['logs/security'] },
-        { match: { scope_name: 'genrf.security.auth' }, pipelines: ['logs/audit'] },
-      ],
-    }, { 'logs/security': security, 'logs/audit': audit });
+    const { conn } = router(
+      {
+        match_once: false,
+        table: [
+          { match: { scope_name_prefix: 'genrf.security' }, pipelines: ['logs/security'] },
+          { match: { scope_name: 'genrf.security.auth' }, pipelines: ['logs/audit'] },
+        ],
+      },
+      { 'logs/security': security, 'logs/audit': audit },
+    );
     const input = logs(resourceLogs([str('service.name', 'w')], { 'genrf.security': 1, 'genrf.security.auth': 1 }));
     await conn.consume(input);
     expect(audit.bodies).toEqual(['genrf.security.auth#0!']);
@@ -128,15 +140,34 @@ describe('routing connector: other keys', () => {
   it('routes traces by span name and metrics by metric name', async () => {
     const slow = new Recorder();
     const other = new Recorder();
-    const t = router({ default_pipelines: ['traces/other'], table: [{ match: { span_name_prefix: 'db.' }, pipelines: ['traces/db'] }] },
-      { 'traces/db': slow, 'traces/other': other }, 'traces');
+    const t = router({ default_pipelines: ['traces/other'], table: [{ match: { span_name_prefix: 'db.' }, pipelines: ['traces/db'] }] }, { 'traces/db': slow, 'traces/other': other }, 'traces');
     const span = (name: string) => ({
-      traceId: '', spanId: '', traceState: '', parentSpanId: '', flags: 0, name, kind: 1, startTimeUnixNano: 0n, endTimeUnixNano: 0n,
-      attributes: [], droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+      traceId: '',
+      spanId: '',
+      traceState: '',
+      parentSpanId: '',
+      flags: 0,
+      name,
+      kind: 1,
+      startTimeUnixNano: 0n,
+      endTimeUnixNano: 0n,
+      attributes: [],
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: { message: '', code: 0 },
     });
-    const traces: TracesData = { resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [
-      { scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span('db.query'), span('http.get'), span('db.commit')] },
-    ] }] };
+    const traces: TracesData = {
+      resourceSpans: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeSpans: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [span('db.query'), span('http.get'), span('db.commit')] }],
+        },
+      ],
+    };
     await t.conn.consume(Batch.of('traces', traces));
     expect((slow.batches[0].data as TracesData).resourceSpans[0].scopeSpans[0].spans.map((s) => s.name)).toEqual(['db.query', 'db.commit']);
     expect((other.batches[0].data as TracesData).resourceSpans[0].scopeSpans[0].spans.map((s) => s.name)).toEqual(['http.get']);
@@ -145,9 +176,15 @@ describe('routing connector: other keys', () => {
     const m = router({ table: [{ match: { metric_name_prefix: 'rpc.' }, pipelines: ['metrics/rpc'] }] }, { 'metrics/rpc': rpc }, 'metrics', 'routing/m');
     const point = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 1n, asDouble: 1, exemplars: [], flags: 0 };
     const metric = (name: string, n: number) => ({ name, description: '', unit: '', metadata: [], gauge: { dataPoints: Array.from({ length: n }, () => point) } });
-    const metrics: MetricsData = { resourceMetrics: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeMetrics: [
-      { scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', metrics: [metric('rpc.latency', 2), metric('cpu', 3)] },
-    ] }] };
+    const metrics: MetricsData = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeMetrics: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', metrics: [metric('rpc.latency', 2), metric('cpu', 3)] }],
+        },
+      ],
+    };
     await m.conn.consume(Batch.of('metrics', metrics));
     expect((rpc.batches[0].data as MetricsData).resourceMetrics[0].scopeMetrics[0].metrics.map((x) => x.name)).toEqual(['rpc.latency']);
     expect(rpc.batches[0].items).toBe(2);
@@ -174,14 +211,16 @@ describe('routing connector: acceptance and config', () => {
       table: [{ match: { scope_name: 'x' }, pipelines: ['logs/security', 'logs/secuirty'] }],
     });
     expect(routingConnectorFactory.checkPipelines!(cfg, ['logs/security', 'logs/app'])).toEqual([
-      { path: ['table', 0, 'pipelines', 1], message: expect.stringMatching(/^routes to pipeline "logs\/secuirty", which does not list this connector under receivers \(it feeds logs\/security, logs\/app\)/) },
+      {
+        path: ['table', 0, 'pipelines', 1],
+        message: expect.stringMatching(/^routes to pipeline "logs\/secuirty", which does not list this connector under receivers \(it feeds logs\/security, logs\/app\)/),
+      },
       { path: ['default_pipelines', 0], message: expect.stringContaining('"logs/ap"') },
     ]);
   });
 
   it('refuses at build a route whose keys can never hold for the signal', () => {
-    expect(() => router({ table: [{ match: { span_name: 'x' }, pipelines: ['logs/a'] }] }, { 'logs/a': new Recorder() }))
-      .toThrow(/table\[0\]\.match: span_name can never hold for logs/);
+    expect(() => router({ table: [{ match: { span_name: 'x' }, pipelines: ['logs/a'] }] }, { 'logs/a': new Recorder() })).toThrow(/table\[0\]\.match: span_name can never hold for logs/);
   });
 
   it('the schema refuses an empty match and a route without pipelines', () => {

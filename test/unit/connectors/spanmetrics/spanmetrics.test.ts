@@ -86,24 +86,31 @@ describe('spanmetrics connector: metrics from spans', () => {
       dimensions: [{ name: 'circuit.type' }],
       histogram: { explicit: { buckets: ['1s', '5s', '10s', '30s', '60s', '300s', '900s'] } },
     });
-    await conn.consume(Batch.of('traces', traces([
-      span('generate_circuit', 800, { attrs: [attr('circuit.type', 'LNA'), attr('circuit.frequency', 2.4e9)] }),
-      span('generate_circuit', 4_000, { attrs: [attr('circuit.type', 'LNA')] }),
-      span('generate_circuit', 20_000, { attrs: [attr('circuit.type', 'LNA')], status: 2 }),
-      span('generate_circuit', 45_000, { attrs: [attr('circuit.type', 'mixer')] }),
-      span('topology_generation', 100),
-    ])));
+    await conn.consume(
+      Batch.of(
+        'traces',
+        traces([
+          span('generate_circuit', 800, { attrs: [attr('circuit.type', 'LNA'), attr('circuit.frequency', 2.4e9)] }),
+          span('generate_circuit', 4_000, { attrs: [attr('circuit.type', 'LNA')] }),
+          span('generate_circuit', 20_000, { attrs: [attr('circuit.type', 'LNA')], status: 2 }),
+          span('generate_circuit', 45_000, { attrs: [attr('circuit.type', 'mixer')] }),
+          span('topology_generation', 100),
+        ]),
+      ),
+    );
     await conn.flush();
     expect(sink.got).toHaveLength(1);
     const c = calls(sink.last);
     const byKey = (dims: Record<string, unknown>) => JSON.stringify(dims);
-    expect(new Map(c.map((p) => [byKey(p.dims), Number(p.asInt)]))).toEqual(new Map([
-      [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET', 'circuit.type': 'LNA' }), 2],
-      [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_ERROR', 'circuit.type': 'LNA' }), 1],
-      [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET', 'circuit.type': 'mixer' }), 1],
-      // No circuit.type on the span and no default: the dimension is left out.
-      [byKey({ 'service.name': 'genrf-worker', 'span.name': 'topology_generation', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET' }), 1],
-    ]));
+    expect(new Map(c.map((p) => [byKey(p.dims), Number(p.asInt)]))).toEqual(
+      new Map([
+        [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET', 'circuit.type': 'LNA' }), 2],
+        [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_ERROR', 'circuit.type': 'LNA' }), 1],
+        [byKey({ 'service.name': 'genrf-worker', 'span.name': 'generate_circuit', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET', 'circuit.type': 'mixer' }), 1],
+        // No circuit.type on the span and no default: the dimension is left out.
+        [byKey({ 'service.name': 'genrf-worker', 'span.name': 'topology_generation', 'span.kind': 'SPAN_KIND_INTERNAL', 'status.code': 'STATUS_CODE_UNSET' }), 1],
+      ]),
+    );
     const lnaOk = durations(sink.last).find((p) => p.dims['circuit.type'] === 'LNA' && p.dims['status.code'] === 'STATUS_CODE_UNSET')!;
     expect(lnaOk.explicitBounds).toEqual([1, 5, 10, 30, 60, 300, 900]);
     expect(lnaOk.bucketCounts).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
@@ -112,12 +119,15 @@ describe('spanmetrics connector: metrics from spans', () => {
     const mixer = durations(sink.last).find((p) => p.dims['circuit.type'] === 'mixer')!;
     expect(mixer.bucketCounts).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
     const metric = sink.last.resourceMetrics[0].scopeMetrics[0].metrics;
-    expect(metric.map((m) => [m.name, m.unit])).toEqual([['traces.span.metrics.calls', ''], ['traces.span.metrics.duration', 's']]);
+    expect(metric.map((m) => [m.name, m.unit])).toEqual([
+      ['traces.span.metrics.calls', ''],
+      ['traces.span.metrics.duration', 's'],
+    ]);
     expect(metric[0].sum).toMatchObject({ isMonotonic: true, aggregationTemporality: 2 });
     expect(sink.last.resourceMetrics[0].resource.attributes).toEqual([attr('service.name', 'genrf-worker')]);
   });
 
-  it('a duration equal to a bound falls in that bound\'s bucket (le is inclusive), in milliseconds when asked', async () => {
+  it("a duration equal to a bound falls in that bound's bucket (le is inclusive), in milliseconds when asked", async () => {
     const { conn, sink } = connector({ histogram: { unit: 'ms', explicit: { buckets: ['10ms', '100ms'] } } });
     await conn.consume(Batch.of('traces', traces([span('a', 10), span('a', 10.000001), span('a', 100), span('a', 1000)])));
     await conn.flush();
@@ -130,10 +140,15 @@ describe('spanmetrics connector: metrics from spans', () => {
 
   it('takes a dimension from the span, else the resource, else its default; keeps non-string types', async () => {
     const { conn, sink } = connector({ dimensions: [{ name: 'technology', default: 'unknown' }, { name: 'host.name' }, { name: 'optimization.steps' }] });
-    await conn.consume(Batch.of('traces', traces([
-      span('s1', 1, { attrs: [attr('technology', 'tsmc65'), attr('host.name', 'span-host'), attr('optimization.steps', 100n)] }),
-      span('s2', 1),
-    ], [attr('service.name', 'w'), attr('host.name', 'gpu-node-1')])));
+    await conn.consume(
+      Batch.of(
+        'traces',
+        traces(
+          [span('s1', 1, { attrs: [attr('technology', 'tsmc65'), attr('host.name', 'span-host'), attr('optimization.steps', 100n)] }), span('s2', 1)],
+          [attr('service.name', 'w'), attr('host.name', 'gpu-node-1')],
+        ),
+      ),
+    );
     await conn.flush();
     const c = calls(sink.last);
     expect(c.find((p) => p.dims['span.name'] === 's1')!.dims).toMatchObject({ technology: 'tsmc65', 'host.name': 'span-host', 'optimization.steps': 100n });
@@ -161,7 +176,11 @@ describe('spanmetrics connector: metrics from spans', () => {
     await conn.consume(batch);
     expect(Buffer.from(batch.toProto()).equals(Buffer.from(copy))).toBe(true);
     await conn.flush();
-    expect(calls(sink.last).map((p) => p.dims['span.name']).sort()).toEqual(['a', 'b']);
+    expect(
+      calls(sink.last)
+        .map((p) => p.dims['span.name'])
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('cumulative: totals grow across flushes from one start time; delta: each flush starts again', async () => {

@@ -36,10 +36,12 @@ export function span(name: string, durationMs: number, opts: { attrs?: KeyValue[
 
 export function traces(spans: Span[], resource: KeyValue[] = [attr('service.name', 'genrf-worker')]): TracesData {
   return {
-    resourceSpans: [{
-      resource: { attributes: resource, droppedAttributesCount: 0 },
-      scopeSpans: [{ scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 }, spans, schemaUrl: '' }],
-      schemaUrl: '',
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: resource, droppedAttributesCount: 0 },
+        scopeSpans: [{ scope: { name: 'genrf.generator', version: '1', attributes: [], droppedAttributesCount: 0 }, spans, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
   };
 }

@@ -15,7 +15,9 @@ import { ElasticsearchSender } from '../../../../src/exporters/elasticsearch/ela
 import { ExportError } from '../../../../src/net/export-error.ts';
 import { metricValue, testSettings } from '../fixtures.ts';
 
-interface Doc { body: string }
+interface Doc {
+  body: string;
+}
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
@@ -46,21 +48,40 @@ async function fakeBulk(answer: (doc: Doc, call: number) => { status: number; er
 
 function batchOf(bodies: string[]): Batch {
   const data: LogsData = {
-    resourceLogs: [{
-      resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '',
-      scopeLogs: [{
-        scope: { name: 'genrf', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '',
-        logRecords: bodies.map((b) => ({
-          timeUnixNano: 1_700_000_000_000_000_000n, observedTimeUnixNano: 0n, severityNumber: 9, severityText: '',
-          body: { stringValue: b }, attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-        })),
-      }],
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeLogs: [
+          {
+            scope: { name: 'genrf', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: bodies.map((b) => ({
+              timeUnixNano: 1_700_000_000_000_000_000n,
+              observedTimeUnixNano: 0n,
+              severityNumber: 9,
+              severityText: '',
+              body: { stringValue: b },
+              attributes: [],
+              droppedAttributesCount: 0,
+              flags: 0,
+              traceId: '',
+              spanId: '',
+              eventName: '',
+            })),
+          },
+        ],
+      },
+    ],
   };
   return Batch.of('logs', data);
 }
 
-const MAPPING_ERROR = { type: 'document_parsing_exception', reason: "failed to parse field [generation_time] of type [float]", caused_by: { type: 'number_format_exception', reason: 'For input string: "fast"' } };
+const MAPPING_ERROR = {
+  type: 'document_parsing_exception',
+  reason: 'failed to parse field [generation_time] of type [float]',
+  caused_by: { type: 'number_format_exception', reason: 'For input string: "fast"' },
+};
 
 describe('bulk sender', () => {
   it('retries only the documents answered 429, dead-letters the refused one with its reason, and counts it', async () => {
@@ -81,7 +102,10 @@ describe('bulk sender', () => {
     expect((err as ExportError).message).toMatch(/refused 1 of 4 documents for now \(429/);
     await sender.send(batch, 'logs', new AbortController().signal); // the helper's retry
     expect(fake.calls.map((docs) => docs.map((d) => JSON.parse(d).message))).toEqual([['ok1', 'busy', 'bad', 'ok2'], ['busy']]);
-    const letters = (await readFile(join(dir, 'dead.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const letters = (await readFile(join(dir, 'dead.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ index: 'logs-generic-default', status: 400, type: 'document_parsing_exception', document: { message: 'bad' } });
     expect(letters[0].reason).toMatch(/generation_time.*For input string: "fast"/);
@@ -115,7 +139,10 @@ describe('bulk sender', () => {
     const fake = await fakeBulk(() => ({ status: 201 }));
     const sender2 = new ElasticsearchSender(settings, { ...config, endpoints: [fake.url] }, 'logs');
     await sender2.start();
-    sender2.attach(batch, (sender as unknown as { encode(b: Batch, j: unknown): unknown }).encode(batch, new (await import('../../../../src/exporters/elasticsearch/documents.ts')).BulkJob()) as never);
+    sender2.attach(
+      batch,
+      (sender as unknown as { encode(b: Batch, j: unknown): unknown }).encode(batch, new (await import('../../../../src/exporters/elasticsearch/documents.ts')).BulkJob()) as never,
+    );
     await sender2.send(batch, 'logs', new AbortController().signal);
     expect(fake.calls[0]).toHaveLength(2);
     await sender.shutdown();

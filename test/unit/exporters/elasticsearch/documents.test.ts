@@ -14,39 +14,70 @@ const T0 = 1_764_320_000_123_000_000n; // 2025-11-28T08:53:20.123Z
 
 function logs(attrs: KeyValue[], opts: { severity?: number; text?: string; resource?: KeyValue[]; scopeAttrs?: KeyValue[] } = {}): LogsData {
   return {
-    resourceLogs: [{
-      resource: { attributes: opts.resource ?? [s('service.name', 'genrf-worker')], droppedAttributesCount: 0 },
-      schemaUrl: '',
-      scopeLogs: [{
-        scope: { name: 'genrf.spice', version: '1.2', attributes: opts.scopeAttrs ?? [], droppedAttributesCount: 0 },
+    resourceLogs: [
+      {
+        resource: { attributes: opts.resource ?? [s('service.name', 'genrf-worker')], droppedAttributesCount: 0 },
         schemaUrl: '',
-        logRecords: [{
-          timeUnixNano: T0, observedTimeUnixNano: 0n, severityNumber: opts.severity ?? 17, severityText: opts.text ?? 'ERROR',
-          body: { stringValue: 'convergence failure at t=1.2ns' }, attributes: attrs, droppedAttributesCount: 0, flags: 0,
-          traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', eventName: '',
-        }],
-      }],
-    }],
+        scopeLogs: [
+          {
+            scope: { name: 'genrf.spice', version: '1.2', attributes: opts.scopeAttrs ?? [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: [
+              {
+                timeUnixNano: T0,
+                observedTimeUnixNano: 0n,
+                severityNumber: opts.severity ?? 17,
+                severityText: opts.text ?? 'ERROR',
+                body: { stringValue: 'convergence failure at t=1.2ns' },
+                attributes: attrs,
+                droppedAttributesCount: 0,
+                flags: 0,
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: 'b7ad6b7169203331',
+                eventName: '',
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }
 
 function traces(): TracesData {
   return {
-    resourceSpans: [{
-      resource: { attributes: [s('service.name', 'genrf-api')], droppedAttributesCount: 0 },
-      schemaUrl: '',
-      scopeSpans: [{
-        scope: { name: 'genrf.generation', version: '', attributes: [], droppedAttributesCount: 0 },
+    resourceSpans: [
+      {
+        resource: { attributes: [s('service.name', 'genrf-api')], droppedAttributesCount: 0 },
         schemaUrl: '',
-        spans: [{
-          traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceState: '', parentSpanId: '00f067aa0ba902b7', flags: 1,
-          name: 'generate_circuit', kind: 2, startTimeUnixNano: T0, endTimeUnixNano: T0 + 1_500_000n,
-          attributes: [s('circuit_type', 'LNA'), s('http.route', '/generate')], droppedAttributesCount: 0,
-          events: [{ timeUnixNano: T0 + 1000n, name: 'spice.start', attributes: [], droppedAttributesCount: 0 }], droppedEventsCount: 0,
-          links: [], droppedLinksCount: 0, status: { code: 2, message: 'SPICE crashed' },
-        }],
-      }],
-    }],
+        scopeSpans: [
+          {
+            scope: { name: 'genrf.generation', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans: [
+              {
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: 'b7ad6b7169203331',
+                traceState: '',
+                parentSpanId: '00f067aa0ba902b7',
+                flags: 1,
+                name: 'generate_circuit',
+                kind: 2,
+                startTimeUnixNano: T0,
+                endTimeUnixNano: T0 + 1_500_000n,
+                attributes: [s('circuit_type', 'LNA'), s('http.route', '/generate')],
+                droppedAttributesCount: 0,
+                events: [{ timeUnixNano: T0 + 1000n, name: 'spice.start', attributes: [], droppedAttributesCount: 0 }],
+                droppedEventsCount: 0,
+                links: [],
+                droppedLinksCount: 0,
+                status: { code: 2, message: 'SPICE crashed' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -62,16 +93,30 @@ function encode(mode: Mode, data: LogsData | TracesData, config: Record<string, 
 
 describe('genrf mode', () => {
   it("gives the guide's fields: level from severity, logger from scope, genRF attributes lifted, the rest under attributes", () => {
-    const [{ doc }] = encode(genrfMode, logs([
-      s('circuit_type', 'LNA'), s('technology', 'tsmc65'), s('user_id', 'u-17'), s('session_id', 's-9'),
-      s('spice_engine', 'ngspice'), d('generation_time', 412.5), s('netlist', 'lna.cir'),
-    ], { severity: 17, text: 'error' }));
+    const [{ doc }] = encode(
+      genrfMode,
+      logs([s('circuit_type', 'LNA'), s('technology', 'tsmc65'), s('user_id', 'u-17'), s('session_id', 's-9'), s('spice_engine', 'ngspice'), d('generation_time', 412.5), s('netlist', 'lna.cir')], {
+        severity: 17,
+        text: 'error',
+      }),
+    );
     expect(doc).toMatchObject({
-      '@timestamp': '2025-11-28T08:53:20.123Z', timestamp: '2025-11-28T08:53:20.123Z',
-      level: 'ERROR', logger: 'genrf.spice', message: 'convergence failure at t=1.2ns',
-      circuit_type: 'LNA', technology: 'tsmc65', user_id: 'u-17', session_id: 's-9', spice_engine: 'ngspice', generation_time: 412.5,
-      attributes: { netlist: 'lna.cir' }, resource: { 'service.name': 'genrf-worker' }, service_name: 'genrf-worker',
-      trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331',
+      '@timestamp': '2025-11-28T08:53:20.123Z',
+      timestamp: '2025-11-28T08:53:20.123Z',
+      level: 'ERROR',
+      logger: 'genrf.spice',
+      message: 'convergence failure at t=1.2ns',
+      circuit_type: 'LNA',
+      technology: 'tsmc65',
+      user_id: 'u-17',
+      session_id: 's-9',
+      spice_engine: 'ngspice',
+      generation_time: 412.5,
+      attributes: { netlist: 'lna.cir' },
+      resource: { 'service.name': 'genrf-worker' },
+      service_name: 'genrf-worker',
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+      span_id: 'b7ad6b7169203331',
     });
     expect(doc.attributes).not.toHaveProperty('circuit_type');
   });
@@ -86,9 +131,18 @@ describe('genrf mode', () => {
     const [{ index, doc }] = encode(genrfMode, traces());
     expect(index).toBe('traces-generic-default');
     expect(doc).toMatchObject({
-      trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331', parent_span_id: '00f067aa0ba902b7',
-      name: 'generate_circuit', kind: 'SERVER', duration_ms: 1.5, status_code: 'ERROR', status_message: 'SPICE crashed',
-      circuit_type: 'LNA', attributes: { 'http.route': '/generate' }, service_name: 'genrf-api', logger: 'genrf.generation',
+      trace_id: '0af7651916cd43dd8448eb211c80319c',
+      span_id: 'b7ad6b7169203331',
+      parent_span_id: '00f067aa0ba902b7',
+      name: 'generate_circuit',
+      kind: 'SERVER',
+      duration_ms: 1.5,
+      status_code: 'ERROR',
+      status_message: 'SPICE crashed',
+      circuit_type: 'LNA',
+      attributes: { 'http.route': '/generate' },
+      service_name: 'genrf-api',
+      logger: 'genrf.generation',
     });
     expect((doc.events as unknown[]).length).toBe(1);
   });
@@ -98,8 +152,12 @@ describe('otel, ecs and raw modes', () => {
   it('otel: body, severity, attributes, resource and scope each in their place', () => {
     const [{ doc }] = encode(otelMode, logs([s('user_id', 'u-1')]));
     expect(doc).toMatchObject({
-      severity_number: 17, severity_text: 'ERROR', body: { text: 'convergence failure at t=1.2ns' },
-      attributes: { user_id: 'u-1' }, resource: { attributes: { 'service.name': 'genrf-worker' } }, scope: { name: 'genrf.spice', version: '1.2' },
+      severity_number: 17,
+      severity_text: 'ERROR',
+      body: { text: 'convergence failure at t=1.2ns' },
+      attributes: { user_id: 'u-1' },
+      resource: { attributes: { 'service.name': 'genrf-worker' } },
+      scope: { name: 'genrf.spice', version: '1.2' },
     });
     const [{ doc: span }] = encode(otelMode, traces());
     expect(span).toMatchObject({ duration: 1_500_000, kind: 'SERVER', status: { code: 'ERROR' } });
@@ -112,8 +170,13 @@ describe('otel, ecs and raw modes', () => {
     new DocumentEncoder(ecsMode, new IndexRouter(cfg, 'logs')).logs(data, job);
     expect(job.sources[0].match(/"service\.name"/g)).toHaveLength(1); // Elasticsearch refuses duplicate keys
     expect(JSON.parse(job.sources[0])).toMatchObject({
-      message: 'convergence failure at t=1.2ns', 'log.level': 'error', 'log.logger': 'genrf.spice',
-      'service.name': 'genrf-worker', 'host.hostname': 'n1', 'trace.id': '0af7651916cd43dd8448eb211c80319c', user_id: 'u-1',
+      message: 'convergence failure at t=1.2ns',
+      'log.level': 'error',
+      'log.logger': 'genrf.spice',
+      'service.name': 'genrf-worker',
+      'host.hostname': 'n1',
+      'trace.id': '0af7651916cd43dd8448eb211c80319c',
+      user_id: 'u-1',
     });
     expect(encode(ecsMode, traces())[0].doc).toMatchObject({ 'event.duration': 1_500_000, 'event.outcome': 'failure', 'parent.id': '00f067aa0ba902b7' });
   });

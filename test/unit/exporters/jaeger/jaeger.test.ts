@@ -41,10 +41,11 @@ async function exporter(config: Record<string, unknown>, id = 'jaeger'): Promise
   return { exp, settings };
 }
 
-const guide = () => traces([
-  span('generate_circuit', 1200, { attrs: [attr('circuit.type', 'LNA'), attr('circuit.frequency', 2.4e9)] }),
-  span('topology_generation', 300),
-], [attr('service.name', 'genrf-worker'), attr('host.name', 'gpu-node-1')]);
+const guide = () =>
+  traces(
+    [span('generate_circuit', 1200, { attrs: [attr('circuit.type', 'LNA'), attr('circuit.frequency', 2.4e9)] }), span('topology_generation', 300)],
+    [attr('service.name', 'genrf-worker'), attr('host.name', 'gpu-node-1')],
+  );
 
 describe('jaeger exporter: config', () => {
   it('needs an endpoint; gRPC by default; HTTP needs a URL; names services "unknown_service" by default', () => {
@@ -128,7 +129,13 @@ describe('jaeger exporter: sending', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    stops.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    stops.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const port = (server.address() as { port: number }).port;
     const { exp } = await exporter({ endpoint: `http://127.0.0.1:${port}/`, protocol: 'http' });
     const data = guide();

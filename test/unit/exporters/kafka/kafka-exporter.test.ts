@@ -7,13 +7,35 @@ import type { LogsData, TracesData } from '../../../../src/pdata/types.ts';
 const resource = (service: string) => ({ attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 });
 const scope = { name: 's', version: '', attributes: [], droppedAttributesCount: 0 };
 const span = (traceId: string, name: string) => ({
-  traceId, spanId: '0000000000000001', traceState: '', parentSpanId: '', flags: 0, name, kind: 1,
-  startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: [], droppedAttributesCount: 0, events: [], droppedEventsCount: 0,
-  links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+  traceId,
+  spanId: '0000000000000001',
+  traceState: '',
+  parentSpanId: '',
+  flags: 0,
+  name,
+  kind: 1,
+  startTimeUnixNano: 1n,
+  endTimeUnixNano: 2n,
+  attributes: [],
+  droppedAttributesCount: 0,
+  events: [],
+  droppedEventsCount: 0,
+  links: [],
+  droppedLinksCount: 0,
+  status: { message: '', code: 0 },
 });
 const log = (body: string) => ({
-  timeUnixNano: 1n, observedTimeUnixNano: 0n, severityNumber: 9, severityText: 'info', body: { stringValue: body },
-  attributes: [], droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+  timeUnixNano: 1n,
+  observedTimeUnixNano: 0n,
+  severityNumber: 9,
+  severityText: 'info',
+  body: { stringValue: body },
+  attributes: [],
+  droppedAttributesCount: 0,
+  flags: 0,
+  traceId: '',
+  spanId: '',
+  eventName: '',
 });
 
 describe('kafka exporter config', () => {
@@ -31,7 +53,10 @@ describe('message keys', () => {
   it('traces: one message per trace id, spans of a trace kept together in order', () => {
     const data: TracesData = { resourceSpans: [{ resource: resource('a'), schemaUrl: '', scopeSpans: [{ scope, schemaUrl: '', spans: [span('t1', 'x'), span('t2', 'y'), span('t1', 'z')] }] }] };
     const groups = groupByKey('traces', data);
-    expect(groups.map((g) => [g.key, g.data.resourceSpans[0].scopeSpans[0].spans.map((s) => s.name)])).toEqual([['t1', ['x', 'z']], ['t2', ['y']]]);
+    expect(groups.map((g) => [g.key, g.data.resourceSpans[0].scopeSpans[0].spans.map((s) => s.name)])).toEqual([
+      ['t1', ['x', 'z']],
+      ['t2', ['y']],
+    ]);
     expect(groups.every((g) => !g.whole)).toBe(true);
   });
 
@@ -41,13 +66,18 @@ describe('message keys', () => {
   });
 
   it('logs: one message per service.name', () => {
-    const data: LogsData = { resourceLogs: [
-      { resource: resource('a'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('1')] }] },
-      { resource: resource('b'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('2')] }] },
-      { resource: resource('a'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('3')] }] },
-    ] };
+    const data: LogsData = {
+      resourceLogs: [
+        { resource: resource('a'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('1')] }] },
+        { resource: resource('b'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('2')] }] },
+        { resource: resource('a'), schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [log('3')] }] },
+      ],
+    };
     const groups = groupByKey('logs', data);
-    expect(groups.map((g) => [g.key, g.data.resourceLogs.length])).toEqual([['a', 2], ['b', 1]]);
+    expect(groups.map((g) => [g.key, g.data.resourceLogs.length])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('json and raw write one message per log record', () => {

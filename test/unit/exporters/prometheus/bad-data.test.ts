@@ -27,8 +27,15 @@ describe('prometheus exporter: bad data is left out, counted, logged once; the s
     const { e, settings, send } = setup();
     for (let i = 0; i < 3; i++) {
       await send([
-        sum('jobs', '1', [{ value: NaN, attrs: { k: 'nan' } }, { value: Infinity, attrs: { k: 'inf' } }, { value: 4, attrs: { k: 'ok' } }]),
-        gauge('temp', 'Cel', [{ value: NaN, attrs: { k: 'nan' } }, { value: -Infinity, attrs: { k: 'ninf' } }]),
+        sum('jobs', '1', [
+          { value: NaN, attrs: { k: 'nan' } },
+          { value: Infinity, attrs: { k: 'inf' } },
+          { value: 4, attrs: { k: 'ok' } },
+        ]),
+        gauge('temp', 'Cel', [
+          { value: NaN, attrs: { k: 'nan' } },
+          { value: -Infinity, attrs: { k: 'ninf' } },
+        ]),
       ]);
     }
     const samples = scrapeBoth(e);
@@ -49,7 +56,17 @@ describe('prometheus exporter: bad data is left out, counted, logged once; the s
     await send([sum('circuits', '1', [{ value: 2, start: 5n }])]);
     expect(find(scrapeBoth(e), 'circuits_total')[0].value).toBe(2);
     // A negative delta is a counter going down too.
-    await send([sum('delta.circuits', '1', [{ value: 3, start: 1n, time: 2n }, { value: -1, start: 2n, time: 3n }], { delta: true })]);
+    await send([
+      sum(
+        'delta.circuits',
+        '1',
+        [
+          { value: 3, start: 1n, time: 2n },
+          { value: -1, start: 2n, time: 3n },
+        ],
+        { delta: true },
+      ),
+    ]);
     expect(find(scrapeBoth(e), 'delta_circuits_total')[0].value).toBe(3);
     expect(await dropped(settings, 'counter_decreased')).toBe(2);
   });
@@ -114,9 +131,18 @@ describe('prometheus exporter: bad data is left out, counted, logged once; the s
 
   it('max_series: new series beyond it are dropped and counted; existing ones keep updating', async () => {
     const { e, settings, send } = setup({ max_series: 2, without_target_info: true });
-    await send([gauge('g', '', [{ value: 1, attrs: { i: '1' } }, { value: 1, attrs: { i: '2' } }, { value: 1, attrs: { i: '3' } }])]);
+    await send([
+      gauge('g', '', [
+        { value: 1, attrs: { i: '1' } },
+        { value: 1, attrs: { i: '2' } },
+        { value: 1, attrs: { i: '3' } },
+      ]),
+    ]);
     await send([gauge('g', '', [{ value: 7, attrs: { i: '1' } }])]);
-    expect(find(scrapeBoth(e), 'g').map((s) => [s.labels.i, s.value])).toEqual([['1', 7], ['2', 1]]);
+    expect(find(scrapeBoth(e), 'g').map((s) => [s.labels.i, s.value])).toEqual([
+      ['1', 7],
+      ['2', 1],
+    ]);
     expect(await dropped(settings, 'series_limit')).toBe(1);
   });
 

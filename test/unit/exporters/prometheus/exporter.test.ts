@@ -57,15 +57,23 @@ describe('prometheus exporter: the guide metrics from the OpenTelemetry SDK', ()
     expect(find(samples, 'genrf_circuits_generated_total', { ...ident, circuit_type: 'LNA', technology: 'TSMC65nm', status: 'success' })[0].value).toBe(3);
     expect(find(samples, 'genrf_circuits_generated_total', { status: 'failed' })[0].value).toBe(1);
     const buckets = find(samples, 'genrf_generation_duration_seconds_bucket', { circuit_type: 'LNA', optimization_steps: '100' });
-    expect(buckets.map((s) => [s.labels.le, s.value])).toEqual([['1', 0], ['5', 0], ['10', 0], ['30', 0], ['60', 1], ['300', 1], ['900', 1], ['+Inf', 1]]);
+    expect(buckets.map((s) => [s.labels.le, s.value])).toEqual([
+      ['1', 0],
+      ['5', 0],
+      ['10', 0],
+      ['30', 0],
+      ['60', 1],
+      ['300', 1],
+      ['900', 1],
+      ['+Inf', 1],
+    ]);
     expect(find(samples, 'genrf_generation_duration_seconds_sum')[0].value).toBe(42);
     expect(find(samples, 'genrf_generation_duration_seconds_count')[0].value).toBe(1);
     expect(find(samples, 'genrf_spice_simulations_total', { engine: 'ngspice' })[0].value).toBe(7);
     expect(find(samples, 'genrf_spice_convergence_failures_total', { failure_type: 'timestep' })[0].value).toBe(2);
     expect(find(samples, 'genrf_gpu_memory_bytes', { gpu_id: '0' })[0].value).toBe(6 * 2 ** 30);
     expect(find(samples, 'genrf_model_inference_seconds_bucket', { model_type: 'diffusion', le: '+Inf' })[0].value).toBe(1);
-    expect(find(samples, 'genrf_circuit_performance_bucket', { metric_type: 'gain_db' }).map((s) => s.labels.le))
-      .toEqual(['0.1', '0.5', '1', '2', '5', '10', '20', '50', '+Inf']);
+    expect(find(samples, 'genrf_circuit_performance_bucket', { metric_type: 'gain_db' }).map((s) => s.labels.le)).toEqual(['0.1', '0.5', '1', '2', '5', '10', '20', '50', '+Inf']);
     // The other resource attributes are in target_info, not on every series.
     expect(find(samples, 'target_info', { job: 'genrf/genrf-worker', instance: 'w-1', host_name: 'gpu-box' })[0].value).toBe(1);
     expect(find(samples, 'genrf_gpu_memory_bytes')[0].labels.host_name).toBeUndefined();
@@ -81,7 +89,11 @@ describe('prometheus exporter: the guide metrics from the OpenTelemetry SDK', ()
       const sdk = testSdk(temporality);
       const m = guideInstruments(sdk.meter);
       const e = exporter();
-      const steps = [[1, 12, 3], [4, 250, 0.5], [2, 1000, 7]];
+      const steps = [
+        [1, 12, 3],
+        [4, 250, 0.5],
+        [2, 1000, 7],
+      ];
       for (const [n, seconds, perf] of steps) {
         m.circuits.add(n, { circuit_type: 'mixer', technology: 'GF22', status: 'success' });
         m.simulations.add(n * 10, { engine: 'xyce' });
@@ -118,7 +130,9 @@ describe('prometheus exporter: HTTP', () => {
     expect(om.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     const o = await om.text();
     expect(o).toContain('# TYPE genrf_circuits_generated counter\n');
-    expect(o).toContain('genrf_circuits_generated_total{otel_scope_name="genrf.test",status="success"} 5 # {trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7"} 1 1700000000.500\n');
+    expect(o).toContain(
+      'genrf_circuits_generated_total{otel_scope_name="genrf.test",status="success"} 5 # {trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7"} 1 1700000000.500\n',
+    );
     expect(o.endsWith('# EOF\n')).toBe(true);
 
     // fetch unzips by itself: read the raw bytes with node:http.
@@ -135,7 +149,12 @@ describe('prometheus exporter: HTTP', () => {
     await e.consume(Batch.of('metrics', metrics([gauge('gpu.memory', 'By', [{ value: 1, attrs: { gpu_id: '1' } }])], { 'service.name': 'w', 'k8s.pod.name': 'p-1' })));
     const { samples } = parseExposition(e.scrape('text'));
     expect(find(samples, 'lab_gpu_memory_bytes')[0].labels).toEqual({
-      job: 'w', service_name: 'w', k8s_pod_name: 'p-1', otel_scope_name: 'genrf.test', region: 'eu', gpu_id: '1',
+      job: 'w',
+      service_name: 'w',
+      k8s_pod_name: 'p-1',
+      otel_scope_name: 'genrf.test',
+      region: 'eu',
+      gpu_id: '1',
     });
   });
 
@@ -152,20 +171,50 @@ describe('prometheus exporter: exponential histograms and summaries', () => {
   it('an exponential histogram becomes classic buckets that hold every observation', async () => {
     const e = exporter();
     const point = {
-      attributes: [], startTimeUnixNano: 1n, timeUnixNano: 2n, count: 6, sum: 10.5, scale: 1, zeroCount: 1, zeroThreshold: 0,
+      attributes: [],
+      startTimeUnixNano: 1n,
+      timeUnixNano: 2n,
+      count: 6,
+      sum: 10.5,
+      scale: 1,
+      zeroCount: 1,
+      zeroThreshold: 0,
       // scale 1: base √2; positive index 0 = (1, 1.414], 1 = (1.414, 2], 2 = (2, 2.83]; negative index 0 = [-1.414, -1)
-      positive: { offset: 0, bucketCounts: [1, 2, 1] }, negative: { offset: 0, bucketCounts: [1] }, flags: 0, exemplars: [],
+      positive: { offset: 0, bucketCounts: [1, 2, 1] },
+      negative: { offset: 0, bucketCounts: [1] },
+      flags: 0,
+      exemplars: [],
     };
     await e.consume(Batch.of('metrics', metrics([{ name: 'lat', description: '', unit: 's', metadata: [], exponentialHistogram: { dataPoints: [point], aggregationTemporality: 2 } }])));
     const { samples } = parseExposition(e.scrape('text'));
     const buckets = find(samples, 'lat_seconds_bucket').map((s) => [Number(s.labels.le === '+Inf' ? Infinity : s.labels.le), s.value]);
-    expect(buckets).toEqual([[-1, 1], [0, 2], [Math.SQRT2, 3], [2, 5], [2 * Math.SQRT2, 6], [Infinity, 6]].map(([le, v]) => [le, v]));
+    expect(buckets).toEqual(
+      [
+        [-1, 1],
+        [0, 2],
+        [Math.SQRT2, 3],
+        [2, 5],
+        [2 * Math.SQRT2, 6],
+        [Infinity, 6],
+      ].map(([le, v]) => [le, v]),
+    );
     expect(find(samples, 'lat_seconds_count')[0].value).toBe(6);
   });
 
   it('summaries keep their quantiles', async () => {
     const e = exporter();
-    const point = { attributes: [], startTimeUnixNano: 1n, timeUnixNano: 2n, count: 10, sum: 55, quantileValues: [{ quantile: 0.5, value: 5 }, { quantile: 0.99, value: 9.9 }], flags: 0 };
+    const point = {
+      attributes: [],
+      startTimeUnixNano: 1n,
+      timeUnixNano: 2n,
+      count: 10,
+      sum: 55,
+      quantileValues: [
+        { quantile: 0.5, value: 5 },
+        { quantile: 0.99, value: 9.9 },
+      ],
+      flags: 0,
+    };
     await e.consume(Batch.of('metrics', metrics([{ name: 'rpc.latency', description: '', unit: 'ms', metadata: [], summary: { dataPoints: [point] } }])));
     const text = e.scrape('text');
     expect(text).toContain('# TYPE rpc_latency_milliseconds summary\n');

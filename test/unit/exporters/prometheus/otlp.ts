@@ -42,10 +42,12 @@ export function histogram(name: string, unit: string, points: Array<Partial<Hist
 
 export function metrics(list: Metric[], resource: Record<string, string> = {}): MetricsData {
   return {
-    resourceMetrics: [{
-      resource: { attributes: kv(resource), droppedAttributesCount: 0 },
-      scopeMetrics: [{ scope: { name: 'genrf.test', version: '', attributes: [], droppedAttributesCount: 0 }, metrics: list, schemaUrl: '' }],
-      schemaUrl: '',
-    }],
+    resourceMetrics: [
+      {
+        resource: { attributes: kv(resource), droppedAttributesCount: 0 },
+        scopeMetrics: [{ scope: { name: 'genrf.test', version: '', attributes: [], droppedAttributesCount: 0 }, metrics: list, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
   };
 }

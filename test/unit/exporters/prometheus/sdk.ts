@@ -35,14 +35,17 @@ export function guideInstruments(meter: Meter) {
   return {
     circuits: meter.createCounter('genrf.circuits.generated', { description: 'Total circuits generated', unit: '1' }),
     duration: meter.createHistogram('genrf.generation.duration', {
-      description: 'Time spent generating circuits', unit: 's', advice: { explicitBucketBoundaries: [1, 5, 10, 30, 60, 300, 900] },
+      description: 'Time spent generating circuits',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [1, 5, 10, 30, 60, 300, 900] },
     }),
     simulations: meter.createCounter('genrf.spice.simulations', { description: 'Total SPICE simulations run', unit: '1' }),
     convergence: meter.createCounter('genrf.spice.convergence_failures', { description: 'SPICE convergence failures', unit: '1' }),
     gpuMemory: meter.createGauge('genrf.gpu.memory', { description: 'GPU memory usage', unit: 'By' }),
     inference: meter.createHistogram('genrf.model.inference', { description: 'Neural network inference time', unit: 's' }),
     performance: meter.createHistogram('genrf.circuit.performance', {
-      description: 'Generated circuit performance metrics', advice: { explicitBucketBoundaries: [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0] },
+      description: 'Generated circuit performance metrics',
+      advice: { explicitBucketBoundaries: [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0] },
     }),
   };
 }

@@ -11,7 +11,9 @@ function diagnostics(yaml: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'genrf-fs-cfg-'));
   const path = join(dir, 'p.yaml');
   writeFileSync(path, yaml);
-  return loadConfig([path], createRegistry(), {}).diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, dir));
+  return loadConfig([path], createRegistry(), {})
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => formatDiagnostic(d, dir));
 }
 
 const pipeline = (extensions: string, list: string) => `
@@ -31,7 +33,12 @@ service:
 describe('file_storage config', () => {
   it('has the documented defaults', () => {
     expect(fileStorageConfig.parse({ directory: '/q' })).toEqual({
-      directory: '/q', create_directory: true, fsync: 'interval', fsync_interval: 1000, max_size_mib: 1024, segment_size_mib: 16,
+      directory: '/q',
+      create_directory: true,
+      fsync: 'interval',
+      fsync_interval: 1000,
+      max_size_mib: 1024,
+      segment_size_mib: 16,
       compaction: { on_start: true, ratio: 0.5 },
     });
     expect(() => fileStorageConfig.parse({ directory: '/q', fsync: 'sometimes' })).toThrow();
@@ -43,7 +50,9 @@ describe('file_storage config', () => {
 
   it('an exporter naming a storage that is configured but not enabled is an error at its position', () => {
     const d = diagnostics(pipeline('  file_storage/audit: { directory: /tmp/q }\n  health_check: {}', 'health_check'));
-    expect(d).toEqual([expect.stringMatching(/^p\.yaml:6:\d+: error CFG_UNDEFINED_REF .*sending_queue\.storage references extension "file_storage\/audit", which is not enabled: add it to service\.extensions/)]);
+    expect(d).toEqual([
+      expect.stringMatching(/^p\.yaml:6:\d+: error CFG_UNDEFINED_REF .*sending_queue\.storage references extension "file_storage\/audit", which is not enabled: add it to service\.extensions/),
+    ]);
   });
 
   it('an exporter naming a storage that does not exist is an error, with the nearest name', () => {

@@ -9,12 +9,19 @@ import { StorageFullError } from '../../../../src/pipeline/storage.ts';
 const dir = () => mkdtempSync(join(tmpdir(), 'genrf-seglog-'));
 const open = (d: string, o: { fsync?: FsyncPolicy; segmentBytes?: number; max?: number; compact?: boolean } = {}) =>
   SegmentLog.open(d, {
-    owner: 'exporter/test@logs', fsync: o.fsync ?? 'always', segmentBytes: o.segmentBytes ?? 4096,
-    budget: new Budget(o.max ?? 10_000_000), compactOnStart: o.compact ?? false, ratio: 0.5,
+    owner: 'exporter/test@logs',
+    fsync: o.fsync ?? 'always',
+    segmentBytes: o.segmentBytes ?? 4096,
+    budget: new Budget(o.max ?? 10_000_000),
+    compactOnStart: o.compact ?? false,
+    ratio: 0.5,
   });
 const payload = (i: number) => Buffer.from(`record ${i} `.padEnd(100, '.'));
 const text = (b: Uint8Array) => Buffer.from(b).toString().trimEnd().replace(/\.+$/, '').trim();
-const segments = (d: string) => readdirSync(d).filter((n) => n.endsWith('.seg')).sort();
+const segments = (d: string) =>
+  readdirSync(d)
+    .filter((n) => n.endsWith('.seg'))
+    .sort();
 
 function framed(items: Array<{ payload: Buffer; index: number }>): Buffer {
   return Buffer.concat(items.flatMap((r) => [recordHeader(r.payload, 1, r.index), r.payload]));

@@ -26,29 +26,59 @@ export function attrs(list: readonly KeyValue[]): Record<string, unknown> {
 
 export function span(name: string, a: Record<string, string | number | bigint | boolean> = {}, kind = 1): Span {
   return {
-    traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceState: '', parentSpanId: '', flags: 0, name, kind,
-    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: kvs(a), droppedAttributesCount: 0,
-    events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceState: '',
+    parentSpanId: '',
+    flags: 0,
+    name,
+    kind,
+    startTimeUnixNano: 1n,
+    endTimeUnixNano: 2n,
+    attributes: kvs(a),
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { message: '', code: 0 },
   };
 }
 
 export function logRecord(severityNumber: number, body: string, a: Record<string, string | number | bigint | boolean> = {}): LogRecord {
   return {
-    timeUnixNano: 1n, observedTimeUnixNano: 1n, severityNumber, severityText: '', body: { stringValue: body },
-    attributes: kvs(a), droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
+    timeUnixNano: 1n,
+    observedTimeUnixNano: 1n,
+    severityNumber,
+    severityText: '',
+    body: { stringValue: body },
+    attributes: kvs(a),
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: '',
+    spanId: '',
+    eventName: '',
   };
 }
 
 export function gauge(name: string, points: Array<Record<string, string | number | bigint | boolean>>): Metric {
   return {
-    name, description: '', unit: '', metadata: [],
+    name,
+    description: '',
+    unit: '',
+    metadata: [],
     gauge: { dataPoints: points.map((p, i) => ({ attributes: kvs(p), startTimeUnixNano: 0n, timeUnixNano: 1n, asDouble: i, exemplars: [], flags: 0 })) },
   };
 }
 
 const scopeOf = (name: string) => ({ name, version: '', attributes: [], droppedAttributesCount: 0 });
 
-export interface Group<R> { service?: string; resource?: Record<string, string | number | bigint | boolean>; scope?: string; records: R[] }
+export interface Group<R> {
+  service?: string;
+  resource?: Record<string, string | number | bigint | boolean>;
+  scope?: string;
+  records: R[];
+}
 
 function resourceOf<R>(g: Group<R>) {
   const a = { ...(g.service === undefined ? {} : { 'service.name': g.service }), ...g.resource };
@@ -71,8 +101,12 @@ export function metrics(...groups: Array<Group<Metric>>): MetricsData {
 export class Capture implements Consumer {
   readonly mutates = false;
   readonly batches: Batch[] = [];
-  async consume(b: Batch): Promise<void> { this.batches.push(b); }
-  data<S extends Signal>(i = 0): Batch<S>['data'] { return (this.batches[i] as Batch<S>).data; }
+  async consume(b: Batch): Promise<void> {
+    this.batches.push(b);
+  }
+  data<S extends Signal>(i = 0): Batch<S>['data'] {
+    return (this.batches[i] as Batch<S>).data;
+  }
 }
 
 /** Builds the processor from YAML-like options as the daemon would (parse, then create). */

@@ -30,7 +30,9 @@ describe('redaction processor on the labelled corpus', () => {
     for (const la of lookalikes) {
       t.reset();
       p.scrubber.scrubString(la.value, t);
-      t.counts.forEach((n, i) => { if (n > 0) byDetector.set(p.scrubber.labels[i], (byDetector.get(p.scrubber.labels[i]) ?? 0) + n); });
+      t.counts.forEach((n, i) => {
+        if (n > 0) byDetector.set(p.scrubber.labels[i], (byDetector.get(p.scrubber.labels[i]) ?? 0) + n);
+      });
     }
     const rows = p.scrubber.labels.slice(0, 16).map((d) => `${d.padEnd(24)} ${byDetector.get(d) ?? 0}/${lookalikes.length}`);
     console.log(`look-alikes redacted when alone, by detector\n${rows.join('\n')}`);

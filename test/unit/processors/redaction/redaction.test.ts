@@ -9,18 +9,31 @@ const scope = { name: 'genrf.security', version: '', attributes: [] as KeyValue[
 
 function logs(records: Array<{ body?: AnyValue; attributes?: KeyValue[] }>, resourceAttrs: KeyValue[] = []): LogsData {
   return {
-    resourceLogs: [{
-      resource: { attributes: resourceAttrs, droppedAttributesCount: 0 },
-      scopeLogs: [{
-        scope: { ...scope, attributes: [] },
-        logRecords: records.map((r) => ({
-          timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '', body: r.body, attributes: r.attributes ?? [],
-          droppedAttributesCount: 0, flags: 0, traceId: '', spanId: '', eventName: '',
-        })),
+    resourceLogs: [
+      {
+        resource: { attributes: resourceAttrs, droppedAttributesCount: 0 },
+        scopeLogs: [
+          {
+            scope: { ...scope, attributes: [] },
+            logRecords: records.map((r) => ({
+              timeUnixNano: 0n,
+              observedTimeUnixNano: 0n,
+              severityNumber: 0,
+              severityText: '',
+              body: r.body,
+              attributes: r.attributes ?? [],
+              droppedAttributesCount: 0,
+              flags: 0,
+              traceId: '',
+              spanId: '',
+              eventName: '',
+            })),
+            schemaUrl: '',
+          },
+        ],
         schemaUrl: '',
-      }],
-      schemaUrl: '',
-    }],
+      },
+    ],
   };
 }
 
@@ -75,10 +88,16 @@ describe('keyed hashing', () => {
 describe('redaction of logs', () => {
   it('redacts sensitive keys whatever the value, on the last key segment too, in attributes and structured bodies', () => {
     const { p } = make();
-    const data = logs([{
-      body: { kvlistValue: { values: [kv('user', { kvlistValue: { values: [kv('password', str('hunter2-plain')), kv('name', str('Alice'))] } }), kv('items', { arrayValue: { values: [str('mail bob@example.org')] } })] } },
-      attributes: [kv('http.request.header.authorization', { arrayValue: { values: [str('opaque-value')] } }), kv('db.password', { intValue: 1234n }), kv('circuit', str('LNA'))],
-    }]);
+    const data = logs([
+      {
+        body: {
+          kvlistValue: {
+            values: [kv('user', { kvlistValue: { values: [kv('password', str('hunter2-plain')), kv('name', str('Alice'))] } }), kv('items', { arrayValue: { values: [str('mail bob@example.org')] } })],
+          },
+        },
+        attributes: [kv('http.request.header.authorization', { arrayValue: { values: [str('opaque-value')] } }), kv('db.password', { intValue: 1234n }), kv('circuit', str('LNA'))],
+      },
+    ]);
     p.process('logs', data);
     const out = json(data);
     expect(out).not.toContain('hunter2-plain');
@@ -171,13 +190,40 @@ describe('redaction of logs', () => {
 describe('redaction of traces and metrics', () => {
   it('scrubs span names, attributes, events, links and status messages', () => {
     const { p } = make({}, 'traces');
-    const data: TracesData = { resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope, schemaUrl: '', spans: [{
-      traceId: '5b8efff798038103d269b633813fc60c', spanId: '051581bf3cb55c13', traceState: '', parentSpanId: '', flags: 0, name: 'GET /users/alice@example.com', kind: 2,
-      startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: [kv('client.address', str('198.51.100.7'))], droppedAttributesCount: 0,
-      events: [{ timeUnixNano: 0n, name: 'exception', attributes: [kv('exception.message', str('bad token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'))], droppedAttributesCount: 0 }], droppedEventsCount: 0,
-      links: [{ traceId: '', spanId: '', traceState: '', attributes: [kv('peer', str('bob@example.com'))], droppedAttributesCount: 0, flags: 0 }], droppedLinksCount: 0,
-      status: { code: 2, message: 'card 4111111111111111 declined' },
-    }] }] }] };
+    const data: TracesData = {
+      resourceSpans: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeSpans: [
+            {
+              scope,
+              schemaUrl: '',
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: '051581bf3cb55c13',
+                  traceState: '',
+                  parentSpanId: '',
+                  flags: 0,
+                  name: 'GET /users/alice@example.com',
+                  kind: 2,
+                  startTimeUnixNano: 0n,
+                  endTimeUnixNano: 0n,
+                  attributes: [kv('client.address', str('198.51.100.7'))],
+                  droppedAttributesCount: 0,
+                  events: [{ timeUnixNano: 0n, name: 'exception', attributes: [kv('exception.message', str('bad token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'))], droppedAttributesCount: 0 }],
+                  droppedEventsCount: 0,
+                  links: [{ traceId: '', spanId: '', traceState: '', attributes: [kv('peer', str('bob@example.com'))], droppedAttributesCount: 0, flags: 0 }],
+                  droppedLinksCount: 0,
+                  status: { code: 2, message: 'card 4111111111111111 declined' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     p.process('traces', data);
     const span = data.resourceSpans[0].scopeSpans[0].spans[0];
     expect(span.name).toBe('GET /users/[REDACTED:email]');
@@ -191,10 +237,30 @@ describe('redaction of traces and metrics', () => {
   it('scrubs data point attributes of every metric type', () => {
     const { p } = make({}, 'metrics');
     const point = () => ({ attributes: [kv('user', str('frank@example.com'))], startTimeUnixNano: 0n, timeUnixNano: 0n, asDouble: 1, exemplars: [], flags: 0 });
-    const data: MetricsData = { resourceMetrics: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeMetrics: [{ scope, schemaUrl: '', metrics: [
-      { name: 'g', description: '', unit: '', metadata: [], gauge: { dataPoints: [point()] } },
-      { name: 's', description: '', unit: '', metadata: [], summary: { dataPoints: [{ attributes: [kv('ip', str('192.0.2.1'))], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 1, sum: 1, quantileValues: [], flags: 0 }] } },
-    ] }] }] };
+    const data: MetricsData = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeMetrics: [
+            {
+              scope,
+              schemaUrl: '',
+              metrics: [
+                { name: 'g', description: '', unit: '', metadata: [], gauge: { dataPoints: [point()] } },
+                {
+                  name: 's',
+                  description: '',
+                  unit: '',
+                  metadata: [],
+                  summary: { dataPoints: [{ attributes: [kv('ip', str('192.0.2.1'))], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 1, sum: 1, quantileValues: [], flags: 0 }] },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     p.process('metrics', data);
     const ms = data.resourceMetrics[0].scopeMetrics[0].metrics;
     expect(attr(ms[0].gauge!.dataPoints[0].attributes, 'user')).toEqual(str('[REDACTED:email]'));

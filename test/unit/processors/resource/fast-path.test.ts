@@ -30,14 +30,47 @@ function data<S extends Signal>(signal: S): SignalData[S] {
 const CONFIGS: Array<Record<string, unknown>> = [
   { attributes: [{ key: 'deployment.environment', action: 'upsert', value: 'prod' }] },
   { attributes: [{ key: 'deployment.environment', action: 'insert', value: 'prod' }] },
-  { attributes: [{ key: 'env', action: 'update', value: 'prod' }, { key: 'copy', action: 'upsert', from_attribute: 'host.name' }] },
-  { attributes: [{ key: 'host.ip', action: 'delete' }, { pattern: '^k8s\\.', action: 'delete' }] },
-  { attributes: [{ key: 'owner', action: 'hash' }, { pattern: 'mail$', action: 'hash' }] },
+  {
+    attributes: [
+      { key: 'env', action: 'update', value: 'prod' },
+      { key: 'copy', action: 'upsert', from_attribute: 'host.name' },
+    ],
+  },
+  {
+    attributes: [
+      { key: 'host.ip', action: 'delete' },
+      { pattern: '^k8s\\.', action: 'delete' },
+    ],
+  },
+  {
+    attributes: [
+      { key: 'owner', action: 'hash' },
+      { pattern: 'mail$', action: 'hash' },
+    ],
+  },
   { attributes: [{ key: 'email', action: 'extract', pattern: '^(?<user>[^@]+)@(?<domain>.+)$' }] },
-  { attributes: [{ key: 'count', action: 'convert', converted_type: 'int' }, { key: 'process.pid', action: 'convert', converted_type: 'string' }] },
-  { attributes: [{ key: 'tier', action: 'insert', value: 1 }, { key: 'on', action: 'delete' }], include: { service_name_prefix: 'genrf-' } },
+  {
+    attributes: [
+      { key: 'count', action: 'convert', converted_type: 'int' },
+      { key: 'process.pid', action: 'convert', converted_type: 'string' },
+    ],
+  },
+  {
+    attributes: [
+      { key: 'tier', action: 'insert', value: 1 },
+      { key: 'on', action: 'delete' },
+    ],
+    include: { service_name_prefix: 'genrf-' },
+  },
   { attributes: [{ key: 'tier', action: 'upsert', value: true }], exclude: { resource_attributes: { 'deployment.environment': 'test' } } },
-  { attributes: [{ key: 'service.name', action: 'delete' }, { key: 'host.name', action: 'delete' }, { key: 'owner', action: 'delete' }, { key: 'env', action: 'delete' }] },
+  {
+    attributes: [
+      { key: 'service.name', action: 'delete' },
+      { key: 'host.name', action: 'delete' },
+      { key: 'owner', action: 'delete' },
+      { key: 'env', action: 'delete' },
+    ],
+  },
 ];
 
 /** What `processor` hands on for the batch as bytes and for the same batch decoded, and whether the bytes stayed bytes. */

@@ -31,16 +31,25 @@ describe('resource processor', () => {
   });
 
   it('include / exclude select resources', async () => {
-    const { processor, next } = build(factory, {
-      attributes: [{ key: 'tier', action: 'insert', value: 'genrf' }],
-      include: { service_name_prefix: 'genrf-' },
-      exclude: { resource_attributes: { 'deployment.environment': 'test' } },
-    }, 'traces');
-    await processor.consume(protoBatch('traces', traces(
-      { service: 'genrf-worker', records: [span('a')] },
-      { service: 'genrf-worker', resource: { 'deployment.environment': 'test' }, records: [span('a')] },
-      { service: 'billing', records: [span('a')] },
-    )));
+    const { processor, next } = build(
+      factory,
+      {
+        attributes: [{ key: 'tier', action: 'insert', value: 'genrf' }],
+        include: { service_name_prefix: 'genrf-' },
+        exclude: { resource_attributes: { 'deployment.environment': 'test' } },
+      },
+      'traces',
+    );
+    await processor.consume(
+      protoBatch(
+        'traces',
+        traces(
+          { service: 'genrf-worker', records: [span('a')] },
+          { service: 'genrf-worker', resource: { 'deployment.environment': 'test' }, records: [span('a')] },
+          { service: 'billing', records: [span('a')] },
+        ),
+      ),
+    );
     expect(next.data<'traces'>().resourceSpans.map((r) => attrs(r.resource.attributes).tier)).toEqual(['genrf', undefined, undefined]);
   });
 

@@ -9,12 +9,22 @@ import { testSettings } from '../../receivers/otlp/helpers.ts';
 import { attrs, Capture, gauge, logRecord, logs, metrics, protoBatch, span, traces } from '../attributes/fixtures.ts';
 
 const source = (env: Record<string, string> = {}): DetectionSource => ({
-  env, hostname: 'gpu-node-7', platform: 'linux', arch: 'x64', pid: 4242, instanceId: '3f1c2a7e-0000-4000-8000-000000000001',
+  env,
+  hostname: 'gpu-node-7',
+  platform: 'linux',
+  arch: 'x64',
+  pid: 4242,
+  instanceId: '3f1c2a7e-0000-4000-8000-000000000001',
 });
 
 function make(options: unknown, src: DetectionSource, signal: 'traces' | 'logs' | 'metrics' = 'traces') {
   const lines: Array<{ msg: string }> = [];
-  const sink = new Writable({ write(chunk, _e, cb) { lines.push(JSON.parse(String(chunk))); cb(); } });
+  const sink = new Writable({
+    write(chunk, _e, cb) {
+      lines.push(JSON.parse(String(chunk)));
+      cb();
+    },
+  });
   const next = new Capture();
   const p = new ResourceDetectionProcessor({ ...testSettings('resourcedetection'), logger: createLogger('info', sink) }, config.parse(options), signal, next, src);
   return { p, next, lines };
@@ -24,9 +34,14 @@ describe('resourcedetection detectors', () => {
   it('system, process and k8s give the documented attributes', () => {
     const { attributes } = detect(['system', 'process', 'k8s'], source({ POD_NAME: 'worker-0', POD_NAMESPACE: 'genrf', NODE_NAME: 'node-a' }));
     expect(attrs(attributes)).toEqual({
-      'host.name': 'gpu-node-7', 'os.type': 'linux', 'host.arch': 'amd64',
-      'process.pid': 4242n, 'service.instance.id': '3f1c2a7e-0000-4000-8000-000000000001',
-      'k8s.pod.name': 'worker-0', 'k8s.namespace.name': 'genrf', 'k8s.node.name': 'node-a',
+      'host.name': 'gpu-node-7',
+      'os.type': 'linux',
+      'host.arch': 'amd64',
+      'process.pid': 4242n,
+      'service.instance.id': '3f1c2a7e-0000-4000-8000-000000000001',
+      'k8s.pod.name': 'worker-0',
+      'k8s.namespace.name': 'genrf',
+      'k8s.node.name': 'node-a',
     });
   });
 
@@ -58,16 +73,13 @@ describe('resourcedetection detectors', () => {
 describe('resourcedetection processor', () => {
   it('adds what is missing and never overwrites what the sender set', async () => {
     const { p, next } = make({ detectors: ['system', 'k8s'] }, source({ K8S_POD_NAME: 'worker-0' }));
-    await p.consume(protoBatch('traces', traces(
-      { service: 'genrf-worker', resource: { 'host.name': 'sender-host' }, records: [span('a')] },
-      { service: 'genrf-api', records: [span('b')] },
-    )));
+    await p.consume(protoBatch('traces', traces({ service: 'genrf-worker', resource: { 'host.name': 'sender-host' }, records: [span('a')] }, { service: 'genrf-api', records: [span('b')] })));
     const rs = next.data<'traces'>().resourceSpans.map((r) => attrs(r.resource.attributes));
     expect(rs[0]).toEqual({ 'service.name': 'genrf-worker', 'host.name': 'sender-host', 'os.type': 'linux', 'host.arch': 'amd64', 'k8s.pod.name': 'worker-0' });
     expect(rs[1]['host.name']).toBe('gpu-node-7');
   });
 
-  it('override: true replaces the sender\'s values', async () => {
+  it("override: true replaces the sender's values", async () => {
     const { p, next } = make({ detectors: ['system'], override: true }, source(), 'logs');
     await p.consume(protoBatch('logs', logs({ resource: { 'host.name': 'sender-host' }, records: [logRecord(9, 'x')] })));
     expect(attrs(next.data<'logs'>().resourceLogs[0].resource.attributes)['host.name']).toBe('gpu-node-7');

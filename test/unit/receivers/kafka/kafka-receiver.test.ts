@@ -77,7 +77,10 @@ describe('partition queue', () => {
     const q = new PartitionQueue('t', 0);
     for (let i = 0n; i < 3000n; i++) q.push(msg(i));
     expect([q.length, q.bytes, q.nextOffset]).toEqual([3000, 30000, 3000n]);
-    for (let i = 0n; i < 2500n; i++) { expect(q.peek()!.offset).toBe(i); q.shift(); }
+    for (let i = 0n; i < 2500n; i++) {
+      expect(q.peek()!.offset).toBe(i);
+      q.shift();
+    }
     expect([q.length, q.bytes, q.peek()!.offset]).toEqual([500, 5000, 2500n]);
     expect(q.clear()).toBe(500);
     expect([q.length, q.bytes, q.peek()]).toEqual([0, 0, undefined]);

@@ -12,7 +12,10 @@ import { SelfMetrics } from '../../../../src/telemetry/metrics.ts';
 // ---- protobuf writing ----
 
 function varint(out: number[], v: number): void {
-  while (v > 0x7f) { out.push((v & 0x7f) | 0x80); v = Math.floor(v / 128); }
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
   out.push(v);
 }
 function field(out: number[], n: number, bytes: Uint8Array | number[]): void {
@@ -28,9 +31,13 @@ const str = (s: string) => [...Buffer.from(s, 'utf8')];
 const hex = (h: string) => [...Buffer.from(h, 'hex')];
 
 function resource(service: string): number[] {
-  const anyValue: number[] = []; field(anyValue, 1, str(service));
-  const kv: number[] = []; field(kv, 1, str('service.name')); field(kv, 2, anyValue);
-  const res: number[] = []; field(res, 1, kv);
+  const anyValue: number[] = [];
+  field(anyValue, 1, str(service));
+  const kv: number[] = [];
+  field(kv, 1, str('service.name'));
+  field(kv, 2, anyValue);
+  const res: number[] = [];
+  field(res, 1, kv);
   return res;
 }
 
@@ -39,7 +46,8 @@ export const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 /** ExportTraceServiceRequest with one resource, one scope and `n` spans named span-0.. */
 export function traceRequest(n: number, service = 'checkout'): Buffer {
   const scopeSpans: number[] = [];
-  const scope: number[] = []; field(scope, 1, str('genrf.test'));
+  const scope: number[] = [];
+  field(scope, 1, str('genrf.test'));
   field(scopeSpans, 1, scope);
   for (let i = 0; i < n; i++) {
     const span: number[] = [];
@@ -49,23 +57,33 @@ export function traceRequest(n: number, service = 'checkout'): Buffer {
     vfield(span, 6, 2);
     field(scopeSpans, 2, span);
   }
-  const rs: number[] = []; field(rs, 1, resource(service)); field(rs, 2, scopeSpans);
-  const req: number[] = []; field(req, 1, rs);
+  const rs: number[] = [];
+  field(rs, 1, resource(service));
+  field(rs, 2, scopeSpans);
+  const req: number[] = [];
+  field(req, 1, rs);
   return Buffer.from(req);
 }
 
 /** ExportLogsServiceRequest with `n` log records whose body is `log-<i>`. */
 export function logsRequest(n: number): Buffer {
   const scopeLogs: number[] = [];
-  const scope: number[] = []; field(scope, 1, str('genrf.test'));
+  const scope: number[] = [];
+  field(scope, 1, str('genrf.test'));
   field(scopeLogs, 1, scope);
   for (let i = 0; i < n; i++) {
-    const body: number[] = []; field(body, 1, str(`log-${i}`));
-    const rec: number[] = []; vfield(rec, 2, 9); field(rec, 5, body);
+    const body: number[] = [];
+    field(body, 1, str(`log-${i}`));
+    const rec: number[] = [];
+    vfield(rec, 2, 9);
+    field(rec, 5, body);
     field(scopeLogs, 2, rec);
   }
-  const rl: number[] = []; field(rl, 1, resource('worker')); field(rl, 2, scopeLogs);
-  const req: number[] = []; field(req, 1, rl);
+  const rl: number[] = [];
+  field(rl, 1, resource('worker'));
+  field(rl, 2, scopeLogs);
+  const req: number[] = [];
+  field(req, 1, rl);
   return Buffer.from(req);
 }
 
@@ -76,10 +94,12 @@ export function traceRequestJson(n: number, service = 'checkout'): string {
     spans.push({ traceId: TRACE_ID, spanId: (0x1000 + i).toString(16).padStart(16, '0'), name: `span-${i}`, kind: 2 });
   }
   return JSON.stringify({
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-      scopeSpans: [{ scope: { name: 'genrf.test' }, spans }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 'genrf.test' }, spans }],
+      },
+    ],
   });
 }
 
@@ -90,17 +110,27 @@ export function readFields(buf: Uint8Array): Map<number, Array<number | Uint8Arr
   const out = new Map<number, Array<number | Uint8Array>>();
   let i = 0;
   const readVarint = () => {
-    let v = 0, mul = 1, b;
-    do { b = buf[i++]; v += (b & 0x7f) * mul; mul *= 128; } while (b & 0x80);
+    let v = 0,
+      mul = 1,
+      b;
+    do {
+      b = buf[i++];
+      v += (b & 0x7f) * mul;
+      mul *= 128;
+    } while (b & 0x80);
     return v;
   };
   while (i < buf.length) {
     const tag = readVarint();
-    const n = Math.floor(tag / 8), wt = tag & 7;
+    const n = Math.floor(tag / 8),
+      wt = tag & 7;
     let val: number | Uint8Array;
     if (wt === 0) val = readVarint();
-    else if (wt === 2) { const len = readVarint(); val = buf.subarray(i, i + len); i += len; }
-    else throw new Error(`unexpected wire type ${wt}`);
+    else if (wt === 2) {
+      const len = readVarint();
+      val = buf.subarray(i, i + len);
+      i += len;
+    } else throw new Error(`unexpected wire type ${wt}`);
     if (!out.has(n)) out.set(n, []);
     out.get(n)!.push(val);
   }
@@ -169,8 +199,12 @@ export function request(
       res.on('error', reject);
     });
     let answered = false;
-    req.on('response', () => { answered = true; });
-    req.on('error', (err) => { if (!answered) reject(err); });
+    req.on('response', () => {
+      answered = true;
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
     if (typeof opts.body === 'function') opts.body(req);
     else req.end(opts.body);
   });

@@ -5,9 +5,7 @@ import { otlpReceiverFactory } from '../../../../src/receivers/otlp/factory.ts';
 import type { OtlpReceiver } from '../../../../src/receivers/otlp/receiver.ts';
 import { ConsumerError } from '../../../../src/pipeline/consumer.ts';
 import type { TracesData } from '../../../../src/pdata/types.ts';
-import {
-  RecordingConsumer, logsRequest, readPartial, readStatus, request, testSettings, traceRequest, traceRequestJson,
-} from './helpers.ts';
+import { RecordingConsumer, logsRequest, readPartial, readStatus, request, testSettings, traceRequest, traceRequestJson } from './helpers.ts';
 
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_CT = { 'content-type': 'application/json; charset=utf-8' };
@@ -151,7 +149,9 @@ describe('otlp receiver over HTTP: refused requests', () => {
   it('answers 413 before reading when Content-Length is over the limit', async () => {
     const res = await request(port, '/v1/traces', {
       headers: { ...PROTO, 'content-length': LIMIT + 1 },
-      body: (req) => { req.write(Buffer.alloc(1024)); /* the rest never comes */ },
+      body: (req) => {
+        req.write(Buffer.alloc(1024)); /* the rest never comes */
+      },
     });
     expect(res.status).toBe(413);
     expect(readStatus(res.body).message).toMatch(/exceeds max_request_body_size \(1048576 bytes\)/);
@@ -169,11 +169,16 @@ describe('otlp receiver over HTTP: refused requests', () => {
           // Keep sending until the server has answered (or written 20x the limit, which fails the test).
           while (written < 20 * LIMIT && !answered && !req.destroyed) {
             written += chunk.length;
-            if (!req.write(chunk)) { req.once('drain', pump); return; }
+            if (!req.write(chunk)) {
+              req.once('drain', pump);
+              return;
+            }
           }
           req.end();
         };
-        req.on('response', () => { answered = true; });
+        req.on('response', () => {
+          answered = true;
+        });
         pump();
       },
     });
@@ -263,8 +268,15 @@ describe('otlp receiver over HTTP: lifecycle', () => {
 
   it('lets a request in flight finish on shutdown', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    const slow = { mutates: false, consume: async () => { await gate; } };
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = {
+      mutates: false,
+      consume: async () => {
+        await gate;
+      },
+    };
     const config = otlpReceiverConfig.parse({ protocols: { http: { endpoint: '127.0.0.1:0' } } });
     const r = otlpReceiverFactory.create(testSettings(), config, { traces: slow }) as OtlpReceiver;
     await r.start({ components: () => [] });
@@ -281,7 +293,9 @@ describe('otlp receiver over HTTP: lifecycle', () => {
 describe('otlp receiver over HTTP: bounds', () => {
   it('answers 503 at once when max_concurrent_requests are in flight', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const slow = { mutates: false, consume: () => gate };
     const config = otlpReceiverConfig.parse({ protocols: { http: { endpoint: '127.0.0.1:0', max_concurrent_requests: 1 } } });
     const r = otlpReceiverFactory.create(testSettings(), config, { traces: slow }) as OtlpReceiver;
@@ -302,7 +316,9 @@ describe('otlp receiver over HTTP: bounds', () => {
     const http = await import('node:http');
     const agent = new http.Agent({ keepAlive: true });
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const config = otlpReceiverConfig.parse({ protocols: { http: { endpoint: '127.0.0.1:0' } } });
     const r = otlpReceiverFactory.create(testSettings(), config, { traces: { mutates: false, consume: () => gate } }) as OtlpReceiver;
     await r.start({ components: () => [] });

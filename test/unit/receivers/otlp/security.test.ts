@@ -26,18 +26,26 @@ let httpPort: number;
 let client: grpc.Client;
 
 beforeAll(async () => {
-  auth = bearerTokenAuthExtensionFactory.create(loggingSettings('bearertokenauth/w'), bearerTokenAuthExtensionFactory.config.parse({
-    tokens: [{ token: 'security-token-0123456789', subject: 'security-service' }, { token: 'worker-token-0123456789', subject: 'worker' }],
-  }));
+  auth = bearerTokenAuthExtensionFactory.create(
+    loggingSettings('bearertokenauth/w'),
+    bearerTokenAuthExtensionFactory.config.parse({
+      tokens: [
+        { token: 'security-token-0123456789', subject: 'security-service' },
+        { token: 'worker-token-0123456789', subject: 'worker' },
+      ],
+    }),
+  );
   await auth.start({ components: () => [] });
   const host: Host = { components: () => [], extensions: () => new Map([['bearertokenauth/w', auth]]) };
   logs = new RecordingConsumer();
   settings = loggingSettings('otlp');
   const security = { auth: { authenticator: 'bearertokenauth/w' }, include_metadata: true };
-  const config = otlpReceiverConfig.parse({ protocols: {
-    grpc: { endpoint: '127.0.0.1:0', max_recv_msg_size_mib: 1, ...security },
-    http: { endpoint: '127.0.0.1:0', ...security, cors: { allowed_origins: ['https://*.genrf.example'], allowed_headers: ['X-Genrf'], max_age: 600 } },
-  } });
+  const config = otlpReceiverConfig.parse({
+    protocols: {
+      grpc: { endpoint: '127.0.0.1:0', max_recv_msg_size_mib: 1, ...security },
+      http: { endpoint: '127.0.0.1:0', ...security, cors: { allowed_origins: ['https://*.genrf.example'], allowed_headers: ['X-Genrf'], max_age: 600 } },
+    },
+  });
   receiver = otlpReceiverFactory.create(settings, config, { logs }) as OtlpReceiver;
   await receiver.start(host);
   httpPort = receiver.addresses.http!.port;
@@ -58,7 +66,8 @@ function grpcExport(body: Buffer, authorization?: string): Promise<{ code: numbe
   });
 }
 
-const subjects = (from: number) => logs.batches.slice(from).flatMap((b) => (b.data as LogsData).resourceLogs.map((r) => r.resource.attributes.find((a) => a.key === 'auth.subject')?.value.stringValue));
+const subjects = (from: number) =>
+  logs.batches.slice(from).flatMap((b) => (b.data as LogsData).resourceLogs.map((r) => r.resource.attributes.find((a) => a.key === 'auth.subject')?.value.stringValue));
 
 describe('otlp receiver: authentication over HTTP', () => {
   it('401 with WWW-Authenticate and a Status in the request encoding; nothing reaches the pipeline', async () => {
@@ -76,7 +85,9 @@ describe('otlp receiver: authentication over HTTP', () => {
   it('refuses before reading the body: a request announcing 1 GB is answered at once', async () => {
     const res = await request(httpPort, '/v1/logs', {
       headers: { 'content-type': 'application/x-protobuf', 'content-length': 1_000_000_000 },
-      body: (req) => { req.write(Buffer.alloc(1024)); },
+      body: (req) => {
+        req.write(Buffer.alloc(1024));
+      },
     });
     expect(res.status).toBe(401);
     expect(res.headers.connection).toBe('close');
@@ -84,10 +95,14 @@ describe('otlp receiver: authentication over HTTP', () => {
 
   it('takes good credentials and records the subject, replacing one the client forged', async () => {
     const from = logs.batches.length;
-    const forged = JSON.stringify({ resourceLogs: [{
-      resource: { attributes: [{ key: 'auth.subject', value: { stringValue: 'security-service' } }] },
-      scopeLogs: [{ scope: { name: 'genrf.security.audit' }, logRecords: [{ body: { stringValue: 'x' } }] }],
-    }] });
+    const forged = JSON.stringify({
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'auth.subject', value: { stringValue: 'security-service' } }] },
+          scopeLogs: [{ scope: { name: 'genrf.security.audit' }, logRecords: [{ body: { stringValue: 'x' } }] }],
+        },
+      ],
+    });
     const res = await request(httpPort, '/v1/logs', { headers: { 'content-type': 'application/json', authorization: WORKER }, body: forged });
     expect(res.status).toBe(200);
     const ok = await request(httpPort, '/v1/logs', { headers: { 'content-type': 'application/x-protobuf', authorization: SEC }, body: logsRequest(1) });
@@ -137,19 +152,32 @@ describe('otlp receiver: authentication over gRPC', () => {
 
 describe('otlp receiver: CORS', () => {
   it('answers an allowed preflight with the origin, POST, the asked headers and max age, without credentials', async () => {
-    const res = await request(httpPort, '/v1/logs', { method: 'OPTIONS', headers: {
-      origin: 'https://app.genrf.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-genrf, authorization',
-    } });
+    const res = await request(httpPort, '/v1/logs', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.genrf.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-genrf, authorization',
+      },
+    });
     // authorization is not allowed: the preflight fails as a browser sees it (no CORS headers).
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    const ok = await request(httpPort, '/v1/logs', { method: 'OPTIONS', headers: {
-      origin: 'https://app.genrf.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-genrf',
-    } });
+    const ok = await request(httpPort, '/v1/logs', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.genrf.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-genrf',
+      },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers).toMatchObject({
-      'access-control-allow-origin': 'https://app.genrf.example', 'access-control-allow-methods': 'POST', 'access-control-allow-credentials': 'true',
-      'access-control-allow-headers': 'content-type, x-genrf', 'access-control-max-age': '600',
+      'access-control-allow-origin': 'https://app.genrf.example',
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-headers': 'content-type, x-genrf',
+      'access-control-max-age': '600',
     });
   });
 
