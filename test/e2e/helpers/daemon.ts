@@ -7,15 +7,34 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLI = join(ROOT, 'src/cli/main.ts');
 
-/** A free TCP port on 127.0.0.1 (bound and released; tests use it right away). */
+// Ports handed out by this process, so two daemons of one test file never get the same one.
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1 for a daemon the test starts next. Picked at random below
+ * Linux's ephemeral range (32768-60999): a port that the kernel gave us for `listen(0)` and
+ * we released can be taken, before the daemon binds it, by any outgoing connection on the
+ * machine (the Kafka and Elasticsearch clients of other test files make many), which made
+ * daemons fail with EADDRINUSE on a busy machine. Below that range only another test's pick
+ * can collide, and the bind check below makes that rare.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('freePort: no free port found in 20000-31999 after 200 attempts');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((res) => {
     const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
   });
 }
 
