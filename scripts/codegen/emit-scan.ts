@@ -62,7 +62,9 @@ function emitMessage(m: Message, out: string[]): void {
     out.push(`        case ${f.tag}: // ${describe(f)}`);
     if (f.message !== undefined) {
       const call = `scan${f.message.fn}(r, r.end())`;
-      if (f.item) out.push(`          ${call};`, '          items++;');
+      // Each item is checked against the reader's budget, so a request of millions of tiny
+      // items stops being read at the limit instead of being walked to its end.
+      if (f.item) out.push(`          ${call};`, '          if (--r.itemsLeft < 0) throw r.tooManyItems();', '          items++;');
       else if (!f.message.counts) out.push(`          ${call};`);
       else if (f.repeated) out.push(`          items += ${call};`);
       else {

@@ -4,7 +4,7 @@
 // array push per message). Instead a failure is thrown as a PathFail, and each message
 // decoder on the way up adds its own segment ("spans[3]") in a catch block. The top-level
 // entry point turns it into the public DecodeError with the whole path.
-import { DecodeError } from './errors.ts';
+import { DecodeError, TooManyItemsError } from './errors.ts';
 
 export class PathFail extends Error {
   readonly reason: string;
@@ -16,6 +16,15 @@ export class PathFail extends Error {
   constructor(reason: string) {
     super(reason);
     this.reason = reason;
+  }
+}
+
+/** The scan met one item more than its limit (Reader.maxItems); becomes a TooManyItemsError. */
+export class ItemLimitFail extends PathFail {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`more than ${limit} items in one request (max_items_per_request)`);
+    this.limit = limit;
   }
 }
 
@@ -56,5 +65,6 @@ export function toDecodeError(e: unknown, root: string): DecodeError {
     if (s === '') continue;
     path = path === '' ? s : s.charCodeAt(0) === 91 /* [ */ ? path + s : `${path}.${s}`;
   }
-  return new DecodeError(path === '' ? e.reason : `${path}: ${e.reason}`);
+  const message = path === '' ? e.reason : `${path}: ${e.reason}`;
+  return e instanceof ItemLimitFail ? new TooManyItemsError(message, e.limit) : new DecodeError(message);
 }

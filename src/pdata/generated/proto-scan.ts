@@ -247,6 +247,7 @@ export function scanScopeSpans(r: Reader, end: number): number {
           break;
         case 18: // 2 spans: repeated Span
           scanSpan(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n2++;
           break;
@@ -648,6 +649,7 @@ export function scanGauge(r: Reader, end: number): number {
       switch (tag) {
         case 10: // 1 data_points: repeated NumberDataPoint
           scanNumberDataPoint(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n1++;
           break;
@@ -766,6 +768,7 @@ export function scanSum(r: Reader, end: number): number {
       switch (tag) {
         case 10: // 1 data_points: repeated NumberDataPoint
           scanNumberDataPoint(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n1++;
           break;
@@ -798,6 +801,7 @@ export function scanHistogram(r: Reader, end: number): number {
       switch (tag) {
         case 10: // 1 data_points: repeated HistogramDataPoint
           scanHistogramDataPoint(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n1++;
           break;
@@ -899,6 +903,7 @@ export function scanExponentialHistogram(r: Reader, end: number): number {
       switch (tag) {
         case 10: // 1 data_points: repeated ExponentialHistogramDataPoint
           scanExponentialHistogramDataPoint(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n1++;
           break;
@@ -1030,6 +1035,7 @@ export function scanSummary(r: Reader, end: number): number {
       switch (tag) {
         case 10: // 1 data_points: repeated SummaryDataPoint
           scanSummaryDataPoint(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n1++;
           break;
@@ -1203,6 +1209,7 @@ export function scanScopeLogs(r: Reader, end: number): number {
           break;
         case 18: // 2 log_records: repeated LogRecord
           scanLogRecord(r, r.end());
+          if (--r.itemsLeft < 0) throw r.tooManyItems();
           items++;
           n2++;
           break;

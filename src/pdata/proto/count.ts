@@ -10,10 +10,11 @@ import { REQUEST_NAMES } from './names.ts';
 /**
  * Validates an Export*ServiceRequest completely and returns its spans, metric data points or
  * log records. Throws DecodeError naming the first bad field (`resource_logs[0].scope_logs[0]...`):
- * a request this accepts, decodeProto decodes.
+ * a request this accepts, decodeProto decodes. With `maxItems`, the scan stops at the first
+ * item beyond it and throws TooManyItemsError (a DecodeError) naming the limit.
  */
-export function countProtoItems(signal: Signal, bytes: Uint8Array): number {
-  const r = new Reader(bytes);
+export function countProtoItems(signal: Signal, bytes: Uint8Array, maxItems = Number.POSITIVE_INFINITY): number {
+  const r = new Reader(bytes, maxItems);
   try {
     if (signal === 'traces') return scanTracesData(r, r.len);
     if (signal === 'metrics') return scanMetricsData(r, r.len);

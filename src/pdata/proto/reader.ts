@@ -3,7 +3,7 @@
 // One Reader is made per decoded request; the message decoders call its methods directly
 // (no per-field callbacks). Every read is bounds-checked so that malformed input ends in a
 // PathFail naming the byte offset, never in a RangeError or a read of garbage.
-import { PathFail } from '../decode-path.ts';
+import { ItemLimitFail, PathFail } from '../decode-path.ts';
 import { hex16, hex8, hexSlice, invalidUtf8, utf8 } from './strings.ts';
 
 // The attribute key cache: 1024 slots of at most 64 bytes, shared by all decodes. A slot's
@@ -32,18 +32,28 @@ export class Reader {
   pos = 0;
   /** Current AnyValue nesting (maintained by the AnyValue decoder). */
   depth = 0;
+  /** Items the scan may still count before it stops with an ItemLimitFail (see tooManyItems). */
+  itemsLeft: number;
+  readonly #maxItems: number;
   // The halves of the last 64-bit varint read by #varint64 (avoids returning an object).
   #lo = 0;
   #hi = 0;
 
-  constructor(buf: Uint8Array) {
+  constructor(buf: Uint8Array, maxItems = Number.POSITIVE_INFINITY) {
     this.buf = buf;
+    this.itemsLeft = maxItems;
+    this.#maxItems = maxItems;
     this.len = buf.length;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   fail(reason: string, at: number = this.pos): PathFail {
     return new PathFail(`${reason} at byte ${at}`);
+  }
+
+  /** The failure for one item more than maxItems: the scan stops there, reading no further. */
+  tooManyItems(): ItemLimitFail {
+    return new ItemLimitFail(this.#maxItems);
   }
 
   /** A varint's low 32 bits, unsigned (tags, uint32, lengths checked elsewhere). */

@@ -13,7 +13,10 @@ export const batchProcessorConfig = z
     send_batch_max_size: z.number().int().nonnegative().default(0),
     /** How long the first item of a batch waits for more before the batch is sent anyway. */
     timeout: duration('200ms'),
-    /** Items held at most; above it consume() refuses (retryable, `batch_full`). Default 10 x the batch size. */
+    /**
+     * Items held at most; above it consume() refuses (retryable, `batch_full`), and a request of
+     * more items than this is refused for good (`request_too_large`). Default 10 x the batch size.
+     */
     max_pending_items: z.number().int().positive().optional(),
     /**
      * Default false: consume() resolves once the items are held here; refused batches are

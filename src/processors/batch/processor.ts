@@ -111,10 +111,20 @@ export class BatchProcessor implements Processor {
     if (outbox?.closed) {
       return Promise.reject(ConsumerError.retryable(Reason.shutting_down, `processor ${this.#id} has stopped; retry later`, 1000));
     }
-    // A lone batch bigger than the bound is still taken when nothing else is held, or it
-    // could never pass; otherwise the bound holds.
+    // The bound holds always, also when nothing is held. A request that is bigger than the
+    // whole bound can never pass: it is refused for good (413 / INVALID_ARGUMENT), not with
+    // "retry later", which would have its sender retry it forever.
+    if (items > this.#maxPending) {
+      return Promise.reject(
+        ConsumerError.permanent(
+          Reason.request_too_large,
+          `processor ${this.#id}: a request of ${items} ${this.#signal} items can never fit max_pending_items (${this.#maxPending}); ` + 'send smaller requests, or raise max_pending_items',
+          items,
+        ),
+      );
+    }
     const held = this.heldItems;
-    if (held > 0 && held + items > this.#maxPending) {
+    if (held + items > this.#maxPending) {
       // While a refused batch is retried, tell senders to wait as long as we do.
       const retryWait = outbox?.retryWaitMs ?? 0;
       const retryAfter = retryWait > 0 ? Math.ceil(retryWait) : this.#timeoutMs;

@@ -9,11 +9,22 @@ import { corsSchema } from './cors.ts';
 
 const MIB = 1024 * 1024;
 
+/**
+ * The default bound on items per request. A request is counted while it is scanned and the scan
+ * stops at the limit, so a tiny compressed body of millions of empty records costs nothing.
+ * 65,536 is 8 times the batch size of the OpenTelemetry SDKs' largest default export batch
+ * (otelcol's send_batch_size, 8192) and below the batch processor's default max_pending_items.
+ */
+export const DEFAULT_MAX_ITEMS_PER_REQUEST = 65_536;
+const maxItems = () => z.number().int().positive().default(DEFAULT_MAX_ITEMS_PER_REQUEST);
+
 const grpcSchema = z.strictObject({
   /** Where the gRPC server listens. */
   endpoint: endpoint('127.0.0.1:4317'),
   /** Largest message accepted, after decompression, in MiB (grpc-js answers RESOURCE_EXHAUSTED above it). */
   max_recv_msg_size_mib: z.number().positive().default(4),
+  /** Items (spans, data points, log records) in one request at most; above it: INVALID_ARGUMENT. */
+  max_items_per_request: maxItems(),
   /** Concurrent calls per HTTP/2 connection; 0 = grpc-js's own default (no limit). */
   max_concurrent_streams: z.number().int().nonnegative().default(100),
   ...serverSecurityFields(),
@@ -36,6 +47,8 @@ const httpSchema = z.strictObject({
     .int()
     .positive()
     .default(20 * MIB),
+  /** Items (spans, data points, log records) in one request at most, after decompression; above it: 413. */
+  max_items_per_request: maxItems(),
   traces_url_path: pathSchema('/v1/traces'),
   metrics_url_path: pathSchema('/v1/metrics'),
   logs_url_path: pathSchema('/v1/logs'),

@@ -3,6 +3,7 @@
 import { Batch } from '../../pdata/batch.ts';
 import { countProtoItems } from '../../pdata/ops.ts';
 import { decodeJson } from '../../pdata/json/index.ts';
+import { checkJsonItems } from '../../pdata/json/count.ts';
 import type { PartialSuccess, Resource, Signal } from '../../pdata/types.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
@@ -22,14 +23,23 @@ export type ExportOutcome =
   /** Refused for now because of load; the client should retry after `retryAfterMs`. */
   | { kind: 'busy'; message: string; retryAfterMs: number }
   /** Refused for now for another reason (an exporter is down ...). */
-  | { kind: 'unavailable'; message: string; retryAfterMs: number };
+  | { kind: 'unavailable'; message: string; retryAfterMs: number }
+  /**
+   * Refused for good because the request is bigger than what some part of the pipeline can
+   * ever hold (`request_too_large`): HTTP 413 / INVALID_ARGUMENT, without a retry hint, so the
+   * client does not retry the same request forever.
+   */
+  | { kind: 'too_large'; message: string };
 
 /**
  * Builds the batch of a request body. Protobuf is only scanned (validated and counted), so a
- * pipeline that never looks inside forwards the bytes without decoding. Throws DecodeError.
+ * pipeline that never looks inside forwards the bytes without decoding. Throws DecodeError,
+ * and TooManyItemsError (one) once more than `maxItems` items are seen: the scan stops there,
+ * and a JSON body is counted before JSON.parse builds anything.
  */
-export function decodeRequest(signal: Signal, encoding: Encoding, body: Uint8Array): Batch {
-  if (encoding === 'proto') return Batch.fromProto(signal, body, countProtoItems(signal, body));
+export function decodeRequest(signal: Signal, encoding: Encoding, body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): Batch {
+  if (encoding === 'proto') return Batch.fromProto(signal, body, countProtoItems(signal, body, maxItems));
+  if (maxItems !== Number.POSITIVE_INFINITY) checkJsonItems(signal, body, maxItems);
   return Batch.of(signal, decodeJson(signal, body));
 }
 
@@ -50,6 +60,10 @@ export async function exportBatch(consumer: Consumer, batch: Batch, metrics: Rec
       const retryAfterMs = err.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
       const kind = BUSY_REASONS.has(err.reason) ? 'busy' : 'unavailable';
       return { kind, message: `${err.message} (${err.reason}); retry later`, retryAfterMs };
+    }
+    if (err.reason === Reason.request_too_large) {
+      metrics.refused(signal, items);
+      return { kind: 'too_large', message: err.message };
     }
     // Permanent: the data will never be taken, so a retry would not help. OTLP says to
     // answer success with partial_success so that the client does not retry.

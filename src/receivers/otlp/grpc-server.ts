@@ -7,7 +7,7 @@
 // authenticator of `auth` in an interceptor that refuses a call before its message is read.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { DecodeError } from '../../pdata/errors.ts';
+import { DecodeError, TooManyItemsError } from '../../pdata/errors.ts';
 import { encodeProtoResponse } from '../../pdata/proto/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
@@ -142,14 +142,17 @@ export class OtlpGrpcServer {
     try {
       let batch;
       try {
-        batch = decodeRequest(signal, 'proto', body);
+        batch = decodeRequest(signal, 'proto', body, this.#config.max_items_per_request);
       } catch (e) {
+        if (e instanceof TooManyItemsError) return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `${signal} request too large: ${e.message}`);
         if (e instanceof DecodeError) return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `malformed ${signal} request: ${e.message}`);
         throw e;
       }
       if (subject !== '' && batch.items > 0) stampSubject(batch, subject);
       const outcome = await exportBatch(consumer, batch, this.#metrics);
       if (outcome.kind === 'ok') return cb(null, encodeProtoResponse(signal, outcome.partial));
+      // Too large for good: no retry info, so that the client does not retry it.
+      if (outcome.kind === 'too_large') return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, outcome.message);
       const code = outcome.kind === 'busy' ? GrpcCode.RESOURCE_EXHAUSTED : GrpcCode.UNAVAILABLE;
       return this.#fail(cb, code, outcome.message, outcome.retryAfterMs);
     } catch (e) {

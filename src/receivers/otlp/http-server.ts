@@ -4,7 +4,7 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { DecodeError } from '../../pdata/errors.ts';
+import { DecodeError, TooManyItemsError } from '../../pdata/errors.ts';
 import { encodeProtoResponse } from '../../pdata/proto/index.ts';
 import { encodeJsonResponse } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
@@ -103,7 +103,7 @@ export class OtlpHttpServer {
       logger: this.#logger,
       tls: c.tls,
       guard,
-      options: { headersTimeout: c.read_header_timeout, requestTimeout: c.read_timeout, keepAliveTimeout: c.idle_timeout },
+      options: { headersTimeout: c.read_header_timeout, requestTimeout: c.read_timeout, keepAliveTimeout: c.idle_timeout, connectionsCheckingInterval: checkingInterval(c.read_header_timeout) },
       handler: (req, res) => this.#handle(req, res),
       checksAuth: true,
     });
@@ -205,8 +205,9 @@ export class OtlpHttpServer {
       const body = await decompress(await readBody(req, limit), contentEncoding, limit);
       let batch;
       try {
-        batch = decodeRequest(signal, encoding, body);
+        batch = decodeRequest(signal, encoding, body, this.#config.max_items_per_request);
       } catch (e) {
+        if (e instanceof TooManyItemsError) return this.#reply(res, encoding, 413, `${signal} request too large: ${e.message}`);
         if (e instanceof DecodeError) return this.#reply(res, encoding, 400, `malformed ${encoding === 'proto' ? 'protobuf' : 'JSON'} ${signal} request: ${e.message}`);
         throw e;
       }
@@ -216,6 +217,8 @@ export class OtlpHttpServer {
         const payload = encoding === 'proto' ? encodeProtoResponse(signal, outcome.partial) : encodeJsonResponse(signal, outcome.partial);
         return this.#send(res, 200, encoding === 'proto' ? PROTO_TYPE : JSON_TYPE, payload, undefined);
       }
+      // Too large for good: 413 without Retry-After, so that the client does not retry it.
+      if (outcome.kind === 'too_large') return this.#reply(res, encoding, 413, outcome.message);
       const status = outcome.kind === 'busy' ? 429 : 503;
       return this.#reply(res, encoding, status, outcome.message, { retryAfterMs: outcome.retryAfterMs });
     } catch (e) {
@@ -246,6 +249,16 @@ export class OtlpHttpServer {
     res.setHeader('Content-Length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     res.end(payload);
   }
+}
+
+/**
+ * node:http checks read_header_timeout and read_timeout only every connectionsCheckingInterval
+ * (default 30 s: a client dripping its headers got 408 after up to 40 s instead of 10 s).
+ * Checking every quarter of the header timeout, at most every 500 ms, honours both within
+ * 500 ms; one pass over the open connections costs microseconds.
+ */
+function checkingInterval(readHeaderTimeoutMs: number): number {
+  return Math.max(10, Math.min(500, Math.floor(readHeaderTimeoutMs / 4)));
 }
 
 /** `application/json; charset=utf-8` -> `application/json`. */

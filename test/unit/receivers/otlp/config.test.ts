@@ -7,7 +7,7 @@ import { testSettings } from './helpers.ts';
 describe('otlp receiver config', () => {
   it('turns a bare `grpc:` (null) into the defaults and leaves http off', () => {
     const c = otlpReceiverConfig.parse({ protocols: { grpc: null } });
-    expect(c.protocols.grpc).toEqual({ endpoint: '127.0.0.1:4317', max_recv_msg_size_mib: 4, max_concurrent_streams: 100, include_metadata: false });
+    expect(c.protocols.grpc).toEqual({ endpoint: '127.0.0.1:4317', max_recv_msg_size_mib: 4, max_items_per_request: 65_536, max_concurrent_streams: 100, include_metadata: false });
     expect(c.protocols.http).toBeUndefined();
   });
 
@@ -16,6 +16,7 @@ describe('otlp receiver config', () => {
     expect(c.protocols.http).toEqual({
       endpoint: '127.0.0.1:4318',
       max_request_body_size: 20 * 1024 * 1024,
+      max_items_per_request: 65_536,
       traces_url_path: '/v1/traces',
       metrics_url_path: '/v1/metrics',
       logs_url_path: '/v1/logs',
