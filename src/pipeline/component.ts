@@ -23,6 +23,11 @@ export interface Health {
    * not created yet): shown as `waiting: <message>`; it does not make /health fail.
    */
   waiting?: boolean;
+  /**
+   * Unhealthy because it refuses data on purpose until a condition passes (memory_limiter above
+   * its soft limit): shown as `refusing: <message>`; /health answers 503.
+   */
+  refusing?: boolean;
 }
 
 /**

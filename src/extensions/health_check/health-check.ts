@@ -23,7 +23,7 @@ export function healthReport(host: Host): HealthReport {
     if (h.healthy) checks[c.id] = h.waiting === true ? `waiting: ${h.message ?? ''}` : h.message ? `healthy: ${h.message}` : 'healthy';
     else {
       healthy = false;
-      checks[c.id] = h.message ? `unhealthy: ${h.message}` : 'unhealthy';
+      checks[c.id] = `${h.refusing === true ? 'refusing' : 'unhealthy'}${h.message ? `: ${h.message}` : ''}`;
     }
   }
   return { timestamp: Date.now() / 1000, status: healthy ? 'healthy' : 'unhealthy', checks };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { Batch } from '../../../src/pdata/batch.ts';
 import type { Consumer } from '../../../src/pipeline/consumer.ts';
@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/telemetry/logger.ts';
 import { computeLimits, memoryLimiterConfig } from '../../../src/processors/memory_limiter/config.ts';
 import { MemoryLimiterProcessor } from '../../../src/processors/memory_limiter/processor.ts';
 import { testSettings, traceRequest } from '../receivers/otlp/helpers.ts';
+import { healthReport } from '../../../src/extensions/health_check/health-check.ts';
 
 const MIB = 1024 * 1024;
 
@@ -17,7 +18,7 @@ class Next implements Consumer {
   }
 }
 
-function make(options: Record<string, unknown>, usageMib: { value: number }, extra: { gc?: () => void } = {}) {
+function make(options: Record<string, unknown>, usageMib: { readonly value: number }, extra: { gc?: () => void } = {}) {
   const lines: Array<{ level: string; msg: string }> = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -116,19 +117,86 @@ describe('memory_limiter processor', () => {
     await p.shutdown();
   });
 
-  it('forces a garbage collection above the hard limit', async () => {
-    const usage = { value: 120 };
+  it('at or above the soft limit forces a collection and decides on what is left; below it, none', async () => {
+    // RSS = live data + garbage; only a collection frees the garbage (as in V8).
+    const mem = { live: 70, garbage: 15 };
+    const usage = {
+      get value() {
+        return mem.live + mem.garbage;
+      },
+    };
     let gcs = 0;
-    const { p } = make({ limit_mib: 100, check_interval: '1h' }, usage, {
+    const { p, next } = make({ limit_mib: 100, check_interval: '1h' }, usage, {
       gc: () => {
         gcs++;
+        mem.garbage = 0;
       },
     });
-    await p.start();
+    await p.start(); // 85 MiB read, above the soft limit (80): collected, 70 left
     expect(gcs).toBe(1);
-    usage.value = 90; // above soft, below hard: refuse but no gc
+    await p.consume(batch());
+    expect(next.items).toBe(2);
+    mem.garbage = 5; // 75: below the soft limit, no collection
     p.check();
     expect(gcs).toBe(1);
+    mem.live = 82; // live data above the soft limit: refused after the collection
+    p.check();
+    expect(gcs).toBe(2);
+    await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
+    await p.shutdown();
+  });
+
+  it('takes data again at the first check after the pressure ended, though garbage keeps RSS up until a collection', async () => {
+    vi.useFakeTimers();
+    try {
+      const mem = { live: 85, garbage: 0 };
+      const usage = {
+        get value() {
+          return mem.live + mem.garbage;
+        },
+      };
+      const { p, next } = make({ limit_mib: 100, spike_limit_mib: 20, check_interval: '500ms' }, usage, {
+        gc: () => {
+          mem.garbage = 0;
+        },
+      });
+      await p.start();
+      await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
+      // The queue drains: live data goes, but what it held is garbage now, and more garbage
+      // comes from the refused requests; without a collection RSS would stay at 90 MiB.
+      mem.live = 40;
+      mem.garbage = 50;
+      vi.advanceTimersByTime(500);
+      await p.consume(batch());
+      expect(next.items).toBe(2);
+      expect(p.health()).toEqual({ healthy: true });
+      await p.shutdown();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says in /health that it refuses, with the figures, for as long as it refuses', async () => {
+    const usage = { value: 95 };
+    const { p } = make({ limit_mib: 100, check_interval: '1h' }, usage, { gc: () => {} });
+    await p.start();
+    expect(p.health()).toEqual({ healthy: false, refusing: true, message: 'memory use 95 MiB is above the soft limit 80 MiB (hard limit 100 MiB)' });
+    const host = { components: () => [{ id: 'processor/memory_limiter', kind: 'processor' as const, health: () => p.health() }] };
+    const report = healthReport(host);
+    expect(report.status).toBe('unhealthy');
+    expect(report.checks['processor/memory_limiter']).toBe('refusing: memory use 95 MiB is above the soft limit 80 MiB (hard limit 100 MiB)');
+    usage.value = 50;
+    p.check();
+    expect(healthReport(host)).toMatchObject({ status: 'healthy', checks: { 'processor/memory_limiter': 'healthy' } });
+    await p.shutdown();
+  });
+
+  it('forces collections without --expose-gc on the command line', async () => {
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+    const usage = { value: 95 };
+    const { p, lines } = make({ limit_mib: 100, check_interval: '1h' }, usage);
+    await p.start();
+    expect(lines.filter((l) => /cannot be forced/.test(l.msg))).toEqual([]);
     await p.shutdown();
   });
 });
