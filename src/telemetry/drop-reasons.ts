@@ -22,12 +22,15 @@ interface ReasonInfo {
 const TABLE = {
   // Refusals: backpressure, the client retries.
   queue_full: { kind: 'refusal', doc: "An exporter's sending queue is full (HTTP 429 / RESOURCE_EXHAUSTED)." },
-  memory_limit: { kind: 'refusal', doc: 'memory_limiter: memory use is above the soft limit (429 / RESOURCE_EXHAUSTED).' },
+  memory_limit: { kind: 'refusal', doc: 'memory_limiter: live memory is above the soft limit after a forced collection (429 / RESOURCE_EXHAUSTED; `/health`: `refusing: …`).' },
   batch_full: { kind: 'refusal', doc: 'batch: `max_pending_items` are already held (429 / RESOURCE_EXHAUSTED).' },
   storage_full: { kind: 'refusal', doc: 'A persistent queue reached `max_size_mib` or the disk is full (429 / RESOURCE_EXHAUSTED).' },
   storage_error: { kind: 'refusal', doc: 'A persistent queue could not write to disk (503 / UNAVAILABLE).' },
   shutting_down: { kind: 'refusal', doc: 'The component is stopping (503 / UNAVAILABLE).' },
-  request_too_large: { kind: 'both', doc: 'A request over a size or item limit: refused for good, not retried (413 / INVALID_ARGUMENT; kafka: dead-lettered).' },
+  request_too_large: {
+    kind: 'both',
+    doc: 'A request over a size or item limit, or bigger than a batch processor can ever hold (`max_pending_items`): refused for good, never 429 (413 / INVALID_ARGUMENT without retry info; kafka: dead-lettered).',
+  },
   // Given up on by the retry loop (exporters, the batch processor's outbox).
   permanent_error: { kind: 'both', doc: 'The destination refused the data for good (e.g. HTTP 400); not retried.' },
   retries_exhausted: { kind: 'drop', doc: 'Retries went on longer than `retry_on_failure.max_elapsed_time`.' },

@@ -60,6 +60,13 @@ export class MemoryLimiterProcessor implements Processor {
   #stopped = true;
   #refusing = false;
   #usage = 0;
+  /** The last RSS read. */
+  #rss = 0;
+  /** RSS right after the last forced collection while at or above the soft limit. */
+  #collectedRss: number | undefined;
+  readonly #spike: number;
+  /** Growth of RSS after a collection that calls for another one: a quarter of the spike. */
+  readonly #regrowth: number;
   #gcMissingLogged = false;
 
   constructor(settings: CreateSettings, config: MemoryLimiterConfig, signal: Signal, next: Consumer, opts: MemoryLimiterOptions = {}) {
@@ -71,6 +78,8 @@ export class MemoryLimiterProcessor implements Processor {
     const limits = computeLimits(config, opts.availableMemory ?? availableMemory());
     this.#hard = limits.hard;
     this.#soft = limits.soft;
+    this.#spike = limits.hard - limits.soft;
+    this.#regrowth = this.#spike / 4;
     this.#read = opts.readMemory ?? process.memoryUsage.rss;
     this.#readLive = opts.readLive ?? opts.readMemory ?? liveReader();
     this.#gc = opts.gc ?? defaultGc();
@@ -83,13 +92,17 @@ export class MemoryLimiterProcessor implements Processor {
   }
 
   /**
-   * The next check in check_interval; while refusing, in half of it, so that data is taken
+   * The next check in check_interval. While refusing, in half of it, so that data is taken
    * again within one check_interval of memory dropping even when a timer fires late on a busy
    * machine or one reading still counts Buffers V8 frees in the background after a collection.
+   * Within a spike of the soft limit or above it while taking data, in a quarter of it (most
+   * such checks only read RSS), so that a flood overshoots by a quarter interval's worth.
    */
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(this.#tick, this.#refusing ? Math.max(1, this.#interval / 2) : this.#interval);
+    const near = this.#rss >= this.#soft - this.#spike;
+    const wait = this.#refusing ? this.#interval / 2 : near ? this.#interval / 4 : this.#interval;
+    this.#timer = setTimeout(this.#tick, Math.max(1, wait));
     this.#timer.unref();
   }
 
@@ -112,12 +125,21 @@ export class MemoryLimiterProcessor implements Processor {
 
   /** Reads memory use and updates the refusing state. Runs on the timer; public for tests. */
   check(): void {
-    let usage = this.#read();
-    if (usage >= this.#soft && this.#collect()) {
-      const rss = this.#read();
+    const rss = this.#read();
+    this.#rss = rss;
+    let usage = rss;
+    if (rss < this.#soft) this.#collectedRss = undefined;
+    else if (!this.#refusing && this.#collectedRss !== undefined && rss < this.#collectedRss + this.#regrowth) {
+      // RSS has not grown since a collection found live memory below the soft limit: new data
+      // went into memory the allocator had kept. That finding stands; no collection each time.
+      usage = this.#usage;
+    } else if (this.#collect()) {
+      const after = this.#read();
+      this.#rss = after;
+      this.#collectedRss = after;
       // Memory the allocator keeps after the collection (glibc does not hand freed chunks back)
       // is free for new data, not in use: below the hard limit, what is live decides.
-      usage = rss >= this.#hard ? rss : Math.min(rss, this.#readLive());
+      usage = after >= this.#hard ? after : Math.min(after, this.#readLive());
     }
     this.#usage = usage;
     const refusing = usage >= this.#soft;

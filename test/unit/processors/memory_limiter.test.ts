@@ -18,7 +18,7 @@ class Next implements Consumer {
   }
 }
 
-function make(options: Record<string, unknown>, usageMib: { readonly value: number }, extra: { gc?: () => void } = {}) {
+function make(options: Record<string, unknown>, usageMib: { readonly value: number }, extra: { gc?: () => void; readLive?: () => number } = {}) {
   const lines: Array<{ level: string; msg: string }> = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -174,6 +174,39 @@ describe('memory_limiter processor', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('takes data while RSS holds memory the allocator kept, without collecting at every check, until RSS grows again', async () => {
+    const mem = { rss: 90, live: 50 };
+    let gcs = 0;
+    const rss = {
+      get value() {
+        return mem.rss;
+      },
+    };
+    const { p, next } = make({ limit_mib: 100, spike_limit_mib: 20, check_interval: '1h' }, rss, {
+      readLive: () => mem.live * MIB,
+      gc: () => {
+        gcs++;
+      },
+    });
+    await p.start(); // RSS 90 >= soft 80: collected; live 50 decides
+    expect(gcs).toBe(1);
+    await p.consume(batch());
+    p.check();
+    p.check();
+    expect(gcs).toBe(1); // RSS did not grow: the finding stands
+    mem.rss = 95; // grew by a quarter spike (5 MiB): collect and decide again
+    mem.live = 85;
+    p.check();
+    expect(gcs).toBe(2);
+    await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
+    mem.rss = 101; // at the hard limit RSS decides, whatever is live
+    mem.live = 10;
+    p.check();
+    await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
+    expect(next.items).toBe(2);
+    await p.shutdown();
   });
 
   it('says in /health that it refuses, with the figures, for as long as it refuses', async () => {
