@@ -22,6 +22,8 @@ const KEY_BYTES: Readonly<Record<Signal, readonly Uint8Array[]>> = {
   logs: ITEM_KEYS.logs.map((k) => Buffer.from(k)),
 };
 
+/** The typed-array builtin, not Buffer's own indexOf (a call into C++ per string). */
+const indexOf = Uint8Array.prototype.indexOf;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -45,21 +47,25 @@ export function checkJsonItems(signal: Signal, bytes: Uint8Array, maxItems: numb
   while (i < n) {
     const c = bytes[i];
     if (c === QUOTE) {
+      // Strings are most of the bytes: find the closing quote natively (memchr), then count
+      // the backslashes before it (an odd number escapes it).
       const start = i + 1;
-      let escaped = false;
-      i = start;
-      while (i < n && bytes[i] !== QUOTE) {
-        if (bytes[i] === BACKSLASH) {
-          escaped = true;
-          i++;
+      let end = start;
+      for (;;) {
+        end = indexOf.call(bytes, QUOTE, end);
+        if (end < 0) {
+          end = n;
+          break;
         }
-        i++;
+        let k = end - 1;
+        while (k >= start && bytes[k] === BACKSLASH) k--;
+        if (((end - 1 - k) & 1) === 0) break;
+        end++;
       }
-      const end = i;
-      i++;
+      i = end + 1;
       let j = i;
       while (j < n && (bytes[j] === 0x20 || bytes[j] === 0x0a || bytes[j] === 0x0d || bytes[j] === 0x09)) j++;
-      if (j < n && bytes[j] === COLON) itemKey = isItemKey(bytes, start, end, escaped, keys, ITEM_KEYS[signal]);
+      if (j < n && bytes[j] === COLON) itemKey = isItemKey(bytes, start, end, keys, ITEM_KEYS[signal]);
       continue;
     }
     if (c === OPEN_ARRAY) {
@@ -79,7 +85,14 @@ export function checkJsonItems(signal: Signal, bytes: Uint8Array, maxItems: numb
   return items;
 }
 
-function isItemKey(bytes: Uint8Array, start: number, end: number, escaped: boolean, keys: readonly Uint8Array[], names: readonly string[]): boolean {
+function isItemKey(bytes: Uint8Array, start: number, end: number, keys: readonly Uint8Array[], names: readonly string[]): boolean {
+  let escaped = false;
+  for (let x = start; x < end; x++) {
+    if (bytes[x] === BACKSLASH) {
+      escaped = true;
+      break;
+    }
+  }
   if (escaped) {
     // Rare: a key written with escapes (`"log\u0052ecords"`) means what JSON.parse makes of it.
     try {

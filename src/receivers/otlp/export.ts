@@ -6,6 +6,7 @@ import { decodeJson } from '../../pdata/json/index.ts';
 import { checkJsonItems } from '../../pdata/json/count.ts';
 import type { PartialSuccess, Resource, Signal } from '../../pdata/types.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
+import { TooManyItemsError } from '../../pdata/errors.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import { Reason } from '../../telemetry/drop-reasons.ts';
 
@@ -39,9 +40,21 @@ export type ExportOutcome =
  */
 export function decodeRequest(signal: Signal, encoding: Encoding, body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): Batch {
   if (encoding === 'proto') return Batch.fromProto(signal, body, countProtoItems(signal, body, maxItems));
-  if (maxItems !== Number.POSITIVE_INFINITY) checkJsonItems(signal, body, maxItems);
-  return Batch.of(signal, decodeJson(signal, body));
+  // A large JSON body is counted before it is parsed (7 million `{}` records are 20 MiB, and
+  // ~700 MiB once parsed); a small one costs little to parse and is counted after.
+  const large = body.length > JSON_PRECOUNT_BYTES;
+  if (large && maxItems !== Number.POSITIVE_INFINITY) checkJsonItems(signal, body, maxItems);
+  const batch = Batch.of(signal, decodeJson(signal, body));
+  if (!large && batch.items > maxItems) throw new TooManyItemsError(`${batch.items} items in one request, more than ${maxItems} (max_items_per_request)`, maxItems);
+  return batch;
 }
+
+/**
+ * JSON bodies above this are counted before JSON.parse. Below it the parse costs at most
+ * ~35 MiB for a body of nothing but empty objects, and the pass over the bytes (a third of the
+ * parse's time) is saved for the usual requests.
+ */
+const JSON_PRECOUNT_BYTES = 1024 * 1024;
 
 /** Hands a batch to the pipeline and says what to answer. Never throws. */
 export async function exportBatch(consumer: Consumer, batch: Batch, metrics: ReceiverMetrics): Promise<ExportOutcome> {
