@@ -64,9 +64,9 @@ export class MemoryLimiterProcessor implements Processor {
   #rss = 0;
   /** RSS right after the last forced collection while at or above the soft limit. */
   #collectedRss: number | undefined;
+  /** Memory in use found by that collection. */
+  #liveAfterCollection = 0;
   readonly #spike: number;
-  /** Growth of RSS after a collection that calls for another one: a quarter of the spike. */
-  readonly #regrowth: number;
   #gcMissingLogged = false;
 
   constructor(settings: CreateSettings, config: MemoryLimiterConfig, signal: Signal, next: Consumer, opts: MemoryLimiterOptions = {}) {
@@ -79,7 +79,6 @@ export class MemoryLimiterProcessor implements Processor {
     this.#hard = limits.hard;
     this.#soft = limits.soft;
     this.#spike = limits.hard - limits.soft;
-    this.#regrowth = this.#spike / 4;
     this.#read = opts.readMemory ?? process.memoryUsage.rss;
     this.#readLive = opts.readLive ?? opts.readMemory ?? liveReader();
     this.#gc = opts.gc ?? defaultGc();
@@ -128,18 +127,24 @@ export class MemoryLimiterProcessor implements Processor {
     const rss = this.#read();
     this.#rss = rss;
     let usage = rss;
-    if (rss < this.#soft) this.#collectedRss = undefined;
-    else if (!this.#refusing && this.#collectedRss !== undefined && rss < this.#collectedRss + this.#regrowth) {
-      // RSS has not grown since a collection found live memory below the soft limit: new data
-      // went into memory the allocator had kept. That finding stands; no collection each time.
-      usage = this.#usage;
-    } else if (this.#collect()) {
-      const after = this.#read();
-      this.#rss = after;
-      this.#collectedRss = after;
-      // Memory the allocator keeps after the collection (glibc does not hand freed chunks back)
-      // is free for new data, not in use: below the hard limit, what is live decides.
-      usage = after >= this.#hard ? after : Math.min(after, this.#readLive());
+    if (rss < this.#soft) {
+      this.#collectedRss = undefined;
+    } else {
+      // Taking data after a collection found live memory below the soft limit: RSS grown since
+      // then counts as live, RSS that has not grown is memory the allocator had kept and reused.
+      // Below the soft limit (and the hard limit) that estimate stands without a collection.
+      const collected = this.#collectedRss;
+      const estimate = this.#refusing || collected === undefined ? Number.POSITIVE_INFINITY : this.#liveAfterCollection + Math.max(0, rss - collected);
+      if (estimate < this.#soft && rss < this.#hard) usage = estimate;
+      else if (this.#collect()) {
+        const after = this.#read();
+        this.#rss = after;
+        this.#collectedRss = after;
+        // Memory the allocator keeps after the collection (glibc does not hand freed chunks
+        // back) is free for new data, not in use: below the hard limit, what is live decides.
+        usage = after >= this.#hard ? after : Math.min(after, this.#readLive());
+        this.#liveAfterCollection = usage;
+      }
     }
     this.#usage = usage;
     const refusing = usage >= this.#soft;

@@ -176,36 +176,38 @@ describe('memory_limiter processor', () => {
     }
   });
 
-  it('takes data while RSS holds memory the allocator kept, without collecting at every check, until RSS grows again', async () => {
-    const mem = { rss: 90, live: 50 };
+  it('takes data while RSS holds memory the allocator kept, without collecting at every check, until RSS grew past the headroom', async () => {
+    const mem = { rss: 170, live: 140 };
     let gcs = 0;
     const rss = {
       get value() {
         return mem.rss;
       },
     };
-    const { p, next } = make({ limit_mib: 100, spike_limit_mib: 20, check_interval: '1h' }, rss, {
+    const { p, next } = make({ limit_mib: 200, spike_limit_mib: 40, check_interval: '1h' }, rss, {
       readLive: () => mem.live * MIB,
       gc: () => {
         gcs++;
       },
     });
-    await p.start(); // RSS 90 >= soft 80: collected; live 50 decides
+    await p.start(); // RSS 170 >= soft 160: collected; live 140 decides
     expect(gcs).toBe(1);
     await p.consume(batch());
     p.check();
+    mem.rss = 185; // grown by 15: 155 in use at most, below the soft limit
     p.check();
-    expect(gcs).toBe(1); // RSS did not grow: the finding stands
-    mem.rss = 95; // grew by a quarter spike (5 MiB): collect and decide again
-    mem.live = 85;
+    expect(gcs).toBe(1);
+    await p.consume(batch());
+    mem.rss = 195; // grown by 25: 165 may be in use, above the soft limit: collect and decide
+    mem.live = 170;
     p.check();
     expect(gcs).toBe(2);
     await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
-    mem.rss = 101; // at the hard limit RSS decides, whatever is live
+    mem.rss = 201; // at the hard limit RSS decides, whatever is live
     mem.live = 10;
     p.check();
     await expect(p.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
-    expect(next.items).toBe(2);
+    expect(next.items).toBe(4);
     await p.shutdown();
   });
 
