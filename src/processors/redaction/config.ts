@@ -60,6 +60,10 @@ export const DEFAULT_SENSITIVE_KEYS = [
   'sessionid',
   'private_key',
   'credentials',
+  'credential',
+  'secret_key',
+  'access_key',
+  'passphrase',
 ];
 
 const detector = z.strictObject({
@@ -79,10 +83,17 @@ export const redactionProcessorConfig = z
     /** Built-in detectors by name; every one is on with action mask unless set here. */
     detectors: detectors.prefault({}),
     /**
-     * Keys whose values are redacted whatever they look like; matched case-insensitively on the
-     * whole key and on its last dot-separated segment (`http.request.header.authorization`).
+     * Keys whose values are redacted whatever they look like. A key matches when, read as words
+     * (separators `_ - . / : space`, camelCase; case, NFKC forms and zero-width characters
+     * ignored), it ends with an entry's words: `password` matches `user_password`,
+     * `userPassword`, `DB-Password` and `http.request.header.password`.
      */
     sensitive_keys: z.array(z.string().min(1)).default(DEFAULT_SENSITIVE_KEYS),
+    /**
+     * Also look for sensitive keys inside text: `password=...`, `"api_key": "..."`, `{'token': '...'}`,
+     * `?token=...`, `Authorization: ...` in string bodies, attribute values and names.
+     */
+    text_keys: z.boolean().default(true),
     /** Action for values of sensitive keys and blocked_key_patterns. */
     sensitive_key_action: action.default('mask'),
     /** contrib: regexes of keys whose values are redacted whatever they look like. */

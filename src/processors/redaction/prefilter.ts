@@ -26,7 +26,8 @@ const AT = 8,
 // lines, so the single marks would send most lines to the substring searches): B or b then
 // e/E/a/A ("Bearer", "basic"), and x then o or a ("xoxb-", "xapp-").
 const BE = 8192,
-  XO = 16384;
+  XO = 16384,
+  EQ = 32768;
 const CLASS = new Uint16Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64;
 for (let c = 65; c <= 90; c++) CLASS[c] = B64;
@@ -37,6 +38,7 @@ for (const c of ' .()') CLASS[c.charCodeAt(0)] = SEP;
 const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
 mark('-', SEP | DASH);
 mark('@', AT);
+mark('=', EQ);
 mark('_', UNDERSCORE);
 mark(':', COLON);
 mark('J', J);
@@ -51,10 +53,15 @@ export interface Runs40 {
   /** Start offsets, in order; only the first `count` are valid. */
   readonly starts: number[];
   count: number;
+  /** What else the pass saw (KEYED, ...): scans that are not one detector's regex. */
+  flags: number;
 }
 
+/** The string has a `=` or `:`: a sensitive key may stand before one (text-keys.ts). */
+export const KEYED = 1;
+
 export function newRuns40(): Runs40 {
-  return { starts: [], count: 0 };
+  return { starts: [], count: 0, flags: 0 };
 }
 
 /**
@@ -122,6 +129,7 @@ export function candidates(s: string, runs: Runs40): number {
   }
   if (b64 === 40) starts[count++] = n - 40;
   runs.count = count;
+  runs.flags = seen & (EQ | COLON) ? KEYED : 0;
 
   let mask = 0;
   if (seen & AT) {

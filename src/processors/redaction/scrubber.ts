@@ -6,7 +6,9 @@ import { createHmac } from 'node:crypto';
 import type { AnyValue, KeyValue } from '../../pdata/types.ts';
 import { BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern, type Action, type RedactionProcessorConfig } from './config.ts';
 import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
-import { candidates, newRuns40 } from './prefilter.ts';
+import { SensitiveKeys } from './keys.ts';
+import { candidates, KEYED, newRuns40 } from './prefilter.ts';
+import { type RangeSink, TextKeyScanner } from './text-keys.ts';
 import { awsSecretOk } from './validators.ts';
 import type { Tally } from './tally.ts';
 
@@ -37,7 +39,10 @@ interface PatternRule {
   label: number;
 }
 
-export class Scrubber {
+/** Keys whose value in a header dump (`Authorization: Basic ...`) runs to the end of the line. */
+const LINE_KEYS = new SensitiveKeys(['authorization', 'cookie']);
+
+export class Scrubber implements RangeSink {
   /** Every name a redaction can be reported under, indexed by label. */
   readonly labels: string[];
   readonly #builtinMask: number;
@@ -46,7 +51,8 @@ export class Scrubber {
   readonly #tokens: string[];
   readonly #hashKey: Buffer | undefined;
   readonly #allowedValues: RegExp[];
-  readonly #sensitive: Set<string>;
+  readonly #sensitive: SensitiveKeys;
+  readonly #textKeys: TextKeyScanner | undefined;
   readonly #blockedKeys: RegExp[];
   readonly #ignored: Set<string>;
   readonly #allowAll: boolean;
@@ -61,6 +67,9 @@ export class Scrubber {
   readonly #labelOf: number[] = [];
   readonly #range: Range = { start: 0, end: 0 };
   readonly #runs40 = newRuns40();
+  /** Candidates recorded for the string being scanned, and that string. */
+  #found = 0;
+  #s = '';
   /** Set by scrubString when a match's action is drop_attribute; the caller resets it. */
   dropAttribute = false;
   /** The label that asked for drop_attribute (for the token of a value that cannot be dropped). */
@@ -99,7 +108,8 @@ export class Scrubber {
       const ci = p.startsWith('(?i)');
       return compilePattern(`${ci ? '(?i)' : ''}^(?:${ci ? p.slice(4) : p})$`, '');
     });
-    this.#sensitive = new Set(config.sensitive_keys.map((k) => k.toLowerCase()));
+    this.#sensitive = new SensitiveKeys(config.sensitive_keys);
+    this.#textKeys = config.text_keys && config.sensitive_keys.length > 0 ? new TextKeyScanner(this.#sensitive, LINE_KEYS) : undefined;
     this.#blockedKeys = config.blocked_key_patterns.map((p) => compilePattern(p, ''));
     this.#ignored = new Set(config.ignored_keys);
     this.#allowAll = config.allow_all_keys;
@@ -125,8 +135,10 @@ export class Scrubber {
     if (s.length < 3 && this.#patterns.length === 0) return s; // shorter than anything a detector takes
     const runs = this.#runs40;
     const mask = candidates(s, runs) & this.#builtinMask;
-    if (mask === 0 && this.#patterns.length === 0) return s;
-    let found = 0;
+    const keyed = (runs.flags & KEYED) !== 0 && this.#textKeys !== undefined;
+    if (mask === 0 && !keyed && this.#patterns.length === 0) return s;
+    this.#found = 0;
+    this.#s = s;
     const range = this.#range;
     for (let i = 0; mask >>> i !== 0; i++) {
       if ((mask & (1 << i)) === 0) continue;
@@ -134,7 +146,7 @@ export class Scrubber {
         // The prefilter found exactly what this detector's regex matches: no regex needed.
         for (let r = 0; r < runs.count; r++) {
           const start = runs.starts[r];
-          if (awsSecretOk(s, start, start + AWS_SECRET_LENGTH)) found = this.#add(s, start, start + AWS_SECRET_LENGTH, i, found);
+          if (awsSecretOk(s, start, start + AWS_SECRET_LENGTH)) this.#add(s, start, start + AWS_SECRET_LENGTH, i);
         }
         continue;
       }
@@ -143,10 +155,11 @@ export class Scrubber {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(s)) !== null) {
-        if (d.range(m, s, range)) found = this.#add(s, range.start, range.end, i, found);
+        if (d.range(m, s, range)) this.#add(s, range.start, range.end, i);
         else re.lastIndex = m.index + 1; // a look-alike may hide a real match that starts inside it
       }
     }
+    if (keyed) this.#textKeys!.scan(s, this);
     for (const p of this.#patterns) {
       const re = p.regex;
       re.lastIndex = 0;
@@ -156,19 +169,27 @@ export class Scrubber {
           re.lastIndex++;
           continue;
         }
-        found = this.#add(s, m.index, m.index + m[0].length, p.label, found);
+        this.#add(s, m.index, m.index + m[0].length, p.label);
       }
     }
+    const found = this.#found;
+    this.#s = '';
     return found === 0 ? s : this.#rewrite(s, found, tally);
   }
 
+  /** RangeSink: a value found after a sensitive key inside text. */
+  keyed(start: number, end: number): void {
+    this.#add(this.#s, start, end, this.#sensitiveLabel);
+  }
+
   /** Records a candidate unless an allowed_values pattern covers it. */
-  #add(s: string, start: number, end: number, label: number, found: number): number {
-    if (this.#allowedValues.length > 0 && this.#isAllowed(s.slice(start, end))) return found;
+  #add(s: string, start: number, end: number, label: number): void {
+    if (this.#allowedValues.length > 0 && this.#isAllowed(s.slice(start, end))) return;
+    const found = this.#found;
     this.#starts[found] = start;
     this.#ends[found] = end;
     this.#labelOf[found] = label;
-    return found + 1;
+    this.#found = found + 1;
   }
 
   #isAllowed(value: string): boolean {
@@ -313,9 +334,7 @@ export class Scrubber {
     if (rule !== undefined) return rule;
     if (this.#ignored.has(key)) rule = KEY_IGNORED;
     else {
-      const lower = key.toLowerCase();
-      const dot = lower.lastIndexOf('.');
-      if (this.#sensitive.has(lower) || (dot >= 0 && this.#sensitive.has(lower.slice(dot + 1)))) rule = KEY_SENSITIVE;
+      if (this.#sensitive.matches(key)) rule = KEY_SENSITIVE;
       else if (this.#blockedKeys.some((re) => re.test(key))) rule = KEY_BLOCKED;
       else rule = KEY_SCAN;
     }
