@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Batch } from '../../pdata/batch.ts';
 import { isDecodeFailure } from '../../pdata/errors.ts';
 import { dataPointsOf } from '../../pdata/points.ts';
-import type { KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData } from '../../pdata/types.ts';
+import type { InstrumentationScope, KeyValue, LogRecord, LogsData, Metric, MetricsData, Signal, SignalData, Span, TracesData } from '../../pdata/types.ts';
 import type { CreateSettings, Processor } from '../../pipeline/component.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { RedactionMetrics, SelfMetrics } from '../../telemetry/metrics.ts';
@@ -97,7 +97,7 @@ export class RedactionProcessor implements Processor {
       }
       for (const sl of rl.scopeLogs) {
         const recs = sl.logRecords;
-        if (!this.#group(sl.scope.attributes, () => recs.length)) {
+        if (!this.#scope(sl.scope, () => recs.length)) {
           recs.length = 0;
           prune = true;
           continue;
@@ -121,7 +121,7 @@ export class RedactionProcessor implements Processor {
       }
       for (const ss of rs.scopeSpans) {
         const spans = ss.spans;
-        if (!this.#group(ss.scope.attributes, () => spans.length)) {
+        if (!this.#scope(ss.scope, () => spans.length)) {
           spans.length = 0;
           prune = true;
           continue;
@@ -144,12 +144,18 @@ export class RedactionProcessor implements Processor {
         continue;
       }
       for (const sm of rm.scopeMetrics) {
-        if (!this.#group(sm.scope.attributes, () => sm.metrics.reduce((k, m) => k + points(m).length, 0))) {
+        if (!this.#scope(sm.scope, () => sm.metrics.reduce((k, m) => k + points(m).length, 0))) {
           sm.metrics.length = 0;
           prune = true;
           continue;
         }
         for (const m of sm.metrics) {
+          if (!this.#metric(m)) {
+            m.name = '';
+            points(m).length = 0;
+            prune = true;
+            continue;
+          }
           const dps = points(m);
           let w = 0;
           for (let r = 0; r < dps.length; r++) if (this.#point(dps[r])) dps[w++] = dps[r];
@@ -166,17 +172,41 @@ export class RedactionProcessor implements Processor {
   }
 
   /** Resource or scope attributes. False when the records under them must be dropped; `items` counts them. */
-  #group(attrs: KeyValue[], items: () => number): boolean {
-    if (attrs.length === 0) return true;
+  #group(attrs: KeyValue[], items: () => number, scope?: InstrumentationScope): boolean {
+    if (attrs.length === 0 && scope === undefined) return true;
     const t = this.#tally;
     t.reset();
     try {
+      if (scope !== undefined) {
+        if (scope.name !== '') scope.name = this.#text(scope.name);
+        if (scope.version !== '') scope.version = this.#text(scope.version);
+      }
       this.#scrubber.scrubAttributes(attrs, t, true);
     } catch (err) {
       this.#fail(err, items());
       return false;
     }
     return this.#finish(attrs, items);
+  }
+
+  /** A scope: its name, version and attributes. */
+  #scope(scope: InstrumentationScope, items: () => number): boolean {
+    return this.#group(scope.attributes, items, scope);
+  }
+
+  /** A metric's name, description and metadata (its points are scrubbed one by one). */
+  #metric(m: Metric): boolean {
+    const t = this.#tally;
+    t.reset();
+    try {
+      m.name = this.#text(m.name);
+      if (m.description !== '') m.description = this.#text(m.description);
+      if (m.metadata.length > 0) this.#scrubber.scrubAttributes(m.metadata, t, false);
+    } catch (err) {
+      this.#fail(err, points(m).length);
+      return false;
+    }
+    return this.#finish(m.metadata, () => points(m).length);
   }
 
   #log(rec: LogRecord): boolean {
@@ -191,6 +221,7 @@ export class RedactionProcessor implements Processor {
         if (s.dropAttribute) rec.body = { stringValue: s.token(s.dropLabel) };
         s.dropAttribute = false;
       }
+      if (rec.eventName !== '') rec.eventName = this.#text(rec.eventName);
       this.#scrubber.scrubAttributes(rec.attributes, t, true);
     } catch (err) {
       this.#fail(err, 1);

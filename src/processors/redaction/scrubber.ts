@@ -2,6 +2,7 @@
 // attribute lists, and rewrites them in place. Everything (regexes, tokens, the HMAC key,
 // key rules) is prepared in the constructor; the per-string path allocates only when it
 // finds something to redact.
+import { isUtf8 } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import type { AnyValue, KeyValue } from '../../pdata/types.ts';
 import { BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern, type Action, type RedactionProcessorConfig } from './config.ts';
@@ -10,7 +11,7 @@ import { SensitiveKeys } from './keys.ts';
 import { candidates, KEYED, newRuns40 } from './prefilter.ts';
 import { type RangeSink, TextKeyScanner } from './text-keys.ts';
 import { awsSecretOk } from './validators.ts';
-import type { Tally } from './tally.ts';
+import { Tally } from './tally.ts';
 
 const ACTION_MASK = 0,
   ACTION_HASH = 1,
@@ -23,6 +24,8 @@ const KEY_SCAN = 0,
   KEY_IGNORED = 1,
   KEY_SENSITIVE = 2,
   KEY_BLOCKED = 3;
+/** Flag on a key rule: the key itself has something to redact. */
+const KEY_DIRTY = 8;
 /** Distinct keys remembered; past it the cache starts over (keys are a small vocabulary in practice). */
 const KEY_CACHE_MAX = 4096;
 /** Hex characters of the HMAC kept in a hash token: 64 bits, enough to group users without collisions in practice. */
@@ -58,6 +61,8 @@ export class Scrubber implements RangeSink {
   readonly #allowAll: boolean;
   readonly #allowed: Set<string>;
   readonly #keyCache = new Map<string, number>();
+  /** A tally for probing keys once (its counts are not reported). */
+  readonly #probe: Tally;
   readonly #sensitiveLabel: number;
   readonly #blockedKeyLabel: number;
   readonly #notAllowedLabel: number;
@@ -103,6 +108,7 @@ export class Scrubber implements RangeSink {
     });
     for (const p of config.blocked_values) this.#patterns.push({ regex: compilePattern(p, 'g'), label: blockedValueLabel });
     this.#tokens = this.labels.map((l) => `[REDACTED:${l}]`);
+    this.#probe = new Tally(n, false);
     // A whole-match test: the allowed regex must cover the candidate, not just touch it.
     this.#allowedValues = config.allowed_values.map((p) => {
       const ci = p.startsWith('(?i)');
@@ -273,6 +279,13 @@ export class Scrubber implements RangeSink {
       this.scrubAttributes(v.kvlistValue.values, tally, false);
     } else if (v.arrayValue !== undefined) {
       for (const e of v.arrayValue.values) this.scrubValue(e, tally);
+    } else if (v.bytesValue !== undefined) {
+      // Bytes that are text (valid UTF-8) are scanned as text and written back as bytes.
+      const b = v.bytesValue;
+      if (b.length < 3 || !isUtf8(b)) return;
+      const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+      const s = this.scrubString(text, tally);
+      if (s !== text) v.bytesValue = Buffer.from(s, 'utf8');
     } else if (v.intValue !== undefined && (v.intValue >= 1_000_000_000_000n || v.intValue <= -1_000_000_000_000n)) {
       // Card numbers sent as integers.
       const text = v.intValue.toString();
@@ -292,7 +305,12 @@ export class Scrubber implements RangeSink {
     let w = 0;
     for (let r = 0; r < attrs.length; r++) {
       const kv = attrs[r];
-      const rule = this.#keyRule(kv.key);
+      let rule = this.#keyRule(kv.key);
+      if (rule & KEY_DIRTY) {
+        // The key itself holds something to redact (an e-mail address as a key).
+        kv.key = this.#scrubKey(kv.key, tally);
+        rule &= ~KEY_DIRTY;
+      }
       let keep = true;
       if (rule === KEY_IGNORED) {
         // passes untouched
@@ -329,6 +347,16 @@ export class Scrubber implements RangeSink {
     return true;
   }
 
+  /** A key with something to redact in it: scrubbed as text; drop_attribute on a key masks it whole. */
+  #scrubKey(key: string, tally: Tally): string {
+    const drop = this.dropAttribute;
+    this.dropAttribute = false;
+    let out = this.scrubString(key, tally);
+    if (this.dropAttribute) out = this.#tokens[this.dropLabel];
+    this.dropAttribute = drop;
+    return out;
+  }
+
   #keyRule(key: string): number {
     let rule = this.#keyCache.get(key);
     if (rule !== undefined) return rule;
@@ -337,6 +365,11 @@ export class Scrubber implements RangeSink {
       if (this.#sensitive.matches(key)) rule = KEY_SENSITIVE;
       else if (this.#blockedKeys.some((re) => re.test(key))) rule = KEY_BLOCKED;
       else rule = KEY_SCAN;
+      // Looked at once per distinct key: does the key itself hold something to redact?
+      const drop = this.dropAttribute;
+      this.#probe.reset();
+      if (this.scrubString(key, this.#probe) !== key) rule |= KEY_DIRTY;
+      this.dropAttribute = drop;
     }
     if (this.#keyCache.size >= KEY_CACHE_MAX) this.#keyCache.clear();
     this.#keyCache.set(key, rule);
