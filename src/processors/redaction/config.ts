@@ -94,6 +94,12 @@ export const redactionProcessorConfig = z
      * `?token=...`, `Authorization: ...` in string bodies, attribute values and names.
      */
     text_keys: z.boolean().default(true),
+    /**
+     * Also scan what encodings hide: base64 runs that decode to printable text, URL-encoding
+     * (`alice%40example.com`), compatibility forms (fullwidth `＠` and digits) and zero-width
+     * characters. What is found is redacted in the original text.
+     */
+    decode: z.boolean().default(true),
     /** Action for values of sensitive keys and blocked_key_patterns. */
     sensitive_key_action: action.default('mask'),
     /** contrib: regexes of keys whose values are redacted whatever they look like. */

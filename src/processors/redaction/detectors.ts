@@ -4,7 +4,7 @@
 // rules) decides, so that look-alikes survive.
 import { isIPv6 } from 'node:net';
 import type { DetectorName } from './config.ts';
-import { awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk } from './validators.ts';
+import { awsKeyIdOk, awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk } from './validators.ts';
 
 /** The part of the string a match redacts: [start, end). Reused, never allocated per match. */
 export interface Range {
@@ -38,7 +38,8 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   {
     name: 'pem_private_key',
     // A truncated block (no END line) is redacted to the end of the string.
-    regex: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g,
+    // Armour in any case (`-----begin rsa private key-----` is still a key).
+    regex: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/gi,
     range: (m, _s, out) => whole(m, out),
   },
   {
@@ -68,8 +69,10 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     name: 'aws_access_key_id',
     // Access key ids proper: AKIA (long-term) and ASIA (temporary). Other AWS unique-id prefixes
     // (AIDA users, AROA roles...) name principals and are not credentials.
-    regex: /(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
-    range: (m, _s, out) => whole(m, out),
+    // Glued inside a word too, and in lower case: the 16 characters after the prefix must be
+    // in the prefix's case (a key is one case throughout), and a lower-case one needs a digit.
+    regex: /A(?:KIA|SIA)[A-Z0-9]{16}/gi,
+    range: (m, _s, out) => awsKeyIdOk(m[0]) && whole(m, out),
   },
   {
     name: 'aws_secret_key',
@@ -111,12 +114,11 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   },
   {
     name: 'credit_card',
-    // Plain 13-19 digits, or groups with one separator used throughout (4-4-4-4[-3], 4-6-5, 4-6-4).
-    regex: new RegExp(String.raw`(?<![\w-])(?:\d{13,19}|\d{4}(?<cs>[ -])\d{4}\k<cs>\d{4}\k<cs>\d{4}(?:\k<cs>\d{3})?|\d{4}(?<ca>[ -])\d{6}\k<ca>\d{4,5})` + DIGIT_RE_LOOKALIKE_END, 'g'),
-    range: (m, s, out) => {
-      const digits = m[0].length <= 19 && m.groups!.cs === undefined && m.groups!.ca === undefined ? m[0] : m[0].replace(/[ -]/g, '');
-      return cardSchemeFits(digits) && luhn(s, m.index, m.index + m[0].length) && whole(m, out);
-    },
+    // Digits in groups of three or more, any mix of ' ', '.' and '-' between them, glued to
+    // letters or not (`x4000056655665556y`). The range function decides: 13-19 digits, a card
+    // scheme's prefix and length, Luhn; trailing groups that make it fail are dropped.
+    regex: /(?<!\d)\d{3,19}(?:[ .-]\d{3,19}){0,5}(?!\d)/g,
+    range: (m, s, out) => cardRange(s, m.index, m.index + m[0].length, out),
   },
   {
     name: 'us_ssn',
@@ -161,4 +163,36 @@ function isUrlUserinfo(s: string, start: number): boolean {
     if (c === 47 && s.charCodeAt(i - 1) === 47 && s.charCodeAt(i - 2) === 58) return true;
   }
   return false;
+}
+
+/**
+ * The card number in s[start, end) (digit groups and separators), if any: the whole, or with
+ * trailing groups dropped. A decimal number (one '.' and nothing else) is not a card.
+ */
+function cardRange(s: string, start: number, end: number, out: Range): boolean {
+  let dots = 0,
+    others = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c === 32 || c === 45) others++;
+  }
+  if (dots === 1 && others === 0) return false;
+  let e = end;
+  for (;;) {
+    const n = countDigits(s, start, e);
+    if (n >= 13 && n <= 19) {
+      const digits = n === e - start ? s.slice(start, e) : s.slice(start, e).replace(/[ .-]/g, '');
+      if (cardSchemeFits(digits) && luhn(s, start, e)) {
+        out.start = start;
+        out.end = e;
+        return true;
+      }
+    }
+    // Drop the last group.
+    let k = e - 1;
+    while (k > start && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57) k--;
+    if (k <= start || n < 13) return false;
+    e = k;
+  }
 }

@@ -38,13 +38,30 @@ export class SensitiveKeys {
   /** Bit per lowercase letter: the last letters of entries (a cheap first test). */
   readonly #lastLetters: number;
   readonly #minLength: number;
+  /** The last two characters of entries (a second cheap test), and whether an entry is one character. */
+  readonly #lastTwo = new Uint8Array(128 * 128);
+  #short = false;
 
   constructor(entries: readonly string[]) {
     this.#compact = [...new Set(entries.map((e) => compactOf(e)).filter((e) => e.length > 0))];
     let bits = 0;
-    for (const e of this.#compact) bits |= letterBit(e.charCodeAt(e.length - 1));
+    for (const e of this.#compact) {
+      bits |= letterBit(e.charCodeAt(e.length - 1));
+      if (e.length >= 2) this.#lastTwo[e.charCodeAt(e.length - 2) * 128 + e.charCodeAt(e.length - 1)] = 1;
+      else this.#short = true;
+    }
     this.#lastLetters = bits;
     this.#minLength = Math.min(...this.#compact.map((e) => e.length));
+  }
+
+  /**
+   * A quick test on a key's last two characters (lower-cased ASCII, separators and trailing
+   * digits already skipped by the caller): false when no entry can end this way.
+   */
+  mayEndWith(before: number, last: number): boolean {
+    if (last >= 128 || before >= 128) return true;
+    if ((this.#lastLetters & letterBit(lower(last))) === 0) return false;
+    return this.#short || this.#lastTwo[lower(before) * 128 + lower(last)] === 1;
   }
 
   /** Whether the key names a secret. */
@@ -58,11 +75,21 @@ export class SensitiveKeys {
     while (start < end && (isSep(s.charCodeAt(start)) || s.charCodeAt(start) === 34 || s.charCodeAt(start) === 39)) start++;
     while (end > start && (isSep(s.charCodeAt(end - 1)) || isDigit(s.charCodeAt(end - 1)))) end--;
     if (end - start < this.#minLength) return false;
+    // Most keys end in a letter no entry ends in: out without reading the rest. (A non-ASCII
+    // last character, e.g. a zero-width one, has no bit here and goes to the slow path.)
+    const last = s.charCodeAt(end - 1);
+    if (last < 128) {
+      if ((this.#lastLetters & letterBit(lower(last))) === 0) return false;
+      // The character before the last, separators skipped.
+      let k = end - 2;
+      while (k >= start && isSep(s.charCodeAt(k))) k--;
+      const before = k >= start ? s.charCodeAt(k) : 0;
+      if (before < 128 && !this.#short && this.#lastTwo[lower(before) * 128 + lower(last)] === 0) return false;
+    }
     for (let i = start; i < end; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128) return this.#slow(s.slice(start, end));
     }
-    if ((this.#lastLetters & letterBit(lower(s.charCodeAt(end - 1)))) === 0) return false;
     for (const e of this.#compact) if (this.#endsWith(s, start, end, e)) return true;
     return false;
   }

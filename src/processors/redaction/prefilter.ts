@@ -19,8 +19,7 @@ const AT = 8,
   B_UP = 128,
   B_LOW = 256,
   X = 512,
-  A_UP = 1024,
-  I_UP = 2048,
+  OTHER = 1024, // any character outside ASCII
   DASH = 4096;
 // Pairs, seen by peeking at the next character after a 'b'/'B' or 'x' (both are common in log
 // lines, so the single marks would send most lines to the substring searches): B or b then
@@ -45,8 +44,6 @@ mark('J', J);
 mark('B', B_UP);
 mark('b', B_LOW);
 mark('x', X);
-mark('A', A_UP);
-mark('I', I_UP);
 
 /** Where candidates() found runs of exactly 40 base64 characters; reused from call to call. */
 export interface Runs40 {
@@ -55,13 +52,21 @@ export interface Runs40 {
   count: number;
   /** What else the pass saw (KEYED, ...): scans that are not one detector's regex. */
   flags: number;
+  /** Runs of [A-Za-z0-9/+] of 16 or more (8 or more before '='): base64 candidates. */
+  readonly longStarts: number[];
+  readonly longLengths: number[];
+  longCount: number;
 }
 
 /** The string has a `=` or `:`: a sensitive key may stand before one (text-keys.ts). */
 export const KEYED = 1;
+/** The string has characters outside ASCII (fullwidth forms, zero-width characters...). */
+export const NON_ASCII = 2;
+/** The string has a '%' (URL-encoding may hide something). */
+export const PERCENT = 4;
 
 export function newRuns40(): Runs40 {
-  return { starts: [], count: 0, flags: 0 };
+  return { starts: [], count: 0, flags: 0, longStarts: [], longLengths: [], longCount: 0 };
 }
 
 /**
@@ -88,10 +93,14 @@ export function candidates(s: string, runs: Runs40): number {
   let colons = 0,
     seen = 0;
   let ibanStart = false; // two capitals then two digits
+  let maxB64 = 0;
+  let longCount = 0;
+  const longStarts = runs.longStarts,
+    longLengths = runs.longLengths;
   let prev = 0; // the previous character
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    const k = c < 128 ? CLASS[c] : 0;
+    const k = c < 128 ? CLASS[c] : OTHER;
     if (k === B64) {
       b64++;
       num = 0;
@@ -122,14 +131,27 @@ export function candidates(s: string, runs: Runs40): number {
     }
     if (k & B64) b64++;
     else {
-      if (b64 === 40 && c !== 61) starts[count++] = i - 40; // not followed by '='
+      if (b64 >= 8) {
+        if (b64 === 40 && c !== 61) starts[count++] = i - 40; // not followed by '='
+        if (b64 > maxB64) maxB64 = b64;
+        if (b64 >= 16 || c === 61) {
+          longStarts[longCount] = i - b64;
+          longLengths[longCount++] = b64;
+        }
+      }
       b64 = 0;
     }
     prev = c;
   }
   if (b64 === 40) starts[count++] = n - 40;
+  if (b64 >= 16) {
+    longStarts[longCount] = n - b64;
+    longLengths[longCount++] = b64;
+  }
+  if (b64 > maxB64) maxB64 = b64;
   runs.count = count;
-  runs.flags = seen & (EQ | COLON) ? KEYED : 0;
+  runs.longCount = longCount;
+  runs.flags = (seen & (EQ | COLON) ? KEYED : 0) | (seen & OTHER ? NON_ASCII : 0) | (s.includes('%') ? PERCENT : 0);
 
   let mask = 0;
   if (seen & AT) {
@@ -137,9 +159,9 @@ export function candidates(s: string, runs: Runs40): number {
     if (seen & COLON && s.includes('://')) mask |= BIT.url_password;
   }
   if (seen & J && s.includes('eyJ')) mask |= BIT.jwt;
-  if (seen & DASH && seen & B_UP && s.includes('-----BEGIN')) mask |= BIT.pem_private_key;
+  if (seen & DASH && s.includes('-----')) mask |= BIT.pem_private_key; // BEGIN in any case
   if (seen & BE && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
-  if ((seen & (A_UP | I_UP)) === (A_UP | I_UP) && (s.includes('AKIA') || s.includes('ASIA'))) mask |= BIT.aws_access_key_id;
+  if (maxB64 >= 20) mask |= BIT.aws_access_key_id; // in any case, glued to a word or not: a run of 20 or more
   if (count !== 0) mask |= BIT.aws_secret_key;
   if (seen & UNDERSCORE) {
     if (s.includes('gh') || s.includes('github_pat_')) mask |= BIT.github_token;

@@ -8,7 +8,8 @@ import type { AnyValue, KeyValue } from '../../pdata/types.ts';
 import { BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern, type Action, type RedactionProcessorConfig } from './config.ts';
 import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
 import { SensitiveKeys } from './keys.ts';
-import { candidates, KEYED, newRuns40 } from './prefilter.ts';
+import { candidates, KEYED, NON_ASCII, newRuns40, PERCENT, type Runs40 } from './prefilter.ts';
+import { isInvisible } from '../../match/normalise.ts';
 import { type RangeSink, TextKeyScanner } from './text-keys.ts';
 import { awsSecretOk } from './validators.ts';
 import { Tally } from './tally.ts';
@@ -33,6 +34,8 @@ const HASH_HEX = 16;
 const MIN_KEY_LENGTH = 16;
 const EMAIL = DETECTOR_NAMES.indexOf('email');
 const AWS_SECRET = DETECTOR_NAMES.indexOf('aws_secret_key');
+/** Decodings nested in one another at most: base64 in URL-encoding in fullwidth... */
+const MAX_DEPTH = 3;
 /** The length of an AWS secret access key (base64 of 30 bytes). */
 const AWS_SECRET_LENGTH = 40;
 
@@ -71,7 +74,10 @@ export class Scrubber implements RangeSink {
   readonly #ends: number[] = [];
   readonly #labelOf: number[] = [];
   readonly #range: Range = { start: 0, end: 0 };
-  readonly #runs40 = newRuns40();
+  /** Prefilter results, one per decoding depth (a decoded text is scanned inside its parent's scan). */
+  readonly #runs: Runs40[] = Array.from({ length: MAX_DEPTH + 1 }, () => newRuns40());
+  /** Whether base64, URL-encoding and compatibility forms are decoded and scanned (option `decode`). */
+  readonly #decode: boolean;
   /** Candidates recorded for the string being scanned, and that string. */
   #found = 0;
   #s = '';
@@ -115,6 +121,7 @@ export class Scrubber implements RangeSink {
       return compilePattern(`${ci ? '(?i)' : ''}^(?:${ci ? p.slice(4) : p})$`, '');
     });
     this.#sensitive = new SensitiveKeys(config.sensitive_keys);
+    this.#decode = config.decode;
     this.#textKeys = config.text_keys && config.sensitive_keys.length > 0 ? new TextKeyScanner(this.#sensitive, LINE_KEYS) : undefined;
     this.#blockedKeys = config.blocked_key_patterns.map((p) => compilePattern(p, ''));
     this.#ignored = new Set(config.ignored_keys);
@@ -139,12 +146,21 @@ export class Scrubber implements RangeSink {
   /** The string with every detected secret replaced, or `s` itself when nothing was found. */
   scrubString(s: string, tally: Tally): string {
     if (s.length < 3 && this.#patterns.length === 0) return s; // shorter than anything a detector takes
-    const runs = this.#runs40;
-    const mask = candidates(s, runs) & this.#builtinMask;
-    const keyed = (runs.flags & KEYED) !== 0 && this.#textKeys !== undefined;
-    if (mask === 0 && !keyed && this.#patterns.length === 0) return s;
     this.#found = 0;
-    this.#s = s;
+    this.#scan(s, 0);
+    const found = this.#found;
+    this.#s = '';
+    return found === 0 ? s : this.#rewrite(s, found, tally);
+  }
+
+  /**
+   * Adds every candidate in `s` to the found list, in `s`'s coordinates. `depth` counts the
+   * decodings that made `s` (base64, URL-encoding, NFKC): at most MAX_DEPTH.
+   */
+  #scan(s: string, depth: number): void {
+    const runs = this.#runs[depth];
+    const mask = candidates(s, runs) & this.#builtinMask;
+    const flags = runs.flags;
     const range = this.#range;
     for (let i = 0; mask >>> i !== 0; i++) {
       if ((mask & (1 << i)) === 0) continue;
@@ -165,7 +181,10 @@ export class Scrubber implements RangeSink {
         else re.lastIndex = m.index + 1; // a look-alike may hide a real match that starts inside it
       }
     }
-    if (keyed) this.#textKeys!.scan(s, this);
+    if ((flags & KEYED) !== 0 && this.#textKeys !== undefined) {
+      this.#s = s;
+      this.#textKeys.scan(s, this);
+    }
     for (const p of this.#patterns) {
       const re = p.regex;
       re.lastIndex = 0;
@@ -178,9 +197,83 @@ export class Scrubber implements RangeSink {
         this.#add(s, m.index, m.index + m[0].length, p.label);
       }
     }
-    const found = this.#found;
-    this.#s = '';
-    return found === 0 ? s : this.#rewrite(s, found, tally);
+    if (depth >= MAX_DEPTH || !this.#decode) return;
+    if (runs.longCount > 0) this.#scanBase64(s, runs, depth);
+    if ((flags & (NON_ASCII | PERCENT)) !== 0) this.#scanShadow(s, depth);
+  }
+
+  /**
+   * Base64 runs that decode to printable text are scanned as text; when the text holds
+   * anything to redact, the whole run is redacted (labelled by what was found in it).
+   */
+  #scanBase64(s: string, runs: Runs40, depth: number): void {
+    for (let r = 0; r < runs.longCount; r++) {
+      const start = runs.longStarts[r];
+      const len = runs.longLengths[r];
+      let end = start + len;
+      while (end < s.length && end - start - len < 2 && s.charCodeAt(end) === 61) end++;
+      if ((end - start) % 4 === 1 || !leadsPrintable(s, start, len) || !base64Plausible(s, start, start + len)) continue;
+      const bytes = Buffer.from(s.slice(start, end), 'base64');
+      if (bytes.length < 6 || !printable(bytes)) continue;
+      const base = this.#found;
+      this.#scan(bytes.toString('latin1'), depth + 1);
+      if (this.#found === base) continue;
+      let label = this.#labelOf[base];
+      for (let k = base + 1; k < this.#found; k++) if (this.#labelOf[k] < label) label = this.#labelOf[k];
+      this.#found = base;
+      this.#starts[base] = start;
+      this.#ends[base] = end;
+      this.#labelOf[base] = label;
+      this.#found = base + 1;
+    }
+  }
+
+  /**
+   * The text a reader sees: URL-escapes of printable ASCII decoded, compatibility forms
+   * (fullwidth `＠`, fullwidth digits) mapped by NFKC, zero-width characters removed. It is
+   * scanned, and what is found there is mapped back to the characters it came from.
+   */
+  #scanShadow(s: string, depth: number): void {
+    const from: number[] = [];
+    const to: number[] = [];
+    let out = '';
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 37 && i + 2 < n) {
+        const v = (hexValue(s.charCodeAt(i + 1)) << 4) | hexValue(s.charCodeAt(i + 2));
+        if (v >= 0x20 && v < 0x7f) {
+          out += String.fromCharCode(v);
+          from.push(i);
+          to.push(i + 3);
+          i += 2;
+          continue;
+        }
+      }
+      if (c < 128) {
+        out += s[i];
+        from.push(i);
+        to.push(i + 1);
+        continue;
+      }
+      if (isInvisible(c)) continue;
+      const cp = s.codePointAt(i)!;
+      const w = cp > 0xffff ? 2 : 1;
+      const norm = String.fromCodePoint(cp).normalize('NFKC');
+      for (let k = 0; k < norm.length; k++) {
+        from.push(i);
+        to.push(i + w);
+      }
+      out += norm;
+      i += w - 1;
+    }
+    if (out === s) return;
+    const base = this.#found;
+    this.#scan(out, depth + 1);
+    for (let k = base; k < this.#found; k++) {
+      this.#starts[k] = from[this.#starts[k]];
+      this.#ends[k] = to[this.#ends[k] - 1];
+    }
   }
 
   /** RangeSink: a value found after a sensitive key inside text. */
@@ -286,6 +379,16 @@ export class Scrubber implements RangeSink {
       const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
       const s = this.scrubString(text, tally);
       if (s !== text) v.bytesValue = Buffer.from(s, 'utf8');
+    } else if (v.doubleValue !== undefined) {
+      // Card numbers sent as doubles (exact up to 2^53: every 15- and 16-digit card below 9007...).
+      const d = v.doubleValue;
+      if (!Number.isInteger(d) || Math.abs(d) < 1e12) return;
+      const text = BigInt(d).toString();
+      const s = this.scrubString(text, tally);
+      if (s !== text) {
+        v.doubleValue = undefined;
+        v.stringValue = s;
+      }
     } else if (v.intValue !== undefined && (v.intValue >= 1_000_000_000_000n || v.intValue <= -1_000_000_000_000n)) {
       // Card numbers sent as integers.
       const text = v.intValue.toString();
@@ -384,4 +487,54 @@ function valueText(v: AnyValue): string {
   if (v.boolValue !== undefined) return String(v.boolValue);
   if (v.bytesValue !== undefined) return Buffer.from(v.bytesValue).toString('base64');
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return 256; // makes the combined value out of range
+}
+
+/** Printable ASCII (and tab, newline): what text decoded from base64 must be to be scanned. */
+function printable(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if ((c < 0x20 || c > 0x7e) && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** Not hex (hashes, ids) and not one-case letters (words, paths): base64 mixes classes. */
+function base64Plausible(s: string, start: number, end: number): boolean {
+  let upper = 0,
+    lower = 0,
+    digit = 0,
+    hexOnly = true;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper++;
+      if (c > 70) hexOnly = false;
+    } else if (c >= 97 && c <= 122) {
+      lower++;
+      if (c > 102) hexOnly = false;
+    } else if (c >= 48 && c <= 57) digit++;
+    else hexOnly = false;
+  }
+  if (hexOnly) return false;
+  return (upper > 0 ? 1 : 0) + (lower > 0 ? 1 : 0) + (digit > 0 ? 1 : 0) >= 2;
+}
+
+/**
+ * The first character of each 4-character group of base64 holds the top six bits of a byte;
+ * for printable ASCII (0x20-0x7e) that is 8..31, the characters I-Z and a-f. Three groups are
+ * checked: hex ids, words and paths mostly fail here, before anything is decoded.
+ */
+function leadsPrintable(s: string, start: number, len: number): boolean {
+  for (let k = 0; k < len && k < 12; k += 4) {
+    const c = s.charCodeAt(start + k);
+    if (!((c >= 73 && c <= 90) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }

@@ -36,6 +36,15 @@ function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || (c >= 128 && c !== 0x3000 && c !== 0xa0);
 }
 
+/** Skipped at a key's end: digits (`password2`) and separators. */
+function isTrailing(c: number): boolean {
+  return (c >= 48 && c <= 57) || isKeySep(c);
+}
+
+function isKeySep(c: number): boolean {
+  return c === 95 || c === 45 || c === 46 || c === SP;
+}
+
 export interface RangeSink {
   /** A value to redact: s[start, end). */
   keyed(start: number, end: number): void;
@@ -53,17 +62,14 @@ export class TextKeyScanner {
 
   scan(s: string, sink: RangeSink): void {
     const n = s.length;
+    // The next '=' and the next ':', each found by indexOf (native) and kept until passed.
+    let eq = s.indexOf('=');
+    let colon = s.indexOf(':');
     let i = 0;
     while (i < n) {
-      // The next '=' or ':' (or their fullwidth forms, after the shadow pass mapped them: ASCII here).
-      let sep = -1;
-      for (let k = i; k < n; k++) {
-        const c = s.charCodeAt(k);
-        if (c === EQ || c === COLON || c === 0xff1d || c === 0xff1a) {
-          sep = k;
-          break;
-        }
-      }
+      if (eq >= 0 && eq < i) eq = s.indexOf('=', i);
+      if (colon >= 0 && colon < i) colon = s.indexOf(':', i);
+      const sep = eq < 0 ? colon : colon < 0 ? eq : eq < colon ? eq : colon;
       if (sep < 0) return;
       i = this.#at(s, sep, sink);
     }
@@ -82,6 +88,16 @@ export class TextKeyScanner {
     let ks: number;
     let quoted = false;
     const q = ke > 0 ? s.charCodeAt(ke - 1) : 0;
+    // First the key's last two characters (past a closing quote, trailing digits and
+    // separators): most separators in a line (times, `W=1.2u`) stop here.
+    let j = ke - 1;
+    if (q === DQ || q === SQ) j--;
+    if (j >= 0 && s.charCodeAt(j) === BS) j--;
+    while (j >= 0 && ke - j < 8 && isTrailing(s.charCodeAt(j))) j--;
+    if (j < 0) return sep + 1;
+    let b = j - 1;
+    while (b >= 0 && isKeySep(s.charCodeAt(b))) b--;
+    if (!this.#keys.mayEndWith(b >= 0 ? s.charCodeAt(b) : 0, s.charCodeAt(j))) return sep + 1;
     if (q === DQ || q === SQ) {
       quoted = true;
       const close = ke - 1;

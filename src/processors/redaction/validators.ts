@@ -228,3 +228,15 @@ export function bearerTokenOk(token: string): boolean {
   }
   return false;
 }
+
+/** An AWS access key id candidate (prefix + 16): one case throughout; a lower-case one has a digit. */
+export function awsKeyIdOk(m: string): boolean {
+  const lower = m.charCodeAt(0) === 97; // 'a'
+  let digit = false;
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c >= 48 && c <= 57) digit = true;
+    else if (lower ? c < 97 : c > 90) return false;
+  }
+  return !lower || digit;
+}
