@@ -20,8 +20,7 @@ const MAX_KEY = 64;
 /** Longest nested value ({...} or [...]) redacted whole; past it, to the end of the string. */
 const MAX_NESTED = 8192;
 
-const EQ = 61,
-  COLON = 58,
+const COLON = 58,
   DQ = 34,
   SQ = 39,
   BS = 92,
@@ -69,7 +68,8 @@ export class TextKeyScanner {
     while (i < n) {
       if (eq >= 0 && eq < i) eq = s.indexOf('=', i);
       if (colon >= 0 && colon < i) colon = s.indexOf(':', i);
-      const sep = eq < 0 ? colon : colon < 0 ? eq : eq < colon ? eq : colon;
+      let sep = eq;
+      if (sep < 0 || (colon >= 0 && colon < sep)) sep = colon;
       if (sep < 0) return;
       i = this.#at(s, sep, sink);
     }
