@@ -11,6 +11,16 @@ export const DETECTOR_NAMES = [
   'jwt',
   'url_password',
   'auth_header',
+  'google_api_key',
+  'gcp_service_account',
+  'azure_storage_key',
+  'azure_sas',
+  'gitlab_token',
+  'npm_token',
+  'pypi_token',
+  'openai_key',
+  'sendgrid_key',
+  'twilio_key',
   'aws_access_key_id',
   'aws_secret_key',
   'github_token',
@@ -23,6 +33,7 @@ export const DETECTOR_NAMES = [
   'ipv6',
   'ipv4',
   'phone',
+  'generic_secret',
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 

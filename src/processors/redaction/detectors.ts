@@ -3,7 +3,7 @@
 // what could be a secret; the range function (checksums, octet ranges, card schemes, shape
 // rules) decides, so that look-alikes survive.
 import { isIPv6 } from 'node:net';
-import type { DetectorName } from './config.ts';
+import { DETECTOR_NAMES, type DetectorName } from './config.ts';
 import { awsKeyIdOk, awsSecretOk, basicCredentialsOk, bearerTokenOk, cardSchemeFits, countDigits, ibanEnd, ipv4Ok, luhn, ssnOk } from './validators.ts';
 
 /** The part of the string a match redacts: [start, end). Reused, never allocated per match. */
@@ -32,6 +32,9 @@ function group1(m: RegExpExecArray, out: Range, tail: number): true {
   return true;
 }
 
+/** A secret-ish word and what may stand between it and its value, anchored at the value. */
+export const GENERIC_WORD = /(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|key|auth|credentials?|signature|salt)["']?\s{0,3}(?:[:=]|->|=>|is)?\s{0,3}["']?$/i;
+
 const DIGIT_RE_LOOKALIKE_END = String.raw`(?![\w]|[.-]\d)`;
 
 export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
@@ -58,9 +61,12 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     name: 'auth_header',
     // The scheme word stays ("Bearer [REDACTED:auth_header]"): it tells a reader what was there.
     regex: /\b(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+([A-Za-z0-9._~+/-]{8,}=*)/g,
-    range: (m, _s, out) => {
+    range: (m, s, out) => {
       const token = m[1];
       const basic = m[0].charCodeAt(1) === 97 || m[0].charCodeAt(1) === 65; // 'a' / 'A'
+      // `token_type=bearer expires_in=3600`: a key and '=' then its value, not a token.
+      const after = s.charCodeAt(m.index + m[0].length);
+      if (token.endsWith('=') && ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122))) return false;
       if (basic ? !basicCredentialsOk(token) : !bearerTokenOk(token)) return false;
       return group1(m, out, 0);
     },
@@ -97,6 +103,62 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     range: (m, _s, out) => whole(m, out),
   },
   {
+    name: 'google_api_key',
+    regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'gcp_service_account',
+    // The key id of a service-account JSON (its private_key is PEM: pem_private_key and the
+    // sensitive key private_key take it), also inside a JSON string (escaped quotes).
+    regex: /\\?"private_key_id\\?"\s*:\s*\\?"([0-9a-f]{40})/g,
+    range: (m, s, out) => s.includes('service_account') && group1(m, out, 0),
+  },
+  {
+    name: 'azure_storage_key',
+    // In a connection string: AccountKey=<base64> (storage) and SharedAccessKey=<base64> (Service Bus, Event Hubs).
+    regex: /(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}={0,2})/g,
+    range: (m, _s, out) => group1(m, out, 0),
+  },
+  {
+    name: 'azure_sas',
+    // The signature of a shared access signature URL; the other parameters (sv, se, sp) stay.
+    regex: /[?&]sig=([A-Za-z0-9%+/=]{20,200})/g,
+    range: (m, s, out) => (s.includes('sv=') || s.includes('se=')) && group1(m, out, 0),
+  },
+  {
+    name: 'gitlab_token',
+    regex: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'npm_token',
+    regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'pypi_token',
+    regex: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'openai_key',
+    // sk-..., sk-proj-..., sk-svcacct-..., sk-admin-...: mixed case with digits (`sk-learn` stays).
+    regex: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
+    range: (m, _s, out) => mixedClasses(m[0], 3) && whole(m, out),
+  },
+  {
+    name: 'sendgrid_key',
+    regex: /(?<![A-Za-z0-9_-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
+    name: 'twilio_key',
+    // API key SIDs (SK...) and account SIDs (AC...): 32 lower-case hex digits.
+    regex: /(?<![A-Za-z0-9])(?:SK|AC)[0-9a-f]{32}(?![A-Za-z0-9])/g,
+    range: (m, _s, out) => whole(m, out),
+  },
+  {
     name: 'email',
     regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
     range: (m, s, out) => !isUrlUserinfo(s, m.index) && whole(m, out),
@@ -117,7 +179,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     // Digits in groups of three or more, any mix of ' ', '.' and '-' between them, glued to
     // letters or not (`x4000056655665556y`). The range function decides: 13-19 digits, a card
     // scheme's prefix and length, Luhn; trailing groups that make it fail are dropped.
-    regex: /(?<!\d)\d{3,19}(?:[ .-]\d{3,19}){0,5}(?!\d)/g,
+    regex: /(?<!\d)(?=(?:\d[ .-]?){12}\d)\d{3,19}(?:[ .-]\d{3,19}){0,5}(?!\d)/g,
     range: (m, s, out) => cardRange(s, m.index, m.index + m[0].length, out),
   },
   {
@@ -152,7 +214,22 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
       return n >= min && n <= 15 && whole(m, out);
     },
   },
+  {
+    name: 'generic_secret',
+    // A high-entropy value after a secret-ish word (`the signing secret is ...`, `secretKey ...`,
+    // `passwd -> ...`). The scrubber does not run this regex: it checks the prefilter's runs of
+    // 16+ base64 characters (genericSecretRange) and looks back for the word.
+    regex: new RegExp(`${GENERIC_WORD.source.slice(0, -1)}([A-Za-z0-9+/]{16}[A-Za-z0-9+/=_.-]*)`, 'gi'),
+    range: (m, s, out) => genericSecretRange(s, m.index + m[0].length - m[1].length, out),
+  },
 ];
+
+/** The detectors by their index in DETECTOR_NAMES (priority order), as the scrubber's bits are. */
+export const DETECTOR_BY_INDEX: readonly BuiltinDetector[] = DETECTOR_NAMES.map((n) => {
+  const d = BUILTIN_DETECTORS.find((x) => x.name === n);
+  if (d === undefined) throw new Error(`detector ${n} is not defined`);
+  return d;
+});
 
 /** An '@' inside `scheme://user:password@`: the url_password detector's, not an e-mail. */
 function isUrlUserinfo(s: string, start: number): boolean {
@@ -178,6 +255,7 @@ function cardRange(s: string, start: number, end: number, out: Range): boolean {
     else if (c === 32 || c === 45) others++;
   }
   if (dots === 1 && others === 0) return false;
+  if (insideHexToken(s, start, end)) return false;
   let e = end;
   for (;;) {
     const n = countDigits(s, start, e);
@@ -195,4 +273,99 @@ function cardRange(s: string, start: number, end: number, out: Range): boolean {
     if (k <= start || n < 13) return false;
     e = k;
   }
+}
+
+/** At least `n` of: upper case, lower case, digit. */
+function mixedClasses(v: string, n: number): boolean {
+  let u = 0,
+    l = 0,
+    d = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 65 && c <= 90) u = 1;
+    else if (c >= 97 && c <= 122) l = 1;
+    else if (c >= 48 && c <= 57) d = 1;
+  }
+  return u + l + d >= n;
+}
+
+const counts = new Int32Array(128);
+/** Bit 1: a separator between word and value; bit 2: a letter a secret-ish word ends in. */
+const GENERIC_TABLE = new Uint8Array(128);
+for (const c of ' \t"\':=>-') GENERIC_TABLE[c.charCodeAt(0)] |= 1;
+for (const c of 'tndyhsleTNDYHSLE') GENERIC_TABLE[c.charCodeAt(0)] |= 2;
+
+/**
+ * The generic detector at a value starting at `start` (a run of 16+ base64 characters): a
+ * secret-ish word must stand just before it, and the value must look random: not hex (ids,
+ * hashes, UUIDs), two character classes or more, and at least 3.3 bits of entropy per
+ * character. The value runs on over `_ . = -`.
+ */
+export function genericSecretRange(s: string, start: number, out: Range): boolean {
+  // First the last letter before the value (past quotes, spaces and separators): every word
+  // GENERIC_WORD knows (and "is") ends in one of t n d y h s l e.
+  let j = start - 1;
+  while (j >= 0 && start - j <= 8 && (GENERIC_TABLE[s.charCodeAt(j) & 127] & 1) !== 0) j--;
+  if (j < 0 || (GENERIC_TABLE[s.charCodeAt(j) & 127] & 2) === 0 || s.charCodeAt(j) > 127) return false;
+  // Then the value (most long runs are hex ids), then the word itself.
+  let end = start;
+  while (end < s.length && end - start < 256) {
+    const c = s.charCodeAt(end);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 46 || c === 45) end++;
+    else break;
+  }
+  while (end > start && s.charCodeAt(end - 1) === 46) end--; // a full stop ends a sentence
+  let u = 0,
+    l = 0,
+    d = 0,
+    hex = true;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      u = 1;
+      if (c > 70) hex = false;
+    } else if (c >= 97 && c <= 122) {
+      l = 1;
+      if (c > 102) hex = false;
+    } else if (c >= 48 && c <= 57) d = 1;
+    else if (c !== 45) hex = false;
+  }
+  if (hex || u + l + d < 2) return false;
+  const from = Math.max(0, start - 48);
+  const w = GENERIC_WORD.exec(s.slice(from, start));
+  if (w === null) return false;
+  // The word starts a word: after a non-letter, or as a camelCase part (`hmacKey`, not `EXAMPLEKEY`).
+  const at = from + w.index;
+  if (at > 0) {
+    const b = s.charCodeAt(at - 1);
+    const c = s.charCodeAt(at);
+    const alnumBefore = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+    if (alnumBefore && !(c >= 65 && c <= 90 && ((b >= 97 && b <= 122) || (b >= 48 && b <= 57)))) return false;
+  }
+  counts.fill(0);
+  const len = end - start;
+  for (let i = start; i < end; i++) counts[s.charCodeAt(i) & 127]++;
+  let h = 0;
+  for (let i = 0; i < 128; i++) {
+    if (counts[i] === 0) continue;
+    const p = counts[i] / len;
+    h -= p * Math.log2(p);
+  }
+  if (h < 3.3) return false;
+  out.start = start;
+  out.end = end;
+  return true;
+}
+
+/** Digits glued inside a longer run of hex (a hash, a trace id): not a card written glued to letters. */
+function insideHexToken(s: string, start: number, end: number): boolean {
+  const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+  if (!(start > 0 && isAlnum(s.charCodeAt(start - 1))) && !(end < s.length && isAlnum(s.charCodeAt(end)))) return false;
+  let a = start,
+    b = end;
+  while (a > 0 && isAlnum(s.charCodeAt(a - 1))) a--;
+  while (b < s.length && isAlnum(s.charCodeAt(b))) b++;
+  for (let i = a; i < b; i++) if (!isHex(s.charCodeAt(i))) return false;
+  return b - a >= 20;
 }

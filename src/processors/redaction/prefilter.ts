@@ -24,10 +24,12 @@ const AT = 8,
 // Pairs, seen by peeking at the next character after a 'b'/'B' or 'x' (both are common in log
 // lines, so the single marks would send most lines to the substring searches): B or b then
 // e/E/a/A ("Bearer", "basic"), and x then o or a ("xoxb-", "xapp-").
-const BE = 8192,
-  XO = 16384,
-  EQ = 32768;
-const CLASS = new Uint16Array(128);
+const BE = 1 << 17,
+  XO = 1 << 18,
+  EQ = 32768,
+  G_UP = 2048,
+  Z_LOW = 16384;
+const CLASS = new Uint16Array(128); // BE and XO are never in it: they are set in `seen` only
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | B64;
 for (let c = 65; c <= 90; c++) CLASS[c] = B64;
 for (let c = 97; c <= 122; c++) CLASS[c] = B64;
@@ -38,6 +40,8 @@ const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
 mark('-', SEP | DASH);
 mark('@', AT);
 mark('=', EQ);
+mark('G', G_UP);
+mark('z', Z_LOW);
 mark('_', UNDERSCORE);
 mark(':', COLON);
 mark('J', J);
@@ -168,6 +172,21 @@ export function candidates(s: string, runs: Runs40): number {
     if (s.includes('_live_') || s.includes('_test_') || s.includes('whsec_')) mask |= BIT.stripe_key;
   }
   if ((seen & XO && (s.includes('xox') || s.includes('xapp-'))) || (seen & COLON && s.includes('hooks.slack.com'))) mask |= BIT.slack_token;
+  if (seen & Z_LOW && s.includes('AIza')) mask |= BIT.google_api_key;
+  if (seen & UNDERSCORE && s.includes('service_account')) mask |= BIT.gcp_service_account;
+  if (seen & EQ) {
+    if (s.includes('Key=')) mask |= BIT.azure_storage_key; // AccountKey=, SharedAccessKey=
+    if (s.includes('sig=')) mask |= BIT.azure_sas;
+  }
+  if (seen & DASH) {
+    if (s.includes('glpat-')) mask |= BIT.gitlab_token;
+    if (s.includes('pypi-')) mask |= BIT.pypi_token;
+    if (s.includes('sk-')) mask |= BIT.openai_key;
+  }
+  if (seen & UNDERSCORE && s.includes('npm_')) mask |= BIT.npm_token;
+  if (seen & G_UP && s.includes('SG.')) mask |= BIT.sendgrid_key;
+  if (maxB64 >= 34) mask |= BIT.twilio_key;
+  if (longCount !== 0) mask |= BIT.generic_secret; // a run of 16 or more after a secret-ish word
   if (ibanStart) mask |= BIT.iban;
   if (maxNum >= 12) mask |= BIT.credit_card;
   if (maxNum >= 9) mask |= BIT.us_ssn | BIT.phone;

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import type { AnyValue, KeyValue } from '../../pdata/types.ts';
 import { BLOCKED_KEY, BLOCKED_VALUE, DETECTOR_NAMES, NOT_ALLOWED_KEY, SENSITIVE_KEY, compilePattern, type Action, type RedactionProcessorConfig } from './config.ts';
-import { BUILTIN_DETECTORS, type Range } from './detectors.ts';
+import { DETECTOR_BY_INDEX, genericSecretRange, type Range } from './detectors.ts';
 import { SensitiveKeys } from './keys.ts';
 import { candidates, KEYED, NON_ASCII, newRuns40, PERCENT, type Runs40 } from './prefilter.ts';
 import { isInvisible } from '../../match/normalise.ts';
@@ -34,6 +34,7 @@ const HASH_HEX = 16;
 const MIN_KEY_LENGTH = 16;
 const EMAIL = DETECTOR_NAMES.indexOf('email');
 const AWS_SECRET = DETECTOR_NAMES.indexOf('aws_secret_key');
+const GENERIC = DETECTOR_NAMES.indexOf('generic_secret');
 /** Decodings nested in one another at most: base64 in URL-encoding in fullwidth... */
 const MAX_DEPTH = 3;
 /** The length of an AWS secret access key (base64 of 30 bytes). */
@@ -164,6 +165,11 @@ export class Scrubber implements RangeSink {
     const range = this.#range;
     for (let i = 0; mask >>> i !== 0; i++) {
       if ((mask & (1 << i)) === 0) continue;
+      if (i === GENERIC) {
+        // Each run of 16+ base64 characters the prefilter saw, with a secret-ish word before it.
+        for (let r = 0; r < runs.longCount; r++) if (genericSecretRange(s, runs.longStarts[r], range)) this.#add(s, range.start, range.end, i);
+        continue;
+      }
       if (i === AWS_SECRET) {
         // The prefilter found exactly what this detector's regex matches: no regex needed.
         for (let r = 0; r < runs.count; r++) {
@@ -172,7 +178,7 @@ export class Scrubber implements RangeSink {
         }
         continue;
       }
-      const d = BUILTIN_DETECTORS[i];
+      const d = DETECTOR_BY_INDEX[i];
       const re = d.regex;
       re.lastIndex = 0;
       let m: RegExpExecArray | null;

@@ -43,7 +43,7 @@ describe('redaction config', () => {
   it('turns every built-in detector on with action mask, and keeps all keys unless allowed_keys is set', () => {
     const c = redactionProcessorConfig.parse({});
     expect(Object.values(c.detectors).every((d) => d.enabled && d.action === 'mask')).toBe(true);
-    expect(Object.keys(c.detectors)).toHaveLength(16);
+    expect(Object.keys(c.detectors)).toHaveLength(27);
     expect(c.allow_all_keys).toBe(true);
     expect(redactionProcessorConfig.parse({ allowed_keys: ['a'] }).allow_all_keys).toBe(false);
     expect(c.summary).toBe('silent');
