@@ -6,6 +6,7 @@
 // per record except for the rare regex on a non-string attribute value.
 import type { InstrumentationScope, KeyValue, LogRecord, Metric, Resource, Signal, Span } from '../pdata/types.ts';
 import { SEVERITY_NUMBERS, SPAN_KIND_NAMES, type AttributeMatch, type ConditionConfig, type SeverityName } from './config.ts';
+import { normaliseName } from './normalise.ts';
 import { anyValueToString, expectedValue, findAttribute, valueEquals, type ExpectedValue } from './value.ts';
 
 export { conditionSchema, type ConditionConfig } from './config.ts';
@@ -17,6 +18,8 @@ export interface ScopeNameFacts {
   prefix: string[];
   /** Regex sources, unanchored. */
   regex: string[];
+  /** exact and prefix compare normalised names (normaliseName); both sides are normalised here. */
+  normalized: boolean;
 }
 
 export interface Condition {
@@ -62,17 +65,26 @@ interface AttrTest {
   regex: RegExp | undefined;
 }
 
+/** Distinct scope names whose normalised form is remembered per condition. */
+const NORM_CACHE_MAX = 1024;
+
 const TRACE_KEYS = ['span_name', 'span_name_prefix', 'span_name_regex', 'span_kind'] as const;
 const LOG_KEYS = ['severity_number_min', 'severity_text', 'body_regex'] as const;
 const METRIC_KEYS = ['metric_name', 'metric_name_prefix', 'metric_name_regex'] as const;
 
 const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
-function nameSpec(exact: string | string[] | undefined, prefix: string | string[] | undefined, regex: string | string[] | undefined, tree: boolean): NameSpec | undefined {
+function nameSpec(
+  exact: string | string[] | undefined,
+  prefix: string | string[] | undefined,
+  regex: string | string[] | undefined,
+  tree: boolean,
+  norm?: (s: string) => string,
+): NameSpec | undefined {
   if (exact === undefined && prefix === undefined && regex === undefined) return undefined;
-  const prefixes = list(prefix);
+  const prefixes = norm ? list(prefix)?.map(norm) : list(prefix);
   return {
-    exact: list(exact),
+    exact: norm ? list(exact)?.map(norm) : list(exact),
     prefix: tree ? prefixes?.filter((p) => p.endsWith('.')) : prefixes,
     tree: tree ? prefixes?.filter((p) => !p.endsWith('.')).map((p) => [p, `${p}.`] as const) : undefined,
     regex: list(regex)?.map((r) => new RegExp(r)),
@@ -150,6 +162,10 @@ class CompiledCondition implements Condition {
   readonly #service: NameSpec | undefined;
   readonly #resourceAttrs: AttrTest[] | undefined;
   readonly #scope: NameSpec | undefined;
+  readonly #scopeRegex: readonly RegExp[] | undefined;
+  readonly #normalized: boolean;
+  /** Scope names seen and their normalised forms (scope names are a small vocabulary; bounded). */
+  readonly #normCache = new Map<string, string>();
   readonly #attrs: AttrTest[] | undefined;
   readonly #span: NameSpec | undefined;
   readonly #spanKinds: readonly number[] | undefined;
@@ -165,7 +181,9 @@ class CompiledCondition implements Condition {
     this.#keys = new Set(Object.keys(cfg).filter((k) => cfg[k as keyof ConditionConfig] !== undefined));
     this.#service = nameSpec(cfg.service_name, cfg.service_name_prefix, cfg.service_name_regex, false);
     this.#resourceAttrs = attrTests(cfg.resource_attributes);
-    this.#scope = nameSpec(cfg.scope_name, cfg.scope_name_prefix, cfg.scope_name_regex, true);
+    this.#normalized = cfg.scope_name_match !== 'exact';
+    this.#scope = nameSpec(cfg.scope_name, cfg.scope_name_prefix, undefined, true, this.#normalized ? normaliseName : undefined);
+    this.#scopeRegex = list(cfg.scope_name_regex)?.map((r) => new RegExp(r));
     this.#attrs = attrTests(cfg.attributes);
     this.#span = nameSpec(cfg.span_name, cfg.span_name_prefix, cfg.span_name_regex, false);
     this.#spanKinds = list(cfg.span_kind)?.map((k) => SPAN_KIND_NAMES.indexOf(k));
@@ -182,11 +200,12 @@ class CompiledCondition implements Condition {
     this.#metricPossible = !has(TRACE_KEYS) && !has(LOG_KEYS);
     this.levels = {
       resource: this.#service !== undefined || this.#resourceAttrs !== undefined,
-      scope: this.#scope !== undefined,
+      scope: this.#scope !== undefined || this.#scopeRegex !== undefined,
       record: this.#attrs !== undefined || has(TRACE_KEYS) || has(LOG_KEYS) || has(METRIC_KEYS),
     };
-    if (this.#scope !== undefined) {
-      this.scopeNames = { exact: list(cfg.scope_name) ?? [], prefix: list(cfg.scope_name_prefix) ?? [], regex: list(cfg.scope_name_regex) ?? [] };
+    if (this.#scope !== undefined || this.#scopeRegex !== undefined) {
+      const n = this.#normalized ? normaliseName : (x: string) => x;
+      this.scopeNames = { exact: (list(cfg.scope_name) ?? []).map(n), prefix: (list(cfg.scope_name_prefix) ?? []).map(n), regex: list(cfg.scope_name_regex) ?? [], normalized: this.#normalized };
     }
   }
 
@@ -199,7 +218,22 @@ class CompiledCondition implements Condition {
   }
 
   matchScope(scope: InstrumentationScope): boolean {
-    return this.#scope === undefined || matchName(this.#scope, scope.name);
+    if (this.#scope !== undefined && !matchName(this.#scope, this.#normalized ? this.#norm(scope.name) : scope.name)) return false;
+    if (this.#scopeRegex !== undefined) {
+      let ok = false;
+      for (let i = 0; i < this.#scopeRegex.length && !ok; i++) ok = this.#scopeRegex[i].test(scope.name);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  #norm(name: string): string {
+    let n = this.#normCache.get(name);
+    if (n === undefined) {
+      if (this.#normCache.size >= NORM_CACHE_MAX) this.#normCache.clear();
+      this.#normCache.set(name, (n = normaliseName(name)));
+    }
+    return n;
   }
 
   matchSpan(span: Span): boolean {

@@ -23,6 +23,7 @@ export interface ConditionConfig {
   scope_name?: string | string[];
   scope_name_prefix?: string | string[];
   scope_name_regex?: string | string[];
+  scope_name_match?: 'normalized' | 'exact';
   resource_attributes?: Record<string, AttributeMatch>;
   attributes?: Record<string, AttributeMatch>;
   span_name?: string | string[];
@@ -73,6 +74,15 @@ export const conditionShape = {
    */
   scope_name_prefix: names.optional(),
   scope_name_regex: regexes.optional(),
+  /**
+   * How scope_name and scope_name_prefix compare (default normalized): `normalized` compares
+   * names as a person reads them: case, surrounding spaces, NFKC forms (a fullwidth dot),
+   * zero-width characters and Cyrillic or Greek homoglyphs are ignored, and the separators
+   * `. / : _` are alike, so `GENRF.SECURITY`, `genrf_security`, `genrf/security` and
+   * `genrf.sеcurity` (Cyrillic е) all match `genrf.security`. `exact` compares the strings as
+   * they are. scope_name_regex always sees the name as sent.
+   */
+  scope_name_match: z.enum(['normalized', 'exact']).optional(),
   /** Resource attributes by key: each must match. */
   resource_attributes: z.record(z.string(), attributeMatch).optional(),
   /** Record attributes (span, log record, metric data point) by key: each must match. */

@@ -5,13 +5,18 @@
 // them unless the routes provably cover the classification.
 import type { Condition, ScopeNameFacts } from '../match/condition.ts';
 import type { Signal } from '../pdata/types.ts';
+import { normaliseName } from '../match/normalise.ts';
 
-/** One accepted form of a scope name: an exact name, a logger-hierarchy or plain prefix, a regex. */
+/**
+ * One accepted form of a scope name: an exact name, a logger-hierarchy or plain prefix, a
+ * regex. `norm`: the names are normalised and compared with the normalised scope name
+ * (scope_name_match: normalized), which accepts every spelling an exact form accepts.
+ */
 type Elem =
-  | { kind: 'exact'; name: string }
+  | { kind: 'exact'; name: string; norm: boolean }
   /** Names equal to `root` (when set) or starting with `start`. */
-  | { kind: 'prefix'; root: string | undefined; start: string }
-  | { kind: 'regex'; src: string; re: RegExp };
+  | { kind: 'prefix'; root: string | undefined; start: string; norm: boolean }
+  | { kind: 'regex'; src: string; re: RegExp; norm: boolean };
 
 /** A condition's scope constraint as clauses (all must hold) of alternatives (any may). */
 type Clauses = Elem[][];
@@ -19,10 +24,12 @@ type Clauses = Elem[][];
 function clauses(f: ScopeNameFacts | undefined): Clauses | undefined {
   if (f === undefined) return undefined;
   const out: Clauses = [];
-  if (f.exact.length > 0) out.push(f.exact.map((name) => ({ kind: 'exact', name })));
+  const norm = f.normalized;
+  if (f.exact.length > 0) out.push(f.exact.map((name) => ({ kind: 'exact', name, norm })));
   // As src/match reads them: a prefix ending in "." is plain, any other is a logger-hierarchy prefix.
-  if (f.prefix.length > 0) out.push(f.prefix.map((p) => (p.endsWith('.') ? { kind: 'prefix', root: undefined, start: p } : { kind: 'prefix', root: p, start: `${p}.` })));
-  if (f.regex.length > 0) out.push(f.regex.map((src) => ({ kind: 'regex', src, re: new RegExp(src) })));
+  if (f.prefix.length > 0) out.push(f.prefix.map((p) => (p.endsWith('.') ? { kind: 'prefix', root: undefined, start: p, norm } : { kind: 'prefix', root: p, start: `${p}.`, norm })));
+  // A regex sees the name as sent, whatever the mode.
+  if (f.regex.length > 0) out.push(f.regex.map((src) => ({ kind: 'regex', src, re: new RegExp(src), norm: false })));
   return out.length > 0 ? out : undefined;
 }
 
@@ -32,8 +39,24 @@ function accepts(m: Elem, name: string): boolean {
   return m.re.test(name);
 }
 
+/** The same form with its names normalised: it accepts every name the exact form accepts. */
+function normalised(e: Elem): Elem {
+  if (e.norm || e.kind === 'regex') return e;
+  if (e.kind === 'exact') return { kind: 'exact', name: normaliseName(e.name), norm: true };
+  const start = normaliseName(e.start);
+  return { kind: 'prefix', root: e.root === undefined ? undefined : normaliseName(e.root), start: start.endsWith('.') ? start : `${start}.`, norm: true };
+}
+
 /** Every name `e` accepts, `m` accepts too. */
 function subset(e: Elem, m: Elem): boolean {
+  if (e.kind !== 'regex' && m.kind !== 'regex' && e.norm !== m.norm) {
+    // An exact-mode form accepts a subset of its normalised form's names; the reverse is not provable.
+    return m.norm ? subsetSame(normalised(e), m) : false;
+  }
+  return subsetSame(e, m);
+}
+
+function subsetSame(e: Elem, m: Elem): boolean {
   if (e.kind === 'exact') return accepts(m, e.name);
   if (e.kind === 'prefix') return m.kind === 'prefix' && e.start.startsWith(m.start) && (e.root === undefined || accepts(m, e.root));
   return m.kind === 'regex' && m.src === e.src;
@@ -41,6 +64,12 @@ function subset(e: Elem, m: Elem): boolean {
 
 /** No name is accepted by both. */
 function disjoint(a: Elem, b: Elem): boolean {
+  // Across modes, compare the normalised forms: they accept more, so disjoint there is disjoint.
+  if (a.kind !== 'regex' && b.kind !== 'regex' && a.norm !== b.norm) return disjointSame(normalised(a), normalised(b));
+  return disjointSame(a, b);
+}
+
+function disjointSame(a: Elem, b: Elem): boolean {
   if (a.kind === 'exact') return !accepts(b, a.name);
   if (b.kind === 'exact') return !accepts(a, b.name);
   if (a.kind === 'prefix' && b.kind === 'prefix') {

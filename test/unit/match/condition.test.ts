@@ -89,7 +89,7 @@ describe('scope names', () => {
     const r = cond({ scope_name_regex: '^genrf\\.(security|audit)$' });
     expect(r.matchScope(scope('genrf.audit'))).toBe(true);
     expect(r.matchScope(scope('genrf.audit.x'))).toBe(false);
-    expect(cond({ scope_name_prefix: ['x.y'], scope_name_regex: 'z' }).scopeNames).toEqual({ exact: [], prefix: ['x.y'], regex: ['z'] });
+    expect(cond({ scope_name_prefix: ['x.y'], scope_name_regex: 'z' }).scopeNames).toEqual({ exact: [], prefix: ['x.y'], regex: ['z'], normalized: true });
     expect(cond({ span_name: 'x' }).scopeNames).toBeUndefined();
   });
 
@@ -191,5 +191,37 @@ describe('records', () => {
     expect(c.matchMetric(metric('m'))).toBe(false);
     expect(c.keysNotFor('traces')).toEqual(['severity_number_min']);
     expect(c.keysNotFor('logs')).toEqual([]);
+  });
+});
+
+describe('scope names are compared as a person reads them (issue 13)', () => {
+  const scope = (name: string) => ({ name, version: '', attributes: [], droppedAttributesCount: 0 });
+  const VARIANTS = [
+    'genrf.security',
+    'GENRF.SECURITY',
+    ' genrf.security',
+    'genrf.security ',
+    'genrf_security',
+    'genrf/security',
+    'genrf:security',
+    'genrf．security', // fullwidth dot
+    'genrf。security', // ideographic full stop
+    'genrf.sеcurity', // Cyrillic е
+    'gеnrf.security.auth', // Cyrillic е, child logger
+    'genrf.secu\u200brity', // zero-width space
+    'genrf.\u2060security', // word joiner
+    'Genrf.Security.Auth',
+    'ｇｅｎｒｆ.ｓｅｃｕｒｉｔｙ', // fullwidth letters
+    'genrf__security',
+  ];
+  it('every variant of genrf.security matches the prefix by default', () => {
+    const c = compileCondition({ scope_name_prefix: 'genrf.security' });
+    for (const v of VARIANTS) expect(c.matchScope(scope(v)), JSON.stringify(v)).toBe(true);
+    for (const v of ['genrf.securityx', 'genrf.api', 'genrf', 'security.genrf']) expect(c.matchScope(scope(v)), v).toBe(false);
+  });
+  it('scope_name_match: exact keeps strict matching', () => {
+    const c = compileCondition({ scope_name_prefix: 'genrf.security', scope_name_match: 'exact' });
+    expect(c.matchScope(scope('genrf.security.auth'))).toBe(true);
+    for (const v of VARIANTS.slice(1)) if (!v.startsWith('genrf.security')) expect(c.matchScope(scope(v)), JSON.stringify(v)).toBe(false);
   });
 });

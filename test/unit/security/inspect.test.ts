@@ -17,6 +17,11 @@ describe('inspectSecurity', () => {
     const { view } = inspectSecurity(genrf())!;
     const paths = view.paths.map((p) => `${p.steps.join(' > ')} [${p.scrubbedBy.join(',')}]`);
     expect(paths).toEqual([
+      // Spans and metrics of genrf.security* tracers and meters too (issue 13).
+      'otlp > memory_limiter > resourcedetection > resource/env > batch > routing/security_traces > redaction/pii > file/security [redaction/pii]',
+      'kafka > memory_limiter > resourcedetection > resource/env > batch/kafka > routing/security_traces > redaction/pii > file/security [redaction/pii]',
+      'otlp > memory_limiter > resourcedetection > resource/env > batch > routing/security_metrics > redaction/pii > file/security [redaction/pii]',
+      'kafka > memory_limiter > resourcedetection > resource/env > batch/kafka > routing/security_metrics > redaction/pii > file/security [redaction/pii]',
       'otlp > memory_limiter > resourcedetection > resource/env > batch > routing/security > redaction/pii > file/security [redaction/pii]',
       'otlp > memory_limiter > resourcedetection > resource/env > batch > routing/security > redaction/pii > elasticsearch/security [redaction/pii]',
       'kafka > memory_limiter > resourcedetection > resource/env > batch/kafka > routing/security > redaction/pii > file/security [redaction/pii]',
@@ -24,7 +29,7 @@ describe('inspectSecurity', () => {
     ]);
     expect(view.paths.every((p) => p.sink)).toBe(true);
     expect(view.findings).toEqual([]);
-    expect(view.guarded.sort()).toEqual(['elasticsearch/genrf@logs', 'file/app@logs']);
+    expect(view.guarded.sort()).toEqual(['elasticsearch/genrf@logs', 'elasticsearch/genrf@traces', 'file/app@logs', 'file/metrics@metrics', 'jaeger@traces', 'prometheus@metrics']);
   });
 
   it('refuses taps before the scrubber of a security pipeline, filters the ingest pipelines, allows the rest', () => {
@@ -37,9 +42,11 @@ describe('inspectSecurity', () => {
       const d = tapPolicy(point(k));
       expect(d.allow && d.filter !== undefined, k).toBe(true);
     }
-    // The default route never carries security records; traces are not covered by the policy.
+    // The default route never carries security records; traces are covered like logs.
     expect(tapPolicy(point('routing/security@logs/app', 'connector'))).toEqual({ allow: true });
-    expect(tapPolicy(point('batch@traces'))).toEqual({ allow: true });
+    expect(tapPolicy(point('routing/security_traces@traces/app', 'connector'))).toEqual({ allow: true });
+    const traces = tapPolicy(point('batch@traces'));
+    expect(traces.allow && traces.filter !== undefined).toBe(true);
   });
 
   it('says nothing without a policy', () => {
