@@ -33,7 +33,11 @@ function secrets(): Array<{ kind: string; value: string; keyed: boolean }> {
 
 describe('property: no planted secret reaches the output, whatever wraps it', () => {
   const processors = new Map<Signal, ReturnType<typeof make>['p']>();
-  const processor = (s: Signal) => processors.get(s) ?? (processors.set(s, make({}, s).p), processors.get(s)!);
+  const processor = (s: Signal) => {
+    let p = processors.get(s);
+    if (!p) processors.set(s, (p = make({}, s).p));
+    return p;
+  };
   for (const secret of secrets()) {
     it(`${secret.kind} ${secret.value.slice(0, 6)}…: fields × encodings × renderers`, () => {
       const r = new Rng(secret.value.length);
