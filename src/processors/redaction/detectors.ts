@@ -77,7 +77,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     // (AIDA users, AROA roles...) name principals and are not credentials.
     // Glued inside a word too, and in lower case: the 16 characters after the prefix must be
     // in the prefix's case (a key is one case throughout), and a lower-case one needs a digit.
-    regex: /A(?:KIA|SIA)[A-Z0-9]{16}/gi,
+    regex: /[Aa](?:KIA|SIA|kia|sia)[A-Za-z0-9]{16}/g,
     range: (m, _s, out) => awsKeyIdOk(m[0]) && whole(m, out),
   },
   {
