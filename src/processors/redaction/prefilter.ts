@@ -26,6 +26,14 @@ const AT = 8,
 // e/E/a/A ("Bearer", "basic"), and x then o or a ("xoxb-", "xapp-").
 const BE = 1 << 17,
   XO = 1 << 18,
+  // Set in `seen` by peeking at the character before a mark, so that substring searches for
+  // the new token prefixes run only when their last characters are there.
+  DASHES = 1 << 19, // "--" (PEM armour)
+  TOKEN_DASH = 1 << 20, // "t-" "i-" "k-" (glpat-, pypi-, sk-)
+  KEY_EQ = 1 << 21, // "y=" "g=" (AccountKey=, SharedAccessKey=, sig=)
+  TOKEN_US = 1 << 22, // "e_" "m_" (service_account, npm_)
+  SG = 1 << 23, // "SG."
+  PCT = 8192,
   EQ = 32768,
   G_UP = 2048,
   Z_LOW = 16384;
@@ -40,6 +48,7 @@ const mark = (ch: string, m: number) => (CLASS[ch.charCodeAt(0)] |= m);
 mark('-', SEP | DASH);
 mark('@', AT);
 mark('=', EQ);
+mark('%', PCT);
 mark('G', G_UP);
 mark('z', Z_LOW);
 mark('_', UNDERSCORE);
@@ -120,6 +129,16 @@ export function candidates(s: string, runs: Runs40): number {
         if (next === 111 || next === 97) seen |= XO; // 'o' 'a'
       } else if (next === 101 || next === 97 || next === 69 || next === 65) seen |= BE; // 'e' 'a' 'E' 'A'
     }
+    if (k & (DASH | EQ | UNDERSCORE | G_UP)) {
+      if (c === 45) {
+        if (prev === 45) seen |= DASHES;
+        else if (prev === 116 || prev === 105 || prev === 107) seen |= TOKEN_DASH;
+      } else if (c === 61) {
+        if (prev === 121 || prev === 103) seen |= KEY_EQ;
+      } else if (c === 95) {
+        if (prev === 101 || prev === 109) seen |= TOKEN_US;
+      } else if (c === 71 && prev === 83 && i + 1 < n && s.charCodeAt(i + 1) === 46) seen |= SG;
+    }
     if (k & DIGIT) {
       if (++num > maxNum) maxNum = num;
       if (prev === 46) {
@@ -155,7 +174,7 @@ export function candidates(s: string, runs: Runs40): number {
   if (b64 > maxB64) maxB64 = b64;
   runs.count = count;
   runs.longCount = longCount;
-  runs.flags = (seen & (EQ | COLON) ? KEYED : 0) | (seen & OTHER ? NON_ASCII : 0) | (s.includes('%') ? PERCENT : 0);
+  runs.flags = (seen & (EQ | COLON) ? KEYED : 0) | (seen & OTHER ? NON_ASCII : 0) | (seen & PCT ? PERCENT : 0);
 
   let mask = 0;
   if (seen & AT) {
@@ -163,7 +182,7 @@ export function candidates(s: string, runs: Runs40): number {
     if (seen & COLON && s.includes('://')) mask |= BIT.url_password;
   }
   if (seen & J && s.includes('eyJ')) mask |= BIT.jwt;
-  if (seen & DASH && s.includes('-----')) mask |= BIT.pem_private_key; // BEGIN in any case
+  if (seen & DASHES && s.includes('-----')) mask |= BIT.pem_private_key; // BEGIN in any case
   if (seen & BE && (s.includes('earer') || s.includes('asic') || s.includes('EARER') || s.includes('ASIC'))) mask |= BIT.auth_header;
   if (maxB64 >= 20) mask |= BIT.aws_access_key_id; // in any case, glued to a word or not: a run of 20 or more
   if (count !== 0) mask |= BIT.aws_secret_key;
@@ -173,18 +192,20 @@ export function candidates(s: string, runs: Runs40): number {
   }
   if ((seen & XO && (s.includes('xox') || s.includes('xapp-'))) || (seen & COLON && s.includes('hooks.slack.com'))) mask |= BIT.slack_token;
   if (seen & Z_LOW && s.includes('AIza')) mask |= BIT.google_api_key;
-  if (seen & UNDERSCORE && s.includes('service_account')) mask |= BIT.gcp_service_account;
-  if (seen & EQ) {
+  if (seen & TOKEN_US) {
+    if (s.includes('service_account')) mask |= BIT.gcp_service_account;
+    if (s.includes('npm_')) mask |= BIT.npm_token;
+  }
+  if (seen & KEY_EQ) {
     if (s.includes('Key=')) mask |= BIT.azure_storage_key; // AccountKey=, SharedAccessKey=
     if (s.includes('sig=')) mask |= BIT.azure_sas;
   }
-  if (seen & DASH) {
+  if (seen & TOKEN_DASH) {
     if (s.includes('glpat-')) mask |= BIT.gitlab_token;
     if (s.includes('pypi-')) mask |= BIT.pypi_token;
     if (s.includes('sk-')) mask |= BIT.openai_key;
   }
-  if (seen & UNDERSCORE && s.includes('npm_')) mask |= BIT.npm_token;
-  if (seen & G_UP && s.includes('SG.')) mask |= BIT.sendgrid_key;
+  if (seen & SG) mask |= BIT.sendgrid_key;
   if (maxB64 >= 34) mask |= BIT.twilio_key;
   if (longCount !== 0) mask |= BIT.generic_secret; // a run of 16 or more after a secret-ish word
   if (ibanStart) mask |= BIT.iban;
