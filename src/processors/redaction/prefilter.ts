@@ -150,7 +150,12 @@ export function candidates(s: string, runs: Runs40): number {
       num = 0;
       dots = 0;
       plus = false;
-      if (c === 58) colons++;
+      if (c === 58) {
+        // Colons between hex digits (address groups; JSON's `"key": ` has none), and "::".
+        const nx = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (prev === 58 || nx === 58) colons = 6;
+        else if (isHex(prev) && isHex(nx)) colons++;
+      }
     }
     if (k & B64) b64++;
     else {
@@ -212,10 +217,14 @@ export function candidates(s: string, runs: Runs40): number {
   if (maxNum >= 12) mask |= BIT.credit_card;
   if (maxNum >= 9) mask |= BIT.us_ssn | BIT.phone;
   if (intl) mask |= BIT.phone;
-  // An IPv6 address has '::', or seven colons (six before an embedded IPv4).
-  if (colons >= 2 && (colons >= 6 || s.includes('::'))) mask |= BIT.ipv6;
+  // An IPv6 address has '::', or seven colons between hex digits (six before an embedded IPv4).
+  if (colons >= 6) mask |= BIT.ipv6;
   if (maxDots >= 3) mask |= BIT.ipv4;
   return mask;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 function isUpper(c: number): boolean {
