@@ -290,6 +290,20 @@ function mixedClasses(v: string, n: number): boolean {
 }
 
 const counts = new Int32Array(128);
+/** The words of GENERIC_WORD, lower case. */
+const GENERIC_WORDS = ['secret', 'token', 'password', 'passwd', 'pwd', 'key', 'auth', 'credential', 'credentials', 'signature', 'salt'];
+
+/** Where a secret-ish word ending at s[j] (inclusive, any case) starts, or -1. */
+function wordBefore(s: string, j: number): number {
+  for (const w of GENERIC_WORDS) {
+    const start = j - w.length + 1;
+    if (start < 0) continue;
+    let k = w.length - 1;
+    while (k >= 0 && (s.charCodeAt(start + k) | 32) === w.charCodeAt(k)) k--;
+    if (k < 0) return start;
+  }
+  return -1;
+}
 /** Bit 1: a separator between word and value; bit 2: a letter a secret-ish word ends in. */
 const GENERIC_TABLE = new Uint8Array(128);
 for (const c of ' \t"\':=>-') GENERIC_TABLE[c.charCodeAt(0)] |= 1;
@@ -307,7 +321,22 @@ export function genericSecretRange(s: string, start: number, out: Range): boolea
   let j = start - 1;
   while (j >= 0 && start - j <= 8 && (GENERIC_TABLE[s.charCodeAt(j) & 127] & 1) !== 0) j--;
   if (j < 0 || (GENERIC_TABLE[s.charCodeAt(j) & 127] & 2) === 0 || s.charCodeAt(j) > 127) return false;
-  // Then the value (most long runs are hex ids), then the word itself.
+  // The word itself, compared backwards (no slice, no regex); "secret is ..." too.
+  let at = wordBefore(s, j);
+  if (at < 0 && j >= 2 && (s.charCodeAt(j) | 32) === 115 && (s.charCodeAt(j - 1) | 32) === 105 && s.charCodeAt(j - 2) === 32) {
+    let k = j - 2;
+    while (k >= 0 && j - k <= 4 && s.charCodeAt(k) === 32) k--;
+    if (k >= 0) at = wordBefore(s, k);
+  }
+  if (at < 0) return false;
+  // The word starts a word: after a non-letter, or as a camelCase part (`hmacKey`, not `EXAMPLEKEY`).
+  if (at > 0) {
+    const b = s.charCodeAt(at - 1);
+    const c = s.charCodeAt(at);
+    const alnumBefore = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+    if (alnumBefore && !(c >= 65 && c <= 90 && ((b >= 97 && b <= 122) || (b >= 48 && b <= 57)))) return false;
+  }
+  // Then the value: most long runs after such a word are still ids and hashes.
   let end = start;
   while (end < s.length && end - start < 256) {
     const c = s.charCodeAt(end);
@@ -331,17 +360,6 @@ export function genericSecretRange(s: string, start: number, out: Range): boolea
     else if (c !== 45) hex = false;
   }
   if (hex || u + l + d < 2) return false;
-  const from = Math.max(0, start - 48);
-  const w = GENERIC_WORD.exec(s.slice(from, start));
-  if (w === null) return false;
-  // The word starts a word: after a non-letter, or as a camelCase part (`hmacKey`, not `EXAMPLEKEY`).
-  const at = from + w.index;
-  if (at > 0) {
-    const b = s.charCodeAt(at - 1);
-    const c = s.charCodeAt(at);
-    const alnumBefore = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
-    if (alnumBefore && !(c >= 65 && c <= 90 && ((b >= 97 && b <= 122) || (b >= 48 && b <= 57)))) return false;
-  }
   counts.fill(0);
   const len = end - start;
   for (let i = start; i < end; i++) counts[s.charCodeAt(i) & 127]++;

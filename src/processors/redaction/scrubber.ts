@@ -35,8 +35,6 @@ const MIN_KEY_LENGTH = 16;
 const EMAIL = DETECTOR_NAMES.indexOf('email');
 const AWS_SECRET = DETECTOR_NAMES.indexOf('aws_secret_key');
 const GENERIC = DETECTOR_NAMES.indexOf('generic_secret');
-/** Any word GENERIC_WORD (detectors.ts) can end in; a necessary condition for generic_secret. */
-const GENERIC_ANY = /secret|token|passw|pwd|key|auth|credential|signature|salt/i;
 /** Decodings nested in one another at most: base64 in URL-encoding in fullwidth... */
 const MAX_DEPTH = 3;
 /** The length of an AWS secret access key (base64 of 30 bytes). */
@@ -168,9 +166,7 @@ export class Scrubber implements RangeSink {
     for (let i = 0; mask >>> i !== 0; i++) {
       if ((mask & (1 << i)) === 0) continue;
       if (i === GENERIC) {
-        // Each run of 16+ base64 characters the prefilter saw, with a secret-ish word before it
-        // (one search for any such word first: most lines with long runs have ids, not secrets).
-        if (!GENERIC_ANY.test(s)) continue;
+        // Each run of 16+ base64 characters the prefilter saw, with a secret-ish word before it.
         for (let r = 0; r < runs.longCount; r++) if (genericSecretRange(s, runs.longStarts[r], range)) this.#add(s, range.start, range.end, i);
         continue;
       }
