@@ -149,7 +149,12 @@ export class TextKeyScanner {
       if (this.#lineKeys.matchesRange(s, ks, ke)) {
         // Header values: "Bearer xyz" (the credential after the scheme word), and cookie lists "a=1; b=2".
         if (end < n && s.charCodeAt(end) === SP && isScheme(s, vs, end)) end = wordEnd(s, end + 1, url, quoted);
-        while (end + 1 < n && s.charCodeAt(end) === 59 && s.charCodeAt(end + 1) === SP) end = wordEnd(s, end + 2, url, quoted);
+        while (end + 1 < n && s.charCodeAt(end) === 59 && s.charCodeAt(end + 1) === SP) {
+          const next = wordEnd(s, end + 2, url, quoted);
+          const eq = s.indexOf('=', end + 2);
+          if (eq < 0 || eq >= next) break; // "; key AKIA...": prose after the header, not another cookie
+          end = next;
+        }
       }
     }
     if (end <= start || isInert(s, start, end)) return Math.max(sep + 1, end);
