@@ -15,7 +15,9 @@ import {
 } from '../../../src/exporters/helper/index.ts';
 import { backoffDelay } from '../../../src/net/backoff.ts';
 import { RingQueue } from '../../../src/exporters/helper/ring-queue.ts';
-import { logsBatch, metricValue, testSettings, tick, until } from './fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
+import { logsBatch, metricValue } from './fixtures.ts';
 
 const schema = z.strictObject(exporterHelperFields());
 
@@ -250,7 +252,7 @@ describe('queued exporter', () => {
     const sender = new ScriptedSender(...errs);
     const exp = createQueuedExporter(s, 'logs', cfg({ queue: { num_consumers: 1 }, retry: { max_elapsed_time: 0, initial_interval: 20, max_interval: 20 } }), sender);
     for (let i = 0; i < 5; i++) await exp.consume(logsBatch(2));
-    await tick(30);
+    await until(() => sender.calls.length >= 1, 5000, 'the first attempt');
     const started = performance.now();
     await exp.shutdown();
     const took = performance.now() - started;
@@ -295,7 +297,7 @@ describe('queued exporter', () => {
     const exp = createQueuedExporter(s, 'logs', cfg({ timeout: 200, retry: { initial_interval: 150, randomization_factor: 0 } }), sender);
     await exp.consume(logsBatch(1));
     await until(() => sender.calls.length === 1);
-    await tick(20);
+    await until(() => !exp.health!().healthy, 5000, 'the failure to show in health');
     expect(exp.health!()).toEqual({ healthy: false, message: 'peer down' });
     await until(() => sender.calls.length === 2);
     await until(() => exp.health!().message === 'timed out after 200ms');
