@@ -65,8 +65,17 @@ export async function untilAdvancing(check: () => boolean | Promise<boolean>, st
  * timer's due time, so a test can assert the waits to the millisecond.
  */
 export async function untilTimers(check: () => boolean | Promise<boolean>, maxTimers = 1000, what = 'a condition'): Promise<void> {
-  for (let fired = 0; !(await check()); fired++) {
-    if (fired >= maxTimers || vi.getTimerCount() === 0) throw new Error(`${what} did not happen (${fired} timers fired, ${vi.getTimerCount()} pending)`);
+  let fired = 0;
+  let idle = 0;
+  while (!(await check())) {
+    if (vi.getTimerCount() === 0) {
+      // Nothing scheduled yet: the code may still be between two awaits.
+      if (++idle > 100) throw new Error(`${what} did not happen, and no timer is pending (${fired} fired)`);
+      await turn();
+      continue;
+    }
+    idle = 0;
+    if (++fired > maxTimers) throw new Error(`${what} did not happen within ${maxTimers} timers`);
     await vi.advanceTimersToNextTimerAsync();
     await turn();
   }
