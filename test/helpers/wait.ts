@@ -48,6 +48,9 @@ export function turn(): Promise<void> {
  * Under fake timers: moves the fake clock on by `stepMs` at a time, letting real I/O run in
  * between, until `check` holds. For code that waits a timer (a retry's backoff, a peer's
  * Retry-After) and then does real I/O, so a test need not wait the timer's real duration.
+ * The fake clock runs at most 5x real time: a timeout of the code under test (5 s for an
+ * export attempt) fires only if its real I/O stalls for a fifth of it; tests that must never
+ * see one set the timeout out of reach.
  */
 export async function untilAdvancing(check: () => boolean | Promise<boolean>, stepMs = 100, timeoutMs = 10_000, what = 'a condition'): Promise<void> {
   const end = realNow() + timeoutMs;
@@ -55,7 +58,7 @@ export async function untilAdvancing(check: () => boolean | Promise<boolean>, st
     if (realNow() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await vi.advanceTimersByTimeAsync(stepMs);
     // Real time for real I/O (a socket's answer) before the clock moves again.
-    await new Promise((r) => realSetTimeout(r, 1));
+    await new Promise((r) => realSetTimeout(r, Math.max(1, stepMs / 5)));
   }
 }
 

@@ -119,7 +119,7 @@ describe('otlp (gRPC) exporter', () => {
   it("honours the server's RetryInfo delay", async () => {
     const srv = await server();
     srv.script.push({ code: status.RESOURCE_EXHAUSTED, details: 'slow down', retryInfoBin: retryInfoStatus(8, 400) });
-    const { exp } = exporter(`http://127.0.0.1:${srv.port}`);
+    const { exp } = exporter(`http://127.0.0.1:${srv.port}`, { timeout: '1h' }); // out of reach of the fake clock
     await exp.start(host);
     // The wait is a timer: the fake clock moves it on, and dates the calls.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -151,7 +151,7 @@ describe('otlp (gRPC) exporter', () => {
 
   it('peer down: retries with backoff and delivers once the peer is up', async () => {
     const port = await freePort();
-    const { exp, settings } = exporter(`http://127.0.0.1:${port}`);
+    const { exp, settings } = exporter(`http://127.0.0.1:${port}`, { timeout: '1h' }); // out of reach of the fake clock
     await exp.start(host);
     // The exporter's backoff and the channel's reconnect backoff (1 s) are timers: the fake
     // clock moves them on.

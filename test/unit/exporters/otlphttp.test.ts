@@ -115,7 +115,8 @@ describe('otlphttp exporter', () => {
   it('retries a 503 (honouring Retry-After), then delivers', async () => {
     const srv = await server();
     srv.script.push({ status: 503, headers: { 'retry-after': '1' }, body: 'overloaded' });
-    const { exp, settings } = exporter({ endpoint: `http://127.0.0.1:${srv.port}` });
+    // timeout out of reach of the fake clock: exactly two attempts.
+    const { exp, settings } = exporter({ endpoint: `http://127.0.0.1:${srv.port}`, timeout: '1h' });
     await exp.start(host);
     // The wait is a timer: the fake clock moves it on, and dates the requests.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
