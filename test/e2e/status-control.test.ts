@@ -102,12 +102,12 @@ describe('status extension controls', () => {
     await writeFile(path, config(p, dir));
     const d = runCli(['run', '--watch', '--config', path], { GENRF_E2E_RELOAD_TOKEN: TOKEN });
     try {
-      await waitFor(() => d.stderr().includes('watching the pipeline files'), 15_000);
+      await untilStderr(d, 'watching the pipeline files', 60_000);
       // Several writes in a row: one reload.
       for (const t of ['51ms', '52ms', '53ms']) await writeFile(path, config(p, dir).replace('timeout: 50ms', `timeout: ${t}`));
-      await waitFor(() => d.stderr().includes('reload: done (watch)'), 15_000);
+      await untilStderr(d, 'reload: done (watch)', 30_000);
       await writeFile(path, config(p, dir).replace('timeout: 50ms', 'timeout: -1'));
-      await waitFor(() => d.stderr().includes('reload refused (watch)'), 15_000);
+      await untilStderr(d, 'reload refused (watch)', 30_000);
       await writeFile(path, config(p, dir).replace('timeout: 50ms', 'timeout: 53ms'));
       await waitFor(() => (d.stderr().match(/reload: done \(watch\)/g) ?? []).length === 1 && d.stderr().includes('"result":"unchanged"'), 15_000);
       const m = await scrape(p.metrics);

@@ -81,8 +81,11 @@ export function untilStderr(d: Daemon, text: string, timeoutMs = 15_000): Promis
   });
 }
 
-/** Resolves when the daemon logs that it is running; rejects when it exits first. */
-export function untilRunning(d: Daemon, timeoutMs = 15_000): Promise<void> {
+/**
+ * Resolves when the daemon logs that it is running; rejects when it exits first. The default
+ * wait is long: on a loaded 2-core machine a daemon took more than 15 s to start.
+ */
+export function untilRunning(d: Daemon, timeoutMs = 60_000): Promise<void> {
   return untilStderr(d, 'the daemon is running', timeoutMs);
 }
 
@@ -92,7 +95,7 @@ export async function startDaemon(yaml: string, opts: { env?: NodeJS.ProcessEnv;
   const configPath = join(dir, `pipeline-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(configPath, yaml);
   const d = runCli(['run', '--config', configPath], opts.env);
-  await untilRunning(d, opts.timeoutMs ?? 15_000).catch((err: Error) => {
+  await untilRunning(d, opts.timeoutMs).catch((err: Error) => {
     d.proc.kill('SIGKILL');
     throw err;
   });
