@@ -83,7 +83,7 @@ describe('memory_limiter processor', () => {
   });
 
   it('reads memory on its timer, not per batch, and stops reading on shutdown', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const usage = { value: 50 };
     let reads = 0;
     const { p } = make({ limit_mib: 100, check_interval: '20ms' }, usage, {});
