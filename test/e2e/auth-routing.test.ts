@@ -33,7 +33,10 @@ describe('auth.subject routing (examples/secured/auth-routing.yaml)', () => {
     dir = await tempDir('genrf-auth-routing-');
     port = await freePort();
     await writeFile(join(dir, 'tokens'), 'sec-3f1c0b7a9e,security-service\nwrk-9ab2c4d841,genrf-worker\n');
-    const yaml = await readFile(join(ROOT, 'examples/secured/auth-routing.yaml'), 'utf8');
+    // As shipped, but the daemon's own metrics on a free port, not the default 8888 that other
+    // test files' daemons may hold.
+    const yaml = (await readFile(join(ROOT, 'examples/secured/auth-routing.yaml'), 'utf8')).replace(/^service:\n/m, `service:\n  telemetry: { metrics: { address: 127.0.0.1:${await freePort()} } }\n`);
+    expect(yaml).toContain('telemetry:');
     d = await startDaemon(yaml, {
       dir,
       env: {

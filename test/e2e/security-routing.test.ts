@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, freePort, runCli, tempDir, waitFor } from './helpers/daemon.ts';
+import { cli, freePort, runCli, tempDir, untilRunning } from './helpers/daemon.ts';
 import { metricValue, postOtlp, readJsonLines, scrape, waitForRecords } from './helpers/otlp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -49,13 +49,7 @@ describe('pipelines/default.yaml: security logs are separated', () => {
     writeFileSync(config, yaml);
     const daemon = runCli(['run', '--config', config], { GENRF_DATA_DIR: data, GENRF_ENV: 'e2e' });
     try {
-      await waitFor(
-        () => daemon.stderr().includes('the daemon is running'),
-        15_000,
-        async () => {
-          if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
-        },
-      );
+      await untilRunning(daemon);
       // One mixed request and one per scope: splitting a batch and routing whole batches.
       const sent = [
         request({
@@ -142,13 +136,7 @@ describe('run: the run-time guard is in front of every exporter that is not a si
     const daemon = runCli(['run', '--config', config]);
     let text = '';
     try {
-      await waitFor(
-        () => daemon.stderr().includes('the daemon is running'),
-        15_000,
-        async () => {
-          if (daemon.proc.exitCode !== null) throw new Error(`daemon exited with ${daemon.proc.exitCode}:\n${daemon.stderr()}`);
-        },
-      );
+      await untilRunning(daemon);
       const res = await postOtlp(http, '/v1/logs', JSON.stringify(request({ 'genrf.security': ['login failed'], 'genrf.api': ['GET /circuits'] })));
       expect(res.status, res.text).toBe(200);
       // file/app gets genrf.api twice (straight from "logs", and from logs/app by the default route).

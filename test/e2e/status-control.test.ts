@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, freePort, runCli, startDaemon, tempDir, waitFor } from './helpers/daemon.ts';
+import { cli, freePort, runCli, startDaemon, tempDir, untilStderr, waitFor } from './helpers/daemon.ts';
 import { metricValue, postOtlp, scrape } from './helpers/otlp.ts';
 
 const TOKEN = 'e2e-reload-token-0123456789';
@@ -102,12 +102,12 @@ describe('status extension controls', () => {
     await writeFile(path, config(p, dir));
     const d = runCli(['run', '--watch', '--config', path], { GENRF_E2E_RELOAD_TOKEN: TOKEN });
     try {
-      await waitFor(() => d.stderr().includes('watching the pipeline files'), 15_000);
+      await untilStderr(d, 'watching the pipeline files', 60_000);
       // Several writes in a row: one reload.
       for (const t of ['51ms', '52ms', '53ms']) await writeFile(path, config(p, dir).replace('timeout: 50ms', `timeout: ${t}`));
-      await waitFor(() => d.stderr().includes('reload: done (watch)'), 15_000);
+      await untilStderr(d, 'reload: done (watch)', 30_000);
       await writeFile(path, config(p, dir).replace('timeout: 50ms', 'timeout: -1'));
-      await waitFor(() => d.stderr().includes('reload refused (watch)'), 15_000);
+      await untilStderr(d, 'reload refused (watch)', 30_000);
       await writeFile(path, config(p, dir).replace('timeout: 50ms', 'timeout: 53ms'));
       await waitFor(() => (d.stderr().match(/reload: done \(watch\)/g) ?? []).length === 1 && d.stderr().includes('"result":"unchanged"'), 15_000);
       const m = await scrape(p.metrics);
@@ -119,7 +119,8 @@ describe('status extension controls', () => {
     }
   });
 
-  it('tap: off unless allowed; refused before the scrubber; scrubbed after it; security records withheld upstream', async () => {
+  // Four CLI processes besides the daemon: on a loaded 2-core machine each takes seconds to start.
+  it('tap: off unless allowed; refused before the scrubber; scrubbed after it; security records withheld upstream', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const p = await ports();
     const d = await startDaemon(config(p, dir, '', false), { dir, env: { GENRF_E2E_RELOAD_TOKEN: TOKEN } });
@@ -135,35 +136,34 @@ describe('status extension controls', () => {
       expect(before.code).toBe(1);
       expect(before.stderr).toMatch(/refused: .*logs\/security.*before they are scrubbed.*tap redaction\/pii@logs\/security/);
 
+      // Each tap is fed records from the moment it is attached until it has its --limit.
       let i = 0;
-      let sending = true;
-      const load = (async () => {
-        while (sending && i < 2000) {
-          await postOtlp(p.otlp, '/v1/logs', request(i++)).catch(() => {});
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      try {
-        const after = await cli(['tap', '--endpoint', endpoint, '--component', 'redaction/pii@logs/security', '--limit', '3', '--format', 'summary']);
-        expect(after.code).toBe(0);
-        const lines = after.stdout.trim().split('\n');
-        expect(lines).toHaveLength(3);
-        for (const l of lines) expect(l).toMatch(/genrf\.security\.auth .*"login failed for \[REDACTED:email\]"/);
-        expect(after.stdout).not.toContain('@example.com');
-        const ingest = await cli(['tap', '--endpoint', endpoint, '--component', 'batch@logs', '--limit', '3', '--format', 'json']);
-        expect(ingest.code).toBe(0);
-        expect(ingest.stderr).toContain('withholds them');
-        const records = ingest.stdout
-          .trim()
-          .split('\n')
-          .flatMap((l) => JSON.parse(l).resourceLogs.flatMap((r: any) => r.scopeLogs));
-        expect(records.length).toBeGreaterThan(0);
-        expect(records.every((s: any) => s.scope.name === 'genrf.app')).toBe(true);
-        expect(ingest.stdout).not.toContain('@example.com');
-      } finally {
-        sending = false;
-        await load;
-      }
+      const tapWhileSending = async (args: string[]) => {
+        const t = runCli(['tap', '--endpoint', endpoint, ...args]);
+        await untilStderr(t, 'tapping ', 30_000);
+        let exited = false;
+        void t.exited.then(() => {
+          exited = true;
+        });
+        while (!exited && i < 2000) await postOtlp(p.otlp, '/v1/logs', request(i++));
+        return { code: await t.exited, stdout: t.stdout(), stderr: t.stderr() };
+      };
+      const after = await tapWhileSending(['--component', 'redaction/pii@logs/security', '--limit', '3', '--format', 'summary']);
+      expect(after.code).toBe(0);
+      const lines = after.stdout.trim().split('\n');
+      expect(lines).toHaveLength(3);
+      for (const l of lines) expect(l).toMatch(/genrf\.security\.auth .*"login failed for \[REDACTED:email\]"/);
+      expect(after.stdout).not.toContain('@example.com');
+      const ingest = await tapWhileSending(['--component', 'batch@logs', '--limit', '3', '--format', 'json']);
+      expect(ingest.code).toBe(0);
+      expect(ingest.stderr).toContain('withholds them');
+      const records = ingest.stdout
+        .trim()
+        .split('\n')
+        .flatMap((l) => JSON.parse(l).resourceLogs.flatMap((r: any) => r.scopeLogs));
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.every((s: any) => s.scope.name === 'genrf.app')).toBe(true);
+      expect(ingest.stdout).not.toContain('@example.com');
       // Tapping never cost a record: everything sent arrived.
       await waitFor(
         async () =>

@@ -303,7 +303,8 @@ describeService(es, 'elasticsearch exporter (real Elasticsearch)', (env) => {
       expect(msgs).toEqual(['record 1', 'record 2', 'record 4', 'record 5']);
       const metrics = await (await fetch(`http://127.0.0.1:${t.metrics}/metrics`)).text();
       expect(metrics).toMatch(/genrf_collector_dropped_items_total\{[^}]*component="exporter\/elasticsearch\/t"[^}]*reason="mapping_error"[^}]*\} 1/);
-      await new Promise((r) => setTimeout(r, 1500)); // no retry of the others: still exactly four
+      // No retry of the others: after a clean stop (nothing can be sent any more), still exactly four.
+      expect(await t.d.stop()).toBe(0);
       expect(await count(url, t.logs)).toBe(4);
     } finally {
       await t.d.stop();

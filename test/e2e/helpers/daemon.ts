@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,36 +6,10 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLI = join(ROOT, 'src/cli/main.ts');
 
-// Ports handed out by this process, so two daemons of one test file never get the same one.
-const handedOut = new Set<number>();
-
-/**
- * A free TCP port on 127.0.0.1 for a daemon the test starts next. Picked at random below
- * Linux's ephemeral range (32768-60999): a port that the kernel gave us for `listen(0)` and
- * we released can be taken, before the daemon binds it, by any outgoing connection on the
- * machine (the Kafka and Elasticsearch clients of other test files make many), which made
- * daemons fail with EADDRINUSE on a busy machine. Below that range only another test's pick
- * can collide, and the bind check below makes that rare.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (handedOut.has(port)) continue;
-    if (await bindable(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error('freePort: no free port found in 20000-31999 after 200 attempts');
-}
-
-function bindable(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-}
+// The port and waiting helpers are shared by every test tree; re-exported here for the
+// files that take them with the daemon helpers.
+export { freePort } from '../../helpers/net.ts';
+export { until as waitFor } from '../../helpers/wait.ts';
 
 export async function tempDir(prefix = 'genrf-e2e-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
@@ -83,32 +56,48 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   return { code, stdout: d.stdout(), stderr: d.stderr() };
 }
 
+/**
+ * Resolves when the process has written `text` on its stderr (as it happens, no polling);
+ * rejects when it exits first or stays silent past `timeoutMs`, with what it wrote.
+ */
+export function untilStderr(d: Daemon, text: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      d.proc.stderr!.off('data', onData);
+      d.proc.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = () => {
+      if (d.stderr().includes(text)) done();
+    };
+    const onExit = (code: number | null) => done(new Error(`exited with ${code} before writing "${text}":\n${d.stderr()}`));
+    const timer = setTimeout(() => done(new Error(`did not write "${text}" within ${timeoutMs} ms:\n${d.stderr()}`)), timeoutMs);
+    d.proc.stderr!.on('data', onData);
+    d.proc.once('exit', onExit);
+    if (d.stderr().includes(text)) done();
+    else if (d.proc.exitCode !== null) onExit(d.proc.exitCode);
+  });
+}
+
+/**
+ * Resolves when the daemon logs that it is running; rejects when it exits first. The default
+ * wait is long: on a loaded 2-core machine a daemon took more than 15 s to start.
+ */
+export function untilRunning(d: Daemon, timeoutMs = 60_000): Promise<void> {
+  return untilStderr(d, 'the daemon is running', timeoutMs);
+}
+
 /** Writes a pipeline file and starts `run` on it; resolves when the daemon says it is running. */
 export async function startDaemon(yaml: string, opts: { env?: NodeJS.ProcessEnv; dir?: string; timeoutMs?: number } = {}): Promise<Daemon & { configPath: string }> {
   const dir = opts.dir ?? (await tempDir());
   const configPath = join(dir, `pipeline-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(configPath, yaml);
   const d = runCli(['run', '--config', configPath], opts.env);
-  await waitFor(
-    () => d.stderr().includes('the daemon is running'),
-    opts.timeoutMs ?? 15_000,
-    async () => {
-      if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
-    },
-  ).catch((err: Error) => {
+  await untilRunning(d, opts.timeoutMs).catch((err: Error) => {
     d.proc.kill('SIGKILL');
-    throw new Error(`${err.message}\n--- daemon stderr ---\n${d.stderr()}`);
+    throw err;
   });
   return { ...d, configPath };
-}
-
-/** Polls `cond` until it holds or the timeout passes. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, each?: () => Promise<void>): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (each) await each();
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -2,7 +2,7 @@
 // killed (-9) and started again on the same files, and what its own metrics say.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, runCli, waitFor, type Daemon } from '../../e2e/helpers/daemon.ts';
+import { freePort, runCli, untilRunning, waitFor, type Daemon } from '../../e2e/helpers/daemon.ts';
 import { metricValue, scrape } from '../../e2e/helpers/otlp.ts';
 
 export { freePort, waitFor, type Daemon };
@@ -72,13 +72,7 @@ export async function writeConfig(dir: string, yaml: string): Promise<string> {
 /** Starts `run` on a config file; resolves once the daemon says it is running. */
 export async function start(configPath: string, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
   const d = runCli(['run', '--config', configPath], env);
-  await waitFor(
-    () => d.stderr().includes('the daemon is running'),
-    60_000,
-    async () => {
-      if (d.proc.exitCode !== null) throw new Error(`daemon exited with ${d.proc.exitCode}:\n${d.stderr()}`);
-    },
-  ).catch((err: Error) => {
+  await untilRunning(d, 60_000).catch((err: Error) => {
     d.proc.kill('SIGKILL');
     throw new Error(`${err.message}\n--- daemon stderr ---\n${d.stderr().slice(-4000)}`);
   });

@@ -13,7 +13,8 @@ import { decodeJson, encodeJson } from '../../../src/pdata/json/index.ts';
 import { encodeProto } from '../../../src/pdata/proto/index.ts';
 import type { Signal } from '../../../src/pdata/types.ts';
 import { benchTraces } from '../../../bench/spans.ts';
-import { metricValue, testSettings, type TestSettings } from './fixtures.ts';
+import { testSettings, type TestSettings } from '../../helpers/settings.ts';
+import { metricValue } from './fixtures.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -33,11 +34,15 @@ const FIXTURES: [string, Signal][] = [
   ['events.json', 'logs'],
 ];
 
-/** Runs batches through a file exporter and returns the file's bytes. */
+/**
+ * Runs batches through a file exporter and returns the file's bytes. Shutdown drains the queue:
+ * with the usual 2 s shutdown timeout, a loaded machine still encoding 100 batches dropped the
+ * last ones (as shutdown_timeout promises), so the drain gets a minute here.
+ */
 async function exportAll(name: string, threads: number, batches: Batch[], extra: Record<string, unknown> = {}, settings?: TestSettings): Promise<Buffer> {
   const path = join(dir, `${name}-${threads}.jsonl`);
   const config = fileExporterFactory.config.parse({ path, flush_interval: '1h', encoder_threads: threads, ...extra });
-  const exp = fileExporterFactory.create(settings ?? testSettings(`file/${name}`), config, batches[0].signal);
+  const exp = fileExporterFactory.create(settings ?? testSettings(`file/${name}`, 60_000), config, batches[0].signal);
   await exp.start(host);
   await Promise.all(batches.map((b) => exp.consume(b)));
   await exp.shutdown();

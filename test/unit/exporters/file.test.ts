@@ -7,7 +7,9 @@ import { fileExporterFactory } from '../../../src/exporters/file/factory.ts';
 import { RotatingWriter, type LineOwner } from '../../../src/exporters/file/rotating-writer.ts';
 import { acquireWriter } from '../../../src/exporters/file/shared-writers.ts';
 import { ExportError } from '../../../src/net/export-error.ts';
-import { logsBatch, logsData, metricValue, testSettings } from './fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
+import { logsBatch, logsData, metricValue } from './fixtures.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -185,7 +187,7 @@ describe('file exporter', () => {
         if (i % 20 === 0) await new Promise((r) => setImmediate(r));
       }
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => acked.length > 50, 10_000, 'a steady stream'); // then stop in the middle of it
     await exp.shutdown();
     stop = true;
     await producer;

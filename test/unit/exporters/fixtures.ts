@@ -2,27 +2,9 @@
 import { Batch } from '../../../src/pdata/batch.ts';
 import type { LogsData, Signal } from '../../../src/pdata/types.ts';
 import type { CreateSettings } from '../../../src/pipeline/component.ts';
-import { parseComponentId, type ComponentId } from '../../../src/pipeline/component-id.ts';
-import { SelfMetrics } from '../../../src/telemetry/metrics.ts';
-import { pino, type Logger } from 'pino';
-import { Writable } from 'node:stream';
 
-export interface TestSettings extends CreateSettings {
-  /** Log lines written, parsed. */
-  logs: Array<Record<string, unknown>>;
-}
-
-export function testSettings(id = 'test', shutdownTimeoutMs = 2000): TestSettings {
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-      cb();
-    },
-  });
-  const logger: Logger = pino({ level: 'debug' }, sink);
-  return { id: parseComponentId(id) as ComponentId, logger, metrics: new SelfMetrics(), shutdownTimeoutMs, logs };
-}
+export { testSettings, type TestSettings } from '../../helpers/settings.ts';
+export { until } from '../../helpers/wait.ts';
 
 /** The value of one sample from `SelfMetrics.render()`, matched by name and label substrings. */
 export async function metricValue(settings: CreateSettings, name: string, ...labels: string[]): Promise<number> {
@@ -70,18 +52,6 @@ export function logsData(n: number, body = 'hello', service = 'checkout'): LogsD
 /** A logs batch with its item count given, so it works without the pdata ops. */
 export function logsBatch(n: number, body?: string): Batch<'logs'> {
   return Batch.of('logs', logsData(n, body), n);
-}
-
-export function tick(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await tick(5);
-  }
 }
 
 export type { Signal };

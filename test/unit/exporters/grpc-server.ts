@@ -5,6 +5,8 @@ import { OTLP_GRPC_METHODS } from '../../../src/net/grpc-transport.ts';
 import type { Signal } from '../../../src/pdata/types.ts';
 
 export interface RecordedCall {
+  /** Date.now() when the call arrived (the fake clock under fake timers). */
+  at: number;
   signal: Signal;
   bytes: Buffer;
   metadata: Record<string, unknown>;
@@ -35,7 +37,7 @@ export class FakeOtlpGrpcServer {
       } as unknown as ServiceDefinition;
       server.addService(def, {
         Export: (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => {
-          this.calls.push({ signal, bytes: call.request, metadata: call.metadata.getMap() });
+          this.calls.push({ at: Date.now(), signal, bytes: call.request, metadata: call.metadata.getMap() });
           const reply = this.script.shift();
           if (reply === undefined) return cb(null, Buffer.alloc(0));
           if ('response' in reply) return cb(null, reply.response);

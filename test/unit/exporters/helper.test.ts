@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Batch } from '../../../src/pdata/batch.ts';
 import { ConsumerError } from '../../../src/pipeline/consumer.ts';
@@ -15,7 +15,9 @@ import {
 } from '../../../src/exporters/helper/index.ts';
 import { backoffDelay } from '../../../src/net/backoff.ts';
 import { RingQueue } from '../../../src/exporters/helper/ring-queue.ts';
-import { logsBatch, metricValue, testSettings, tick, until } from './fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until, untilTimers } from '../../helpers/wait.ts';
+import { logsBatch, metricValue } from './fixtures.ts';
 
 const schema = z.strictObject(exporterHelperFields());
 
@@ -28,7 +30,13 @@ function cfg(over: { queue?: Partial<HelperConfig['sending_queue']>; retry?: Par
   return c;
 }
 
-/** A sender that plays a script of outcomes, then succeeds; records when each call came. */
+/** The exporter's timers (backoff, attempt timeout, shutdown deadline) on a fake clock that dates the calls. */
+const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A sender that plays a script of outcomes, then succeeds; records when each call came (Date.now()). */
 class ScriptedSender implements Sender {
   calls: Array<{ batch: Batch; at: number }> = [];
   delivered: Batch[] = [];
@@ -38,7 +46,7 @@ class ScriptedSender implements Sender {
     this.script = script;
   }
   async send(batch: Batch, _signal: string, deadline: AbortSignal): Promise<void> {
-    this.calls.push({ batch, at: performance.now() });
+    this.calls.push({ batch, at: Date.now() });
     const step = this.script.shift();
     if (step === 'hang' || typeof step === 'number') {
       await new Promise<void>((resolve, reject) => {
@@ -127,15 +135,13 @@ describe('queued exporter', () => {
   it('retries retryable failures with growing waits, then delivers', async () => {
     const s = testSettings('otlp/peer');
     const sender = new ScriptedSender(ExportError.retryable('503'), ExportError.retryable('503'), ExportError.retryable('503'));
+    fakeClock();
     const exp = createQueuedExporter(s, 'logs', cfg({ retry: { randomization_factor: 0, initial_interval: 20, multiplier: 2, max_interval: 1000 } }), sender);
     await exp.start({ components: () => [] });
     await exp.consume(logsBatch(3));
-    await until(() => sender.delivered.length === 1, 3000, 'delivery');
+    await untilTimers(() => sender.delivered.length === 1, 100, 'delivery');
     const gaps = sender.calls.slice(1).map((c, i) => c.at - sender.calls[i].at);
-    expect(gaps.length).toBe(3);
-    expect(gaps[0]).toBeGreaterThanOrEqual(18);
-    expect(gaps[1]).toBeGreaterThanOrEqual(38);
-    expect(gaps[2]).toBeGreaterThanOrEqual(78);
+    expect(gaps).toEqual([20, 40, 80]);
     expect(await metricValue(s, 'otelcol_exporter_sent_log_records_total', 'otlp/peer')).toBe(3);
     expect(await metricValue(s, 'otelcol_exporter_send_failed_log_records_total', 'otlp/peer')).toBe(0);
     expect(exp.health!().healthy).toBe(true);
@@ -145,10 +151,11 @@ describe('queued exporter', () => {
   it("waits at least the peer's Retry-After", async () => {
     const s = testSettings();
     const sender = new ScriptedSender(ExportError.retryable('429', 150));
+    fakeClock();
     const exp = createQueuedExporter(s, 'logs', cfg({ retry: { initial_interval: 5 } }), sender);
     await exp.consume(logsBatch(1));
-    await until(() => sender.delivered.length === 1);
-    expect(sender.calls[1].at - sender.calls[0].at).toBeGreaterThanOrEqual(145);
+    await untilTimers(() => sender.delivered.length === 1, 100, 'delivery');
+    expect(sender.calls[1].at - sender.calls[0].at).toBeGreaterThanOrEqual(150);
     await exp.shutdown();
   });
 
@@ -248,14 +255,19 @@ describe('queued exporter', () => {
     const s = testSettings('otlp/down', 300);
     const errs = Array.from({ length: 1000 }, () => ExportError.retryable('connect ECONNREFUSED'));
     const sender = new ScriptedSender(...errs);
+    fakeClock();
     const exp = createQueuedExporter(s, 'logs', cfg({ queue: { num_consumers: 1 }, retry: { max_elapsed_time: 0, initial_interval: 20, max_interval: 20 } }), sender);
     for (let i = 0; i < 5; i++) await exp.consume(logsBatch(2));
-    await tick(30);
-    const started = performance.now();
-    await exp.shutdown();
-    const took = performance.now() - started;
-    expect(took).toBeGreaterThanOrEqual(280);
-    expect(took).toBeLessThan(1000);
+    await untilTimers(() => sender.calls.length >= 1, 100, 'the first attempt');
+    const started = Date.now();
+    let stopped = false;
+    void exp.shutdown().then(() => {
+      stopped = true;
+    });
+    await untilTimers(() => stopped, 1000, 'shutdown');
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(300);
+    expect(took).toBeLessThan(400);
     expect(sender.calls.length).toBeGreaterThan(5); // retried during the drain
     expect(await metricValue(s, 'genrf_collector_dropped_items_total', 'reason="shutdown_timeout"')).toBe(10);
     expect(await metricValue(s, 'otelcol_exporter_send_failed_log_records_total', 'otlp/down')).toBe(10);
@@ -292,14 +304,16 @@ describe('queued exporter', () => {
   it('is unhealthy while the last attempt failed, healthy again after a success', async () => {
     const s = testSettings();
     const sender = new ScriptedSender(ExportError.retryable('peer down'), 'hang');
+    // Each state lasts only until the next timer: on the fake clock the test sees every one.
+    fakeClock();
     const exp = createQueuedExporter(s, 'logs', cfg({ timeout: 200, retry: { initial_interval: 150, randomization_factor: 0 } }), sender);
     await exp.consume(logsBatch(1));
-    await until(() => sender.calls.length === 1);
-    await tick(20);
+    await until(() => sender.calls.length === 1 && !exp.health!().healthy, 5000, 'the failure to show in health');
     expect(exp.health!()).toEqual({ healthy: false, message: 'peer down' });
-    await until(() => sender.calls.length === 2);
-    await until(() => exp.health!().message === 'timed out after 200ms');
-    await until(() => sender.delivered.length === 1);
+    await untilTimers(() => sender.calls.length === 2, 10, 'the retry');
+    await untilTimers(() => exp.health!().message === 'timed out after 200ms', 10, 'the attempt to time out');
+    expect(exp.health!().healthy).toBe(false);
+    await untilTimers(() => sender.delivered.length === 1, 10, 'delivery');
     expect(exp.health!().healthy).toBe(true);
     await exp.shutdown();
   });

@@ -1,17 +1,20 @@
-import { createServer } from 'node:net';
 import { createServer as createH2Server, type Http2Server } from 'node:http2';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { otlpExporterFactory } from '../../../src/exporters/otlp/factory.ts';
 import { decodeProto, encodeProtoResponse } from '../../../src/pdata/proto/index.ts';
 import { Batch } from '../../../src/pdata/batch.ts';
 import { FakeOtlpGrpcServer, status } from './grpc-server.ts';
-import { logsBatch, logsData, metricValue, testSettings, until } from './fixtures.ts';
+import { freePort } from '../../helpers/net.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until, untilAdvancing } from '../../helpers/wait.ts';
+import { logsBatch, logsData, metricValue } from './fixtures.ts';
 
 const host = { components: () => [] };
 const servers: FakeOtlpGrpcServer[] = [];
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const s of stops.splice(0)) await s();
   for (const s of servers.splice(0)) await s.close();
 });
@@ -52,14 +55,6 @@ function retryInfoStatus(code: number, ms: number): Buffer {
   const retryInfo = field(0x0a, duration);
   const any = Buffer.concat([field(0x0a, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')), field(0x12, retryInfo)]);
   return Buffer.concat([Buffer.from([0x08, code]), field(0x1a, any)]);
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('otlp (gRPC) exporter', () => {
@@ -124,12 +119,13 @@ describe('otlp (gRPC) exporter', () => {
   it("honours the server's RetryInfo delay", async () => {
     const srv = await server();
     srv.script.push({ code: status.RESOURCE_EXHAUSTED, details: 'slow down', retryInfoBin: retryInfoStatus(8, 400) });
-    const { exp } = exporter(`http://127.0.0.1:${srv.port}`);
+    const { exp } = exporter(`http://127.0.0.1:${srv.port}`, { timeout: '1h' }); // out of reach of the fake clock
     await exp.start(host);
-    const t0 = performance.now();
+    // The wait is a timer: the fake clock moves it on, and dates the calls.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     await exp.consume(logsBatch(1));
-    await until(() => srv.calls.length === 2);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(390); // the backoff alone would be ~20ms
+    await untilAdvancing(() => srv.calls.length === 2, 20, 10_000, 'the retry');
+    expect(srv.calls[1].at - srv.calls[0].at).toBeGreaterThanOrEqual(400); // the backoff alone would be ~20ms
   });
 
   it('drops INVALID_ARGUMENT at once, counted with its reason', async () => {
@@ -155,13 +151,16 @@ describe('otlp (gRPC) exporter', () => {
 
   it('peer down: retries with backoff and delivers once the peer is up', async () => {
     const port = await freePort();
-    const { exp, settings } = exporter(`http://127.0.0.1:${port}`);
+    const { exp, settings } = exporter(`http://127.0.0.1:${port}`, { timeout: '1h' }); // out of reach of the fake clock
     await exp.start(host);
+    // The exporter's backoff and the channel's reconnect backoff (1 s) are timers: the fake
+    // clock moves them on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await exp.consume(logsBatch(2, 'late'));
-    await until(() => !exp.health!().healthy, 3000, 'the exporter to notice the peer is down');
+    await untilAdvancing(() => !exp.health!().healthy, 20, 10_000, 'the exporter to notice the peer is down');
     expect(exp.health!().message).toMatch(/UNAVAILABLE/);
     const srv = await server(port);
-    await until(() => srv.calls.length === 1, 15_000, 'delivery after the peer came up');
+    await untilAdvancing(() => srv.calls.length === 1, 100, 15_000, 'delivery after the peer came up');
     expect(decodeProto('logs', srv.calls[0].bytes)).toEqual(logsData(2, 'late'));
     await until(() => exp.health!().healthy);
     expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();

@@ -1,15 +1,19 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { otlpHttpExporterFactory } from '../../../src/exporters/otlphttp/factory.ts';
 import { decodeJson } from '../../../src/pdata/json/index.ts';
 import { decodeProto, encodeProtoResponse } from '../../../src/pdata/proto/index.ts';
-import { logsBatch, logsData, metricValue, testSettings, until } from './fixtures.ts';
+import { freePort } from '../../helpers/net.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until, untilAdvancing } from '../../helpers/wait.ts';
+import { logsBatch, logsData, metricValue } from './fixtures.ts';
 
 const host = { components: () => [] };
 
 interface Recorded {
+  /** Date.now() when the request arrived (the fake clock under fake timers). */
+  at: number;
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -27,7 +31,7 @@ class FakeOtlpHttpServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.requests.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+        this.requests.push({ at: Date.now(), url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
         const r = this.script.shift() ?? { status: 200, headers: { 'content-type': 'application/x-protobuf' } };
         res.writeHead(r.status, r.headers);
         res.end(r.body);
@@ -46,6 +50,7 @@ class FakeOtlpHttpServer {
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
@@ -110,13 +115,15 @@ describe('otlphttp exporter', () => {
   it('retries a 503 (honouring Retry-After), then delivers', async () => {
     const srv = await server();
     srv.script.push({ status: 503, headers: { 'retry-after': '1' }, body: 'overloaded' });
-    const { exp, settings } = exporter({ endpoint: `http://127.0.0.1:${srv.port}` });
+    // timeout out of reach of the fake clock: exactly two attempts.
+    const { exp, settings } = exporter({ endpoint: `http://127.0.0.1:${srv.port}`, timeout: '1h' });
     await exp.start(host);
-    const t0 = Date.now();
+    // The wait is a timer: the fake clock moves it on, and dates the requests.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     await exp.consume(logsBatch(2));
-    await until(async () => (await metricValue(settings, 'otelcol_exporter_sent_log_records_total', 'otlphttp/peer')) === 2);
+    await untilAdvancing(async () => (await metricValue(settings, 'otelcol_exporter_sent_log_records_total', 'otlphttp/peer')) === 2, 50, 10_000, 'delivery');
     expect(srv.requests.length).toBe(2);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(srv.requests[1].at - srv.requests[0].at).toBeGreaterThanOrEqual(1000); // not the 20ms backoff
   });
 
   it("drops a 400 with the body's Status message as the reason", async () => {
@@ -141,10 +148,7 @@ describe('otlphttp exporter', () => {
   });
 
   it('peer down (connection refused): retried until the server comes up', async () => {
-    const probe = createNetServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     const { exp, settings } = exporter({ endpoint: `http://127.0.0.1:${port}` });
     await exp.start(host);
     await exp.consume(logsBatch(2, 'late'));

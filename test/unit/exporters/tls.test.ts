@@ -9,7 +9,9 @@ import { otlpExporterFactory } from '../../../src/exporters/otlp/factory.ts';
 import { otlpHttpExporterFactory } from '../../../src/exporters/otlphttp/factory.ts';
 import type { ExporterFactory } from '../../../src/pipeline/component.ts';
 import { FakeOtlpGrpcServer } from './grpc-server.ts';
-import { logsBatch, testSettings, until } from './fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
+import { logsBatch } from './fixtures.ts';
 
 // A throwaway CA and a server certificate for 127.0.0.1, made with the openssl CLI.
 let dir: string;
@@ -33,7 +35,8 @@ afterEach(async () => {
 });
 
 function exporter(factory: ExporterFactory, raw: Record<string, unknown>) {
-  const exp = factory.create(testSettings('tls'), factory.config.parse({ retry_on_failure: { initial_interval: '20ms' }, ...raw }), 'logs');
+  // A refused exporter still retries at shutdown; 100 ms is enough for it to give up.
+  const exp = factory.create(testSettings('tls', 100), factory.config.parse({ retry_on_failure: { initial_interval: '20ms' }, ...raw }), 'logs');
   cleanups.push(() => exp.shutdown());
   return exp;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { generateKeyPair } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearerTokenAuthExtensionFactory } from '../../../src/extensions/bearertokenauth/factory.ts';
 import { basicAuthExtensionFactory } from '../../../src/extensions/basicauth/factory.ts';
 import { oidcExtensionFactory } from '../../../src/extensions/oidc/factory.ts';
@@ -11,7 +11,8 @@ import type { AuthResult, ServerAuthenticator } from '../../../src/net/auth.ts';
 import type { Extension, ExtensionFactory } from '../../../src/pipeline/component.ts';
 import { TestPki } from '../../helpers/certs.ts';
 import { TestIssuer } from '../../helpers/oidc-issuer.ts';
-import { testSettings } from '../exporters/fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
 
 // The three authenticators, as a server calls them: a header in, a subject or a refusal out.
 // No refusal message may contain the credential it refused.
@@ -23,6 +24,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const started: Extension[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const e of started.splice(0)) await e.shutdown();
 });
 
@@ -37,13 +39,12 @@ async function make(factory: ExtensionFactory, raw: unknown, id = factory.type):
 const check = async (a: ServerAuthenticator, headers: Record<string, string>): Promise<AuthResult> => a.authenticate((n) => headers[n]);
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
-async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Rewrites a watched file and runs the poll that notices it (no waiting for the real interval). */
+async function changeFile(file: string, content: string, a: { settings: { logs: Array<Record<string, unknown>> } }, logged: string): Promise<void> {
+  const before = a.settings.logs.filter((l) => l.msg === logged).length;
+  writeFileSync(file, content);
+  vi.advanceTimersToNextTimer();
+  await until(() => a.settings.logs.filter((l) => l.msg === logged).length > before, 10_000, `the log line "${logged}"`);
 }
 
 describe('bearertokenauth', () => {
@@ -62,10 +63,11 @@ describe('bearertokenauth', () => {
   it('reads tokens from a file and follows it when it changes', async () => {
     const file = join(dir, 'tokens');
     writeFileSync(file, '# workers\nfirst-token-111,worker-a\n');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const a = await make(bearerTokenAuthExtensionFactory, { filename: file, header: 'X-Api-Key', scheme: '' });
     expect(await check(a, { 'x-api-key': 'first-token-111' })).toEqual({ ok: true, subject: 'worker-a' });
-    writeFileSync(file, 'second-token-222,worker-b\n');
-    await until(async () => (await check(a, { 'x-api-key': 'second-token-222' })).ok, 'the new token to be taken');
+    await changeFile(file, 'second-token-222,worker-b\n', a, 'bearertokenauth: the token file changed; its tokens apply now');
+    expect(await check(a, { 'x-api-key': 'second-token-222' })).toEqual({ ok: true, subject: 'worker-b' });
     expect(await check(a, { 'x-api-key': 'first-token-111' })).toMatchObject({ ok: false, reason: 'invalid' });
     expect(a.settings.logs.some((l) => l.msg === 'bearertokenauth: the token file changed; its tokens apply now')).toBe(true);
     expect(JSON.stringify(a.settings.logs)).not.toMatch(/token-(111|222)/);
@@ -108,10 +110,11 @@ describe('basicauth', () => {
   it('follows the htpasswd file; a removed user is refused, even after a cached success', async () => {
     const file = join(dir, 'htpasswd2');
     writeFileSync(file, `alice:${aliceHash}\nbob:${bobHash}\n`);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const a = await make(basicAuthExtensionFactory, { htpasswd: { file } });
     expect((await check(a, { authorization: basic('bob', 'bob-pw') })).ok).toBe(true);
-    writeFileSync(file, `alice:${aliceHash}\n`);
-    await until(async () => !(await check(a, { authorization: basic('bob', 'bob-pw') })).ok, 'bob to be removed');
+    await changeFile(file, `alice:${aliceHash}\n`, a, 'basicauth: the htpasswd file changed; its users apply now');
+    expect((await check(a, { authorization: basic('bob', 'bob-pw') })).ok).toBe(false);
     expect((await check(a, { authorization: basic('alice', 'alice-pw') })).ok).toBe(true);
   });
 
@@ -164,14 +167,20 @@ describe('oidc', () => {
     expect(await check(a, {})).toMatchObject({ ok: false, reason: 'missing' });
   });
 
-  it('follows a key rotation at the issuer (a token with a new kid fetches the JWKS again)', { timeout: 30_000 }, async () => {
+  it('follows a key rotation at the issuer (a token with a new kid fetches the JWKS again)', async () => {
+    // jose fetches again on an unknown key at most every 5 s after the last fetch (its clock
+    // is Date, faked here so the test need not wait those 5 s).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const a = await oidc();
     expect((await check(a, { authorization: `Bearer ${await issuer.token('w')}` })).ok).toBe(true);
     await issuer.rotateKey();
     const fresh = `Bearer ${await issuer.token('w2')}`;
-    // jose fetches again on an unknown key at most every 5 s after the last fetch.
-    await until(async () => (await check(a, { authorization: fresh })).ok, 'the new key to be fetched', 15_000);
+    const fetches = issuer.jwksFetches;
+    expect(await check(a, { authorization: fresh })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(issuer.jwksFetches).toBe(fetches); // still cooling down: no fetch per unknown token
+    vi.setSystemTime(Date.now() + 5_001);
     expect(await check(a, { authorization: fresh })).toEqual({ ok: true, subject: 'w2' });
+    expect(issuer.jwksFetches).toBe(fetches + 1);
   });
 
   it('an issuer that cannot be reached makes requests unavailable (retry), not unauthenticated', async () => {

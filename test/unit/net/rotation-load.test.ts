@@ -7,7 +7,8 @@ import { otlpReceiverConfig } from '../../../src/receivers/otlp/config.ts';
 import { otlpReceiverFactory } from '../../../src/receivers/otlp/factory.ts';
 import type { OtlpReceiver } from '../../../src/receivers/otlp/receiver.ts';
 import { TestPki, type Issued } from '../../helpers/certs.ts';
-import { testSettings } from '../exporters/fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
 import { RecordingConsumer, logsRequest } from '../receivers/otlp/helpers.ts';
 
 // Certificate rotation under load: OTLP/HTTP and OTLP/gRPC clients send without pause, on
@@ -124,15 +125,10 @@ describe('certificate rotation under load', () => {
           [httpPort, ['http/1.1']],
           [grpcPort, ['h2']],
         ] as const) {
-          const end = Date.now() + 15_000;
-          while ((await peerSerial(port, [...alpn]).catch(() => '')) !== serialOf(n)) {
-            if (Date.now() > end) throw new Error(`port ${port} did not show the rotated certificate within 15 s`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
+          await until(async () => (await peerSerial(port, [...alpn])) === serialOf(n), 15_000, `port ${port} to show the rotated certificate`);
         }
         // Load kept flowing across this rotation.
-        const end = Date.now() + 15_000;
-        while (sent < before + 20 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        await until(() => sent >= before + 20, 15_000, 'load across the rotation');
       }
     } finally {
       stop = true;

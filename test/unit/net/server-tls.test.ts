@@ -12,7 +12,8 @@ import type { OtlpReceiver } from '../../../src/receivers/otlp/receiver.ts';
 import { MetricsServer } from '../../../src/telemetry/server.ts';
 import { SelfMetrics } from '../../../src/telemetry/metrics.ts';
 import { TestPki, type Issued } from '../../helpers/certs.ts';
-import { testSettings } from '../exporters/fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { until } from '../../helpers/wait.ts';
 import { RecordingConsumer, logsRequest } from '../receivers/otlp/helpers.ts';
 
 // TLS on the daemon's servers: certificates from files, mutual TLS, versions and suites, and
@@ -133,7 +134,7 @@ describe('certificate reload', () => {
     expect(before.serial).toBe(serialOf(live));
 
     TestPki.rotate(second, live);
-    await until(async () => (await get(port)).serial === serialOf(second), 'a new connection to show the new certificate');
+    await until(async () => (await get(port)).serial === serialOf(second), 10_000, 'a new connection to show the new certificate');
     // The keep-alive connection made before the rotation still answers, on its old certificate.
     const kept = await get(port, { agent });
     expect(kept).toEqual({ status: 200, serial: serialOf(live) });
@@ -144,10 +145,10 @@ describe('certificate reload', () => {
     const live = pki.server('half');
     const { port, settings } = await health({ cert_file: live.cert, key_file: live.key, reload_interval: '50ms' });
     writeFileSync(live.key, second.keyPem);
-    await until(async () => settings.logs.some((l) => String(l.msg).startsWith('TLS reload: the new files do not make a valid')), 'the mismatch to be noticed');
+    await until(async () => settings.logs.some((l) => String(l.msg).startsWith('TLS reload: the new files do not make a valid')), 10_000, 'the mismatch to be noticed');
     expect((await get(port)).serial).toBe(serialOf(live));
     writeFileSync(live.cert, second.certPem);
-    await until(async () => (await get(port)).serial === serialOf(second), 'the whole new pair');
+    await until(async () => (await get(port)).serial === serialOf(second), 10_000, 'the whole new pair');
   });
 
   it('gRPC: the OTLP receiver picks up a rotated certificate for new channels', async () => {
@@ -186,7 +187,7 @@ describe('certificate reload', () => {
     const exportOnce = () => new Promise<void>((resolve, reject) => (c as any).Export(logsRequest(1), (err: Error | null) => (err ? reject(err) : resolve())));
     await exportOnce();
     TestPki.rotate(second, live);
-    await until(async () => (await peerSerial()) === serialOf(second), 'the new certificate on a new connection');
+    await until(async () => (await peerSerial()) === serialOf(second), 10_000, 'the new certificate on a new connection');
     await exportOnce();
     expect(logs.items).toBe(2);
   });
@@ -201,12 +202,3 @@ describe('certificate reload', () => {
     expect(r).toEqual({ status: 200, serial: serialOf(first) });
   });
 });
-
-async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -6,7 +6,8 @@ import { ConsumerError, type Consumer } from '../../../src/pipeline/consumer.ts'
 import { batchProcessorConfig } from '../../../src/processors/batch/config.ts';
 import { batchProcessorFactory } from '../../../src/processors/batch/factory.ts';
 import { traceRequest } from '../receivers/otlp/helpers.ts';
-import { testSettings } from '../exporters/fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { turn } from '../../helpers/wait.ts';
 
 class DurableNext implements Consumer {
   readonly mutates = false;
@@ -32,7 +33,7 @@ describe('batch processor in front of durable storage', () => {
     const pending = p.consume(spans(3)).then(() => {
       answered = true;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await turn();
     expect(answered).toBe(false); // not answered from memory
     next.gate.resolve();
     await pending;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batch } from '../../../src/pdata/batch.ts';
 import { ConsumerError, type Consumer } from '../../../src/pipeline/consumer.ts';
 import { batchProcessorConfig } from '../../../src/processors/batch/config.ts';
@@ -6,7 +6,9 @@ import { batchProcessorFactory } from '../../../src/processors/batch/factory.ts'
 import type { BatchProcessor } from '../../../src/processors/batch/processor.ts';
 import type { TracesData } from '../../../src/pdata/types.ts';
 import { traceRequest } from '../receivers/otlp/helpers.ts';
-import { metricValue, testSettings, until } from '../exporters/fixtures.ts';
+import { testSettings } from '../../helpers/settings.ts';
+import { turn, until, untilTimers } from '../../helpers/wait.ts';
+import { metricValue } from '../exporters/fixtures.ts';
 
 /**
  * A next consumer that records batches; `gate` holds them until released; `refuse` fails
@@ -15,13 +17,13 @@ import { metricValue, testSettings, until } from '../exporters/fixtures.ts';
 class Next implements Consumer {
   readonly mutates = false;
   readonly batches: Batch[] = [];
-  /** When each call came (performance.now()), refused or not. */
+  /** When each call came (Date.now(): the fake clock under fake timers), refused or not. */
   readonly calls: number[] = [];
   gate: Promise<void> | undefined;
   refuse: Error | undefined;
   script: Error[] = [];
   async consume(batch: Batch): Promise<void> {
-    this.calls.push(performance.now());
+    this.calls.push(Date.now());
     if (this.gate) await this.gate;
     const step = this.script.shift();
     if (step) throw step;
@@ -44,7 +46,12 @@ function build(options: Record<string, unknown>, next = new Next(), shutdownTime
 }
 
 const spans = (n: number, service = 'svc') => Batch.fromProto('traces', traceRequest(n, service), n);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The processor's timers (batch timeout, backoff, shutdown deadline) on a fake clock that dates the calls. */
+const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 /** Whether a promise has settled (after letting pending callbacks run). */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let done = false;
@@ -56,7 +63,7 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
       done = true;
     },
   );
-  await sleep(5);
+  await turn();
   return done;
 }
 
@@ -151,13 +158,14 @@ describe('batch processor, wait_for_export: true', () => {
   const make = (options: Record<string, unknown>, next?: Next) => build({ ...options, wait_for_export: true }, next);
 
   it('answers a request only after the timeout sent its batch', async () => {
+    fakeClock();
     const { p, next } = make({ send_batch_size: 100, timeout: '50ms' });
-    const started = Date.now();
     const a = p.consume(spans(3));
-    await sleep(10);
+    await vi.advanceTimersByTimeAsync(49);
     expect(next.batches).toHaveLength(0);
+    expect(await settled(a)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     await a;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     expect(next.batches.map((b) => b.items)).toEqual([3]);
     await p.shutdown();
   });
@@ -248,16 +256,18 @@ describe('batch processor, wait_for_export: false (default)', () => {
   it('retries a batch refused retryably, with growing waits, and delivers everything once, in order', async () => {
     const next = new Next();
     next.script = [retryable(), retryable(), retryable()];
+    fakeClock();
     const { p, settings } = make({ send_batch_size: 4, timeout: '10s' }, next);
     await p.consume(spans(4, 'first'));
     await p.consume(spans(4, 'second')); // queued behind the refused one
-    await until(() => next.items === 8, 5000, 'delivery');
+    await untilTimers(() => next.items === 8, 1000, 'delivery');
     expect(next.services()).toEqual(['first', 'second']);
     expect(next.calls.length).toBe(5); // 3 refusals of the first, then both
     const gaps = next.calls.slice(1, 4).map((t, i) => t - next.calls[i]);
     expect(gaps[0]).toBeGreaterThanOrEqual(75); // 100 ms ± 20 %
     expect(gaps[1]).toBeGreaterThanOrEqual(155); // 200 ms ± 20 %
     expect(gaps[2]).toBeGreaterThanOrEqual(315); // 400 ms ± 20 %
+    expect(gaps[2]).toBeLessThan(490);
     expect(p.heldItems).toBe(0);
     expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();
     // One line for the outage, not one per attempt.
@@ -268,16 +278,18 @@ describe('batch processor, wait_for_export: false (default)', () => {
   it("waits at least the next consumer's retryAfterMs", async () => {
     const next = new Next();
     next.script = [retryable('memory_limit', 400)];
+    fakeClock();
     const { p } = make({ send_batch_size: 2, timeout: '10s' }, next);
     await p.consume(spans(2));
-    await until(() => next.items === 2, 3000);
-    expect(next.calls[1] - next.calls[0]).toBeGreaterThanOrEqual(395);
+    await untilTimers(() => next.items === 2, 1000, 'delivery');
+    expect(next.calls[1] - next.calls[0]).toBeGreaterThanOrEqual(400);
     await p.shutdown();
   });
 
   it('refuses with batch_full while refused batches fill max_pending_items, and loses nothing it answered', async () => {
     const next = new Next();
     next.refuse = retryable('queue_full', 700);
+    fakeClock();
     const { p } = make({ send_batch_size: 4, timeout: '10s', max_pending_items: 10 }, next);
     await p.consume(spans(4, 'a'));
     await p.consume(spans(4, 'b'));
@@ -288,7 +300,7 @@ describe('batch processor, wait_for_export: false (default)', () => {
     expect(err).toMatchObject({ retryable: true, reason: 'batch_full', retryAfterMs: 700 });
     expect(p.heldItems).toBe(8);
     next.refuse = undefined; // downstream recovers
-    await until(() => next.items === 8, 3000);
+    await untilTimers(() => next.items === 8, 1000, 'delivery');
     expect(next.services()).toEqual(['a', 'b']);
     await p.consume(spans(2, 'd')); // room again
     expect(p.heldItems).toBe(2);
@@ -325,10 +337,15 @@ describe('batch processor, wait_for_export: false (default)', () => {
   it('shutdown flushes what is held and retries refusals while time is left', async () => {
     const next = new Next();
     next.script = [retryable(), retryable()];
+    fakeClock();
     const { p, settings } = make({ send_batch_size: 100, timeout: '1h' }, next, 3000);
     await p.consume(spans(3, 'a'));
     await p.consume(spans(4, 'b'));
-    await p.shutdown();
+    let stopped = false;
+    void p.shutdown().then(() => {
+      stopped = true;
+    });
+    await untilTimers(() => stopped, 1000, 'shutdown');
     expect(next.items).toBe(7);
     expect(next.services()).toEqual(['a', 'b']);
     expect(await metricValue(settings, 'genrf_collector_dropped_items_total')).toBeNaN();
@@ -337,15 +354,20 @@ describe('batch processor, wait_for_export: false (default)', () => {
   it('shutdown gives up at the shutdown timeout, then drops and counts what is left', async () => {
     const next = new Next();
     next.refuse = retryable('queue_full');
+    fakeClock();
     const { p, settings } = make({ send_batch_size: 5, send_batch_max_size: 5, timeout: '1h' }, next, 400);
     await p.consume(spans(5));
     await p.consume(spans(5));
     await p.consume(spans(2));
-    const started = performance.now();
-    await p.shutdown();
-    const took = performance.now() - started;
-    expect(took).toBeGreaterThanOrEqual(390);
-    expect(took).toBeLessThan(1500);
+    const started = Date.now();
+    let stopped = false;
+    void p.shutdown().then(() => {
+      stopped = true;
+    });
+    await untilTimers(() => stopped, 1000, 'shutdown');
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(400);
+    expect(took).toBeLessThan(500);
     expect(next.calls.length).toBeGreaterThan(1); // retried during the drain
     expect(await metricValue(settings, 'genrf_collector_dropped_items_total', 'component="processor/batch"', 'reason="shutdown_timeout"')).toBe(12);
     const summary = settings.logs.filter((l) => l.reason === 'shutdown_timeout');

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { Batch } from '../../../src/pdata/batch.ts';
 import type { Consumer } from '../../../src/pipeline/consumer.ts';
@@ -37,7 +37,9 @@ function make(options: Record<string, unknown>, usageMib: { readonly value: numb
 }
 
 const batch = () => Batch.fromProto('traces', traceRequest(2), 2);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('memory_limiter config', () => {
   it('needs a limit and says so', () => {
@@ -81,6 +83,7 @@ describe('memory_limiter processor', () => {
   });
 
   it('reads memory on its timer, not per batch, and stops reading on shutdown', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const usage = { value: 50 };
     let reads = 0;
     const { p } = make({ limit_mib: 100, check_interval: '20ms' }, usage, {});
@@ -94,11 +97,13 @@ describe('memory_limiter processor', () => {
     for (let i = 0; i < 50; i++) await counting.consume(batch());
     expect(reads).toBeLessThan(5);
     usage.value = 90;
-    await sleep(80);
+    vi.advanceTimersByTime(19);
+    await counting.consume(batch()); // not read again yet
+    vi.advanceTimersByTime(1);
     await expect(counting.consume(batch())).rejects.toMatchObject({ reason: 'memory_limit' });
     await counting.shutdown();
     const after = reads;
-    await sleep(60);
+    vi.advanceTimersByTime(1000);
     expect(reads).toBe(after);
     await p.shutdown();
   });

@@ -3,10 +3,8 @@ import type { ConnectorConsumers } from '../../../../src/pipeline/component.ts';
 import type { ConsumerError, Consumer } from '../../../../src/pipeline/consumer.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
 import type { KeyValue, LogRecord, LogsData, ResourceLogs } from '../../../../src/pdata/types.ts';
-import { parseComponentId } from '../../../../src/pipeline/component-id.ts';
-import { silentLogger } from '../../../../src/telemetry/logger.ts';
-import { SelfMetrics } from '../../../../src/telemetry/metrics.ts';
-import type { CreateSettings } from '../../../../src/pipeline/component.ts';
+import type { SelfMetrics } from '../../../../src/telemetry/metrics.ts';
+import { testSettings, type TestSettings } from '../../../helpers/settings.ts';
 
 export const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
 
@@ -84,10 +82,8 @@ export function consumers(map: Record<string, Consumer>): ConnectorConsumers {
   };
 }
 
-export function settings(id = 'routing/security'): CreateSettings & { metrics: SelfMetrics } {
-  const cid = parseComponentId(id);
-  if (typeof cid === 'string') throw new Error(cid);
-  return { id: cid, logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: 1000 };
+export function settings(id = 'routing/security'): TestSettings {
+  return testSettings(id, 1000);
 }
 
 /** The value of genrf_collector_dropped_items_total for these labels (0 when absent). */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spanMetricsConnectorFactory } from '../../../../src/connectors/spanmetrics/factory.ts';
 import type { SpanMetricsConnector } from '../../../../src/connectors/spanmetrics/spanmetrics.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
@@ -6,12 +6,15 @@ import { encodeProto } from '../../../../src/pdata/proto/index.ts';
 import type { HistogramDataPoint, KeyValue, MetricsData, NumberDataPoint } from '../../../../src/pdata/types.ts';
 import type { Consumer } from '../../../../src/pipeline/consumer.ts';
 import { ConsumerError } from '../../../../src/pipeline/consumer.ts';
-import { metricValue, testSettings, tick, until } from '../../exporters/fixtures.ts';
+import { testSettings } from '../../../helpers/settings.ts';
+import { until } from '../../../helpers/wait.ts';
+import { metricValue } from '../../exporters/fixtures.ts';
 import { attr, span, traces } from './spans.ts';
 
 const host = { components: () => [] };
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const s of stops.splice(0)) await s();
 });
 
@@ -184,10 +187,11 @@ describe('spanmetrics connector: metrics from spans', () => {
   });
 
   it('cumulative: totals grow across flushes from one start time; delta: each flush starts again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const cum = connector();
     await cum.conn.consume(Batch.of('traces', traces([span('a', 1), span('a', 1)])));
     await cum.conn.flush();
-    await tick(5);
+    vi.advanceTimersByTime(5);
     await cum.conn.consume(Batch.of('traces', traces([span('a', 1)])));
     await cum.conn.flush();
     const [first, second] = cum.sink.got.map((d) => calls(d)[0]);
@@ -240,16 +244,19 @@ describe('spanmetrics connector: metrics from spans', () => {
   });
 
   it('emits on the flush interval, and a final time on shutdown; no timer is left behind', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { conn, sink } = connector({ metrics_flush_interval: '40ms' });
     await conn.start(host);
     await conn.consume(Batch.of('traces', traces([span('a', 1)])));
-    await until(() => sink.got.length >= 1, 2000, 'a timed flush');
+    await vi.advanceTimersByTimeAsync(39);
+    expect(sink.got).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => sink.got.length === 1, 5000, 'a timed flush');
     await conn.consume(Batch.of('traces', traces([span('a', 1)])));
     await conn.shutdown();
-    const n = sink.got.length;
+    expect(sink.got).toHaveLength(2);
     expect(Number(calls(sink.last)[0].asInt)).toBe(2);
-    await tick(120);
-    expect(sink.got.length).toBe(n);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a refused flush: cumulative keeps the totals for the next one; delta counts the points as dropped; health says so', async () => {

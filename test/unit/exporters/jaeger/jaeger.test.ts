@@ -1,19 +1,22 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jaegerExporterFactory } from '../../../../src/exporters/jaeger/factory.ts';
 import { protoHasServiceNames, withServiceName } from '../../../../src/exporters/jaeger/service-name.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
 import { decodeProto, encodeProto } from '../../../../src/pdata/proto/index.ts';
 import type { Exporter } from '../../../../src/pipeline/component.ts';
 import { attr, span, traces } from '../../connectors/spanmetrics/spans.ts';
-import { metricValue, testSettings, until } from '../fixtures.ts';
+import { freePort } from '../../../helpers/net.ts';
+import { testSettings } from '../../../helpers/settings.ts';
+import { until, untilAdvancing } from '../../../helpers/wait.ts';
+import { metricValue } from '../fixtures.ts';
 import { FakeOtlpGrpcServer, status } from '../grpc-server.ts';
 
 const host = { components: () => [] };
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const s of stops.splice(0).reverse()) await s();
 });
 
@@ -24,16 +27,8 @@ async function grpcServer(port = 0): Promise<FakeOtlpGrpcServer> {
   return s;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function exporter(config: Record<string, unknown>, id = 'jaeger'): Promise<{ exp: Exporter; settings: ReturnType<typeof testSettings> }> {
-  const settings = testSettings(id);
+async function exporter(config: Record<string, unknown>, id = 'jaeger', shutdownTimeoutMs = 2000): Promise<{ exp: Exporter; settings: ReturnType<typeof testSettings> }> {
+  const settings = testSettings(id, shutdownTimeoutMs);
   const parsed = jaegerExporterFactory.config.parse({ retry_on_failure: { initial_interval: '20ms', max_interval: '100ms' }, ...config });
   const exp = jaegerExporterFactory.create(settings, parsed, 'traces');
   await exp.start(host);
@@ -150,18 +145,21 @@ describe('jaeger exporter: sending', () => {
 describe('jaeger exporter: health', () => {
   it('gRPC: unreachable while Jaeger is down (without any send), healthy once it is up', async () => {
     const port = await freePort();
+    // grpc-js retries the connection with backoff (at most 10 s, see the otlp transport): its
+    // timers run on the fake clock, moved on here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { exp } = await exporter({ endpoint: `http://127.0.0.1:${port}` });
-    await until(() => exp.health!().healthy === false, 5000, 'unhealthy');
+    await untilAdvancing(() => exp.health!().healthy === false, 20, 10_000, 'unhealthy');
     expect(exp.health!().message).toBe(`Jaeger at 127.0.0.1:${port} is unreachable (gRPC channel in TRANSIENT_FAILURE)`);
     await grpcServer(port);
-    // grpc-js retries the connection with backoff (at most 10 s, see the otlp transport).
-    await until(() => exp.health!().healthy, 15_000, 'healthy again');
-  }, 25_000);
+    await untilAdvancing(() => exp.health!().healthy, 100, 15_000, 'healthy again');
+  });
 
   it('gRPC: unhealthy with the send error while the last send failed', async () => {
     const srv = await grpcServer();
     srv.script.push({ code: status.UNAVAILABLE, details: 'jaeger is restarting' });
-    const { exp } = await exporter({ endpoint: `http://127.0.0.1:${srv.port}`, retry_on_failure: { initial_interval: '5s' } });
+    // The retry waits 5 s: shutdown gives up on it at once, not after the usual 2 s.
+    const { exp } = await exporter({ endpoint: `http://127.0.0.1:${srv.port}`, retry_on_failure: { initial_interval: '5s' } }, 'jaeger', 1);
     await exp.consume(Batch.of('traces', guide()));
     await until(() => srv.calls.length === 1);
     await until(() => exp.health!().healthy === false);

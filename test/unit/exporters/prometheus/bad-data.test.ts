@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { prometheusExporterConfig } from '../../../../src/exporters/prometheus/config.ts';
 import { PrometheusExporter } from '../../../../src/exporters/prometheus/prometheus-exporter.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
@@ -147,13 +147,20 @@ describe('prometheus exporter: bad data is left out, counted, logged once; the s
   });
 
   it('series not updated within metric_expiration are removed', async () => {
-    const { e, send } = setup({ metric_expiration: '50ms' });
-    await send([gauge('old', '', [{ value: 1 }])]);
-    await new Promise((r) => setTimeout(r, 80));
-    await send([gauge('fresh', '', [{ value: 1 }])]);
-    const names = scrapeBoth(e).map((s) => s.name);
-    expect(names).toContain('fresh');
-    expect(names).not.toContain('old');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const { e, send } = setup({ metric_expiration: '50ms' });
+      await send([gauge('old', '', [{ value: 1 }])]);
+      vi.advanceTimersByTime(40);
+      expect(scrapeBoth(e).map((s) => s.name)).toContain('old');
+      vi.advanceTimersByTime(40);
+      await send([gauge('fresh', '', [{ value: 1 }])]);
+      const names = scrapeBoth(e).map((s) => s.name);
+      expect(names).toContain('fresh');
+      expect(names).not.toContain('old');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('label values with quotes, backslashes and newlines are escaped', async () => {

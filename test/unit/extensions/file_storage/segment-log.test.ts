@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ackEntry, HEADER_BYTES, parseAcks, recordHeader, scanSegment } from '../../../../src/extensions/file_storage/format.ts';
 import { Budget, SegmentLog, type FsyncPolicy } from '../../../../src/extensions/file_storage/segment-log.ts';
 import { StorageFullError } from '../../../../src/pipeline/storage.ts';
+import { until } from '../../../helpers/wait.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'genrf-seglog-'));
 const open = (d: string, o: { fsync?: FsyncPolicy; segmentBytes?: number; max?: number; compact?: boolean } = {}) =>
@@ -18,6 +19,11 @@ const open = (d: string, o: { fsync?: FsyncPolicy; segmentBytes?: number; max?: 
   });
 const payload = (i: number) => Buffer.from(`record ${i} `.padEnd(100, '.'));
 const text = (b: Uint8Array) => Buffer.from(b).toString().trimEnd().replace(/\.+$/, '').trim();
+/** Acknowledgements written to the segments' .ack files so far. */
+const acksOnDisk = (d: string) =>
+  readdirSync(d)
+    .filter((n) => n.endsWith('.ack'))
+    .reduce((n, f) => n + parseAcks(readFileSync(join(d, f))).length, 0);
 const segments = (d: string) =>
   readdirSync(d)
     .filter((n) => n.endsWith('.seg'))
@@ -67,8 +73,7 @@ describe('SegmentLog', () => {
     const before = segments(d).length;
     expect(before).toBeGreaterThan(2); // 4 KiB segments of 116-byte records
     for (const r of refs.slice(0, 50)) log.ack(r);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(segments(d).length).toBeLessThan(before);
+    await until(() => segments(d).length < before, 10_000, 'fully acknowledged segments to be deleted');
     await log.close();
   });
 
@@ -77,7 +82,7 @@ describe('SegmentLog', () => {
     const first = await open(d);
     const refs = await Promise.all(Array.from({ length: 60 }, (_, i) => first.append(payload(i), 1)));
     for (const i of [0, 1, 2, 10, 30, 59]) first.ack(refs[i]);
-    await new Promise((r) => setTimeout(r, 20)); // acks are written on the next turn
+    await until(() => acksOnDisk(d) === 6, 10_000, 'the acknowledgements on disk'); // written on the next turn
     const second = await open(d);
     const left = second.recovery.records;
     expect(left).toHaveLength(54);
@@ -129,7 +134,7 @@ describe('SegmentLog', () => {
     const refs = await Promise.all(Array.from({ length: 5 }, (_, i) => log.append(payload(i), 1)));
     await expect(log.append(payload(5), 1)).rejects.toBeInstanceOf(StorageFullError);
     for (const r of refs.slice(0, 4)) log.ack(r);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => segments(d).length === 1, 10_000, 'the two acknowledged segments to be deleted');
     await expect(log.append(payload(6), 1)).resolves.toMatchObject({ seq: 6 });
     await log.close();
   });
@@ -139,7 +144,7 @@ describe('SegmentLog', () => {
     const first = await open(d, { segmentBytes: 1 << 20 });
     const refs = await Promise.all(Array.from({ length: 20 }, (_, i) => first.append(payload(i), 1)));
     for (const r of refs.slice(0, 18)) first.ack(r);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => acksOnDisk(d) === 18, 10_000, 'the acknowledgements on disk');
     const size = statSync(join(d, segments(d)[0])).size;
     const second = await open(d, { compact: true });
     expect(second.compacted).toBe(1);

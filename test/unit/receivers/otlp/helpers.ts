@@ -4,10 +4,7 @@
 import * as http from 'node:http';
 import type { Batch } from '../../../../src/pdata/batch.ts';
 import type { Consumer } from '../../../../src/pipeline/consumer.ts';
-import { parseComponentId, type ComponentId } from '../../../../src/pipeline/component-id.ts';
-import type { CreateSettings } from '../../../../src/pipeline/component.ts';
-import { silentLogger } from '../../../../src/telemetry/logger.ts';
-import { SelfMetrics } from '../../../../src/telemetry/metrics.ts';
+import { testSettings as sharedSettings, type TestSettings } from '../../../helpers/settings.ts';
 
 // ---- protobuf writing ----
 
@@ -170,8 +167,8 @@ export class RecordingConsumer implements Consumer {
   }
 }
 
-export function testSettings(id = 'otlp'): CreateSettings & { metrics: SelfMetrics } {
-  return { id: parseComponentId(id) as ComponentId, logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: 2000 };
+export function testSettings(id = 'otlp'): TestSettings {
+  return sharedSettings(id);
 }
 
 // ---- HTTP client ----

@@ -1,5 +1,5 @@
 // The receiver against the real OpenTelemetry JS SDK exporters (in process, loopback).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter as TraceHttp } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,6 +11,7 @@ import type { OtlpReceiver } from '../../../../src/receivers/otlp/receiver.ts';
 import { ConsumerError } from '../../../../src/pipeline/consumer.ts';
 import type { TracesData } from '../../../../src/pdata/types.ts';
 import { RecordingConsumer, testSettings } from './helpers.ts';
+import { untilAdvancing } from '../../../helpers/wait.ts';
 
 type Protocol = 'http/json' | 'http/protobuf' | 'grpc';
 
@@ -70,7 +71,15 @@ describe.each<Protocol>(['http/protobuf', 'http/json'])('OpenTelemetry JS SDK ov
   it('retries after a queue_full refusal, and the span arrives', async () => {
     let refusals = 0;
     traces.refuse = () => (refusals++ === 0 ? ConsumerError.retryable('queue_full', 'sending queue is full', 100) : undefined);
-    await sendSpans(protocol, ['retried']);
+    // The SDK waits the Retry-After (1 s) on a timer: the fake clock moves it on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sent = sendSpans(protocol, ['retried']);
+      await untilAdvancing(() => spanNames().length > 0, 100, 10_000, 'the retried span');
+      await sent;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(refusals).toBeGreaterThanOrEqual(2);
     expect(spanNames()).toEqual(['retried']);
   });
