@@ -8,6 +8,8 @@ export const DIAGNOSTIC_CODES = {
   CFG_FILE_READ: 'config file could not be read',
   CFG_DIR_EMPTY: 'config directory holds no *.yaml / *.yml file',
   CFG_YAML_SYNTAX: 'YAML syntax error',
+  CFG_FILE_TOO_LARGE: 'config file larger than the limit',
+  CFG_YAML_ALIASES: 'YAML aliases expand past the limit (an alias bomb)',
   CFG_DUPLICATE_KEY: 'key written twice in one map',
   CFG_NOT_A_MAP: 'expected a mapping',
   CFG_ENV_UNSET: 'environment variable not set and no default given',

@@ -3,7 +3,7 @@ import type { Registry } from '../pipeline/registry.ts';
 import type { CollectorConfig, Diagnostic, SourcePos } from './model.ts';
 import type { ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../pipeline/component.ts';
 import type { ComponentConfig } from './model.ts';
-import { listFiles, readSource } from './source.ts';
+import { parseFiles } from './source.ts';
 import { expandTree } from './env.ts';
 import { formatPath, locate, merge, toPlain, type PNode } from './tree.ts';
 import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './component-sections.ts';
@@ -20,13 +20,13 @@ export interface LoadResult {
 }
 
 export function loadConfig(paths: string[], registry: Registry, env: NodeJS.ProcessEnv = process.env): LoadResult {
-  const diagnostics: Diagnostic[] = [];
-  const files = listFiles(paths, diagnostics);
+  const parsed = parseFiles(paths);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const { files } = parsed;
   let root: PNode | undefined;
   const envBroken: string[] = [];
   let unreadable = false;
-  for (const file of files) {
-    const src = readSource(file, diagnostics);
+  for (const src of parsed.sources) {
     if (!src) {
       unreadable = true;
       continue;
