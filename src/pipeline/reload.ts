@@ -133,7 +133,7 @@ export class Reloader {
     try {
       await next.start();
     } catch (err) {
-      this.#logger.error({ err }, 'reload: the new pipelines failed to start; starting the previous configuration again');
+      this.#logger.error({ reason: (err as Error).message }, 'reload: the new pipelines failed to start; starting the previous configuration again');
       this.#service = this.#serviceFor(this.#config);
       await this.#service.start();
       return outcome('failed', before, [(err as Error).message]);

@@ -112,7 +112,7 @@ export class Service implements Host {
         await node.instance.start(this);
         this.#started.add(node);
       } catch (err) {
-        this.#logger.error({ component: node.key, err }, 'component failed to start');
+        // Not logged here: the caller reports the error it is given (run: one fatal line).
         await this.shutdown();
         throw new Error(`${node.key} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
