@@ -48,16 +48,16 @@ function bash(command: string, cwd: string, oldNode: string) {
   return { proc, output: () => out, exited };
 }
 
+const oldNode = oldSystemNode();
+const free = (await Promise.all([4317, 4318, 8888, 8889, 13133].map(isFree))).every(Boolean);
+const run = process.env.GENRF_FRESH_CLONE === '1' && oldNode !== undefined && free;
+
 describe("the README's two commands", () => {
   it('each start with ensure-node, so that a machine with an old Node runs them with Node 24', () => {
     expect(INSTALL_RUN).toBe('source scripts/ensure-node.sh && npm ci && npx genrf-collector run --config pipelines/default.yaml');
     expect(TESTS).toBe('source scripts/ensure-node.sh && npm test');
   });
 
-  const oldNode = oldSystemNode();
-  const ports = [4317, 4318, 8888, 8889, 13133];
-  const free = (await Promise.all(ports.map(isFree))).every(Boolean);
-  const run = process.env.GENRF_FRESH_CLONE === '1' && oldNode !== undefined && free;
   it.skipIf(!run)('work as written in a fresh clone with the old Node first on PATH', async () => {
     const clone = await mkdtemp(resolve(ROOT, '..', 'tmp-readme-'));
     try {
