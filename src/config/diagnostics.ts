@@ -2,6 +2,7 @@
 // code used under src/config is listed here.
 import { relative, isAbsolute } from 'node:path';
 import type { Diagnostic } from './model.ts';
+import { redactText } from '../telemetry/redact.ts';
 
 export const DIAGNOSTIC_CODES = {
   CFG_FILE_NOT_FOUND: 'config file or directory not found',
@@ -55,7 +56,8 @@ export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): st
   }
   const comp = d.componentId ? `[${d.kind ?? kindOfPath(d.path)} ${d.componentId}] ` : '';
   const path = d.path ? `${d.path}: ` : '';
-  return `${where}${d.severity} ${d.code} ${comp}${path}${d.message}`;
+  // What validate, reload and the status page show: never a secret written in the files.
+  return redactText(`${where}${d.severity} ${d.code} ${comp}${path}${d.message}`);
 }
 
 const SECTION_KIND: Record<string, string> = {

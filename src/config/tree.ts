@@ -20,6 +20,8 @@ export interface PScalar {
   value: unknown;
   /** Quoted or block scalars stay strings after env expansion (see env.ts). */
   quoted: boolean;
+  /** The text as written when it held `${env:...}` references (errors show it, not the value). */
+  written?: string;
 }
 export interface PEntry {
   keyPos: SourcePos;

@@ -62,7 +62,8 @@ export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.Pr
       const wrapExporter = parts.exporterWrapper?.(config, logger, metrics);
       buildGraph(config, { logger, metrics, shutdownTimeoutMs: config.service.shutdownTimeoutMs, wrapExporter });
     } catch (err) {
-      diagnostics.push({ severity: 'error', code: 'CFG_BUILD_FAILED', message: (err as Error).message, path: 'service' });
+      const message = (err as Error).message;
+      diagnostics.push({ severity: 'error', code: 'CFG_BUILD_FAILED', message: config.hideEnv?.(message) ?? message, path: 'service' });
       errors++;
     }
   }

@@ -1,3 +1,4 @@
+import { redactText } from '../telemetry/redact.ts';
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
@@ -101,7 +102,9 @@ export class Service implements Host {
 
   #health(node: Node): Health {
     if (!this.#started.has(node)) return { healthy: false, message: this.#state === 'stopping' ? 'stopping' : 'not started' };
-    return node.instance.health?.() ?? { healthy: true };
+    const h = node.instance.health?.() ?? { healthy: true };
+    // /health is unauthenticated by default: a message must not carry a secret (an endpoint's password).
+    return h.message === undefined ? h : { ...h, message: redactText(h.message) };
   }
 
   /** Starts everything; if a component fails to start, stops what started and rethrows. */

@@ -58,33 +58,40 @@ describe("the README's two commands", () => {
     expect(TESTS).toBe('source scripts/ensure-node.sh && npm test');
   });
 
-  it.skipIf(!run)('work as written in a fresh clone with the old Node first on PATH', async () => {
-    const clone = await mkdtemp(resolve(ROOT, '..', 'tmp-readme-'));
-    try {
-      execFileSync('git', ['clone', '--quiet', ROOT, clone]);
-      const daemon = bash(INSTALL_RUN, clone, oldNode!);
+  it.skipIf(!run)(
+    'work as written in a fresh clone with the old Node first on PATH',
+    async () => {
+      const clone = await mkdtemp(resolve(ROOT, '..', 'tmp-readme-'));
       try {
-        const deadline = Date.now() + 540_000;
-        for (;;) {
-          const ok = await fetch('http://127.0.0.1:13133/health').then((r) => r.status === 200, () => false);
-          if (ok) break;
-          if (daemon.proc.exitCode !== null) throw new Error(`the install-and-run command exited ${daemon.proc.exitCode}:\n${daemon.output()}`);
-          if (Date.now() > deadline) throw new Error(`no /health within 9 minutes:\n${daemon.output()}`);
-          await new Promise((r) => setTimeout(r, 500));
+        execFileSync('git', ['clone', '--quiet', ROOT, clone]);
+        const daemon = bash(INSTALL_RUN, clone, oldNode!);
+        try {
+          const deadline = Date.now() + 540_000;
+          for (;;) {
+            const ok = await fetch('http://127.0.0.1:13133/health').then(
+              (r) => r.status === 200,
+              () => false,
+            );
+            if (ok) break;
+            if (daemon.proc.exitCode !== null) throw new Error(`the install-and-run command exited ${daemon.proc.exitCode}:\n${daemon.output()}`);
+            if (Date.now() > deadline) throw new Error(`no /health within 9 minutes:\n${daemon.output()}`);
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          expect(daemon.output()).toContain('the daemon is running');
+        } finally {
+          process.kill(-daemon.proc.pid!, 'SIGTERM');
+          await daemon.exited;
         }
-        expect(daemon.output()).toContain('the daemon is running');
+        // The test command as written, up to the test runner (`--version` instead of the whole
+        // suite): lint, the pipeline tests under src/ (Node 24 only), then vitest.
+        const tests = bash(`${TESTS} -- --version`, clone, oldNode!);
+        const code = await tests.exited;
+        expect(code, tests.output()).toBe(0);
+        expect(tests.output()).toMatch(/vitest\/\d+\.\d+\.\d+ .*node-v24/);
       } finally {
-        process.kill(-daemon.proc.pid!, 'SIGTERM');
-        await daemon.exited;
+        await rm(clone, { recursive: true, force: true });
       }
-      // The test command as written, up to the test runner (`--version` instead of the whole
-      // suite): lint, the pipeline tests under src/ (Node 24 only), then vitest.
-      const tests = bash(`${TESTS} -- --version`, clone, oldNode!);
-      const code = await tests.exited;
-      expect(code, tests.output()).toBe(0);
-      expect(tests.output()).toMatch(/vitest\/\d+\.\d+\.\d+ .*node-v24/);
-    } finally {
-      await rm(clone, { recursive: true, force: true });
-    }
-  }, 900_000);
+    },
+    900_000,
+  );
 });

@@ -51,7 +51,10 @@ describe('start-up', () => {
       const code = await d.exited;
       const exitedAt = Date.now();
       expect(code).toBe(1);
-      const bad = d.stderr().split('\n').filter((l) => /"level":"(FATAL|ERROR)"/.test(l));
+      const bad = d
+        .stderr()
+        .split('\n')
+        .filter((l) => /"level":"(FATAL|ERROR)"/.test(l));
       expect(bad).toHaveLength(1);
       // From the fatal line to the exit: within shutdown_timeout (2 s), with a second to spare.
       expect(exitedAt - Date.parse((JSON.parse(bad[0]) as { time: string }).time)).toBeLessThan(3000);
@@ -73,7 +76,10 @@ describe('start-up', () => {
     );
     const d = runCli(['run', '--config', config]);
     expect(await d.exited).toBe(1);
-    const bad = d.stderr().split('\n').filter((l) => /"level":"(FATAL|ERROR)"/.test(l));
+    const bad = d
+      .stderr()
+      .split('\n')
+      .filter((l) => /"level":"(FATAL|ERROR)"/.test(l));
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatch(/"level":"FATAL".*cannot open .*plain-file\/logs\.jsonl/);
     expect(d.stderr()).not.toMatch(/\\n\s+at |"stack"/);
