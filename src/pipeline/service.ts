@@ -7,6 +7,7 @@ import type { Extension, Health, Host, Kind } from './component.ts';
 import { buildGraph, type ExporterWrapper, type Graph, type Node } from './graph.ts';
 import { graphModel, type GraphModel } from './graph-model.ts';
 import { configHash } from './config-hash.ts';
+import { HealthWatch } from './health-watch.ts';
 import type { ReloadOutcome, ReloadTrigger, SecurityView } from './introspection.ts';
 import type { TapPoint, TapPolicy } from './tap.ts';
 
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   problems?: ProblemLog;
   /** How an extension reloads the daemon (given by the Reloader). */
   reload?: (trigger: ReloadTrigger) => Promise<ReloadOutcome>;
+  /** How often health transitions are looked for (HealthWatch); default 1 s. */
+  healthWatchMs?: number;
 }
 
 type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -40,6 +43,7 @@ export class Service implements Host {
   #model: GraphModel | undefined;
   #extensions: Map<string, Extension> | undefined;
   #state: State = 'built';
+  readonly #healthWatch: HealthWatch;
   readonly tapPolicy: TapPolicy | undefined;
   readonly reload: ((trigger: ReloadTrigger) => Promise<ReloadOutcome>) | undefined;
 
@@ -51,6 +55,7 @@ export class Service implements Host {
     this.reload = opts.reload;
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
+    this.#healthWatch = new HealthWatch(() => this.components(), opts.logger, opts.healthWatchMs);
     this.graph = buildGraph(config, {
       logger: opts.logger,
       metrics: opts.metrics,
@@ -122,6 +127,7 @@ export class Service implements Host {
     }
     this.#state = 'running';
     this.#logger.info({ components: this.#started.size }, 'everything is ready: the daemon is running');
+    this.#healthWatch.start();
   }
 
   /**
@@ -134,6 +140,7 @@ export class Service implements Host {
   async shutdown(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
+    this.#healthWatch.stop();
     const deadline = Date.now() + this.#shutdownTimeoutMs + 1000;
     const receivers = this.graph.receivers.filter((n) => this.#started.has(n));
     const receiversDone = receivers.map((node) => this.#stop(node, deadline));
