@@ -1,8 +1,9 @@
 // A reload never stalls the running pipelines (issue 11, item 3): while the daemon reads an
 // alias bomb or a file that is costly to parse after SIGHUP, /health and OTLP keep answering
-// within 100 ms, and the attempt is refused with a positioned error. On a machine so loaded
-// that the same probes already take longer without a reload, the bound is twice that
-// baseline (before the fix, the bomb froze the daemon for more than 12 s).
+// within 100 ms, and the attempt is refused with a positioned error. A second daemon that
+// does not reload is probed in turns in the same window: on a machine so loaded that it
+// answers slower than 50 ms, the reloading daemon may spend no more time beyond 100 ms than
+// twice what the calm one spends, plus 250 ms (before the fix, the bomb froze it for 12 s).
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -50,16 +51,24 @@ function timedRequest(port: number, method: string, path: string, body?: string)
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms }));
     });
     req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${method} ${path} within 5 s`)));
     req.end(body);
   });
 }
 
 describe('a reload of a hostile pipeline file', () => {
   it('keeps /health and OTLP answering within 100 ms, and refuses the file with file:line:col', async () => {
-    const otlp = await freePort();
-    const health = await freePort();
-    const d = await startDaemon(config(otlp, health));
+    // Two daemons probed in turns: `d` reloads, `calm` does not. Both see the same machine
+    // load, so `calm` tells what the load alone costs in the same window.
+    const [otlp, health, calmOtlp, calmHealth] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const d = await startDaemon(config(otlp, health), { timeoutMs: 60_000 });
+    const calm = await startDaemon(config(calmOtlp, calmHealth), { timeoutMs: 60_000 });
     const body = JSON.stringify(logsRequest('probe', 1));
+    const probe = async (h: number, o: number) => {
+      const [a, b] = await Promise.all([timedRequest(h, 'GET', '/health'), timedRequest(o, 'POST', '/v1/logs', body)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      return Math.max(a.ms, b.ms);
+    };
     try {
       for (const [name, text, where] of [
         ['bomb', aliasBomb(), /:3:8: error CFG_YAML_ALIASES/],
@@ -68,33 +77,40 @@ describe('a reload of a hostile pipeline file', () => {
         const refusalsBefore = d.stderr().split('reload refused').length;
         await writeFile(d.configPath, text);
         d.proc.kill('SIGHUP');
-        const worst = { health: 0, otlp: 0 };
+        const worst = { ms: 0, excess: 0 };
+        const calmWorst = { ms: 0, excess: 0 };
+        const add = (w: { ms: number; excess: number }, ms: number) => {
+          w.ms = Math.max(w.ms, ms);
+          w.excess += Math.max(0, ms - 100);
+        };
         let probes = 0;
         while (d.stderr().split('reload refused').length === refusalsBefore) {
-          const [h, o] = await Promise.all([timedRequest(health, 'GET', '/health'), timedRequest(otlp, 'POST', '/v1/logs', body)]);
-          expect([h.status, o.status], name).toEqual([200, 200]);
-          worst.health = Math.max(worst.health, h.ms);
-          worst.otlp = Math.max(worst.otlp, o.ms);
+          add(worst, await probe(health, otlp));
+          add(calmWorst, await probe(calmHealth, calmOtlp));
           probes++;
           if (d.proc.exitCode !== null) throw new Error(`the daemon exited:\n${d.stderr()}`);
         }
         expect(d.stderr(), name).toMatch(where);
         expect(probes, name).toBeGreaterThan(0);
-        // The same number of probes without a reload: what the machine's load alone costs.
-        let baseline = 0;
-        for (let i = 0; i < probes; i++) {
-          const [h, o] = await Promise.all([timedRequest(health, 'GET', '/health'), timedRequest(otlp, 'POST', '/v1/logs', body)]);
-          baseline = Math.max(baseline, h.ms, o.ms);
+        const what = `${name}: ${probes} probes; slowest ${worst.ms.toFixed(1)} ms (calm daemon ${calmWorst.ms.toFixed(1)} ms); time beyond 100 ms ${worst.excess.toFixed(0)} ms (calm daemon ${calmWorst.excess.toFixed(0)} ms)`;
+        if (calmWorst.ms < 50) {
+          // A quiet machine: the requirement as written.
+          expect(worst.ms, what).toBeLessThan(100);
+        } else {
+          // A loaded machine stalls any process now and then for 100-300 ms; a reload may cost
+          // no more than that. (Before the fix: 12 s and more for the bomb, seconds for the
+          // costly file.)
+          expect(worst.excess, what).toBeLessThan(2 * calmWorst.excess + 250);
         }
-        const bound = Math.max(100, 2 * baseline);
-        const why = (what: string) => `${name}: slowest ${what} answer (ms) over ${probes} probes; ${baseline.toFixed(1)} ms without a reload`;
-        expect(worst.health, why('/health')).toBeLessThan(bound);
-        expect(worst.otlp, why('OTLP')).toBeLessThan(bound);
         // Still serving after the attempt.
         expect((await timedRequest(otlp, 'POST', '/v1/logs', body)).status).toBe(200);
       }
     } finally {
-      expect(await d.stop()).toBe(0);
+      // A frozen daemon does not stop on SIGTERM either: killed after 20 s, and a failure.
+      const stopped = await Promise.race([d.stop(), new Promise<string>((r) => setTimeout(() => r('did not stop within 20 s'), 20_000).unref())]);
+      if (typeof stopped === 'string') d.proc.kill('SIGKILL');
+      expect(stopped).toBe(0);
+      expect(await calm.stop()).toBe(0);
     }
   }, 240_000);
 });
