@@ -67,7 +67,7 @@ service:
   pipelines:
     logs: { receivers: [otlp], exporters: [file] }
 `,
-      { dir },
+      { dir, timeoutMs: 60_000 },
     );
     const lines = (): Line[] =>
       d
@@ -79,9 +79,9 @@ service:
     try {
       fillUp(join(fs, 'filler'));
       expect((await postOtlp(otlp, '/v1/logs', JSON.stringify(logsRequest('full', 5)))).status).toBe(200);
-      await waitFor(() => lines().length >= 1, 15_000);
+      await waitFor(() => lines().length >= 1, 45_000);
       rmSync(join(fs, 'filler'));
-      await waitFor(() => lines().length >= 2, 15_000);
+      await waitFor(() => lines().length >= 2, 45_000);
       const got = lines();
       expect(got).toHaveLength(2);
       expect(got[0]).toMatchObject({ level: 'WARN', component: 'exporter/file@logs' });
@@ -94,5 +94,5 @@ service:
     }
     // Nothing more was logged about it while stopping.
     expect(lines()).toHaveLength(2);
-  });
+  }, 90_000);
 });

@@ -37,16 +37,16 @@ function expectNoSecret(what: string, text: string): void {
 describe('secrets', () => {
   it('are masked in /health, the logs and the self metrics of a running daemon', async () => {
     const [otlp, health, metrics, dead] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    const d = await startDaemon(config(otlp, health, metrics, dead), { env });
+    const d = await startDaemon(config(otlp, health, metrics, dead), { env, timeoutMs: 60_000 });
     try {
       expect((await postOtlp(otlp, '/v1/logs', JSON.stringify(logsRequest('x', 1)))).status).toBe(200);
       // The export fails against the dead port: a WARN line and an unhealthy exporter, both with the endpoint.
-      await waitFor(() => d.stderr().includes('"level":"WARN"') && d.stderr().includes('127.0.0.1:' + dead));
+      await waitFor(() => d.stderr().includes('"level":"WARN"') && d.stderr().includes('127.0.0.1:' + dead), 45_000);
       let body = '';
       await waitFor(async () => {
         body = await (await fetch(`http://127.0.0.1:${health}/health`)).text();
         return body.includes('unhealthy:');
-      });
+      }, 45_000);
       expect(body).toContain(`http://***@127.0.0.1:${dead}`);
       expectNoSecret('/health', body);
       expect(d.stderr()).toContain(`http://***@127.0.0.1:${dead}`);
@@ -56,7 +56,7 @@ describe('secrets', () => {
       await d.stop();
     }
     expectNoSecret('the logs', d.stderr());
-  });
+  }, 90_000);
 
   it('validate names the variable of a bad env-expanded value and shows no secret; graph neither', async () => {
     const dir = await tempDir();
@@ -75,5 +75,5 @@ describe('secrets', () => {
     const g = await cli(['graph', '--config', file], env);
     expect(g.code).toBe(0);
     expectNoSecret('graph', g.stdout + g.stderr);
-  });
+  }, 90_000);
 });

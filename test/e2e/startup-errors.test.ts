@@ -24,16 +24,20 @@ function systemOldNode(): string | undefined {
 const oldNode = systemOldNode();
 
 describe('start-up', () => {
-  it.skipIf(oldNode === undefined)('with an old Node, the CLI exits 1 with one line naming the version and ensure-node.sh', async () => {
-    const proc = spawn(oldNode!, [join(ROOT, 'bin/genrf-collector.js'), 'run', '--config', 'pipelines/default.yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const code = await new Promise<number | null>((res) => proc.once('exit', (c) => res(c)));
-    expect(code).toBe(1);
-    const lines = err.split('\n').filter(Boolean);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/Node\.js 22\.18 or newer is required .*this is Node\.js 2\d\.\d+\.\d+.*source scripts\/ensure-node\.sh/);
-  });
+  it.skipIf(oldNode === undefined)(
+    'with an old Node, the CLI exits 1 with one line naming the version and ensure-node.sh',
+    async () => {
+      const proc = spawn(oldNode!, [join(ROOT, 'bin/genrf-collector.js'), 'run', '--config', 'pipelines/default.yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const code = await new Promise<number | null>((res) => proc.once('exit', (c) => res(c)));
+      expect(code).toBe(1);
+      const lines = err.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/Node\.js 22\.18 or newer is required .*this is Node\.js 2\d\.\d+\.\d+.*source scripts\/ensure-node\.sh/);
+    },
+    90_000,
+  );
 
   it('a port in use: one FATAL line naming the port, no stack, exit 1 within shutdown_timeout', async () => {
     const port = await freePort();
@@ -63,7 +67,7 @@ describe('start-up', () => {
     } finally {
       holder.close();
     }
-  });
+  }, 90_000);
 
   it('a file exporter that cannot open its file: one FATAL line, no stack, exit 1', async () => {
     const dir = await tempDir();
@@ -83,5 +87,5 @@ describe('start-up', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatch(/"level":"FATAL".*cannot open .*plain-file\/logs\.jsonl/);
     expect(d.stderr()).not.toMatch(/\\n\s+at |"stack"/);
-  });
+  }, 90_000);
 });
