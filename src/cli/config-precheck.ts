@@ -11,12 +11,14 @@ export const MAX_PRECHECK_DIAGNOSTICS = 100;
 /** Wall time and heap one check may take before the reload is refused. */
 export const PRECHECK_TIMEOUT_MS = 60_000;
 export const PRECHECK_HEAP_MB = 512;
+/** How much lower the check runs than the daemon: enough to yield to it, not so much that a busy machine starves the check. */
+export const PRECHECK_NICE = 5;
 
 /**
  * Validates the pipeline files in a child process (see EngineParts.precheck): while a hostile
  * file (an alias bomb, a file at the size limit) is parsed and checked, the receivers and
  * /health keep answering. A process rather than a worker thread: its heap, its collection and
- * its teardown are its own, and it runs at a lower CPU priority (nice +10). Bounded in time and heap;
+ * its teardown are its own, and it runs at a lower CPU priority (nice +5). Bounded in time and heap;
  * past either the result is one error.
  */
 export function precheckConfig(paths: string[], signal?: AbortSignal, timeoutMs = PRECHECK_TIMEOUT_MS): Promise<Precheck> {
@@ -27,7 +29,7 @@ export function precheckConfig(paths: string[], signal?: AbortSignal, timeoutMs 
       serialization: 'advanced',
     });
     try {
-      if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + 10));
+      if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + PRECHECK_NICE));
     } catch {
       // Not permitted: the check still runs, at the daemon's priority.
     }
