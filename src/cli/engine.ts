@@ -5,10 +5,11 @@ import type { EngineParts } from '../pipeline/load.ts';
 import { checkSecurity } from '../security/analyse.ts';
 import { securityGuard } from '../security/guard.ts';
 import { inspectSecurity } from '../security/inspect.ts';
+import { precheckConfig } from './config-precheck.ts';
 
 /** What `run`, `validate` and `graph` give the engine: the built-in components and service.security. */
 export function engineParts(): EngineParts {
-  return { registry: createRegistry(), check: checkSecurity, exporterWrapper: securityGuard, inspectSecurity };
+  return { registry: createRegistry(), check: checkSecurity, exporterWrapper: securityGuard, inspectSecurity, precheck: precheckConfig };
 }
 
 export function printDiagnostics(diagnostics: Diagnostic[], out: NodeJS.WritableStream = process.stderr): void {

@@ -2,6 +2,7 @@ import type { CollectorConfig } from '../config/model.ts';
 import { loadAndBuild } from '../pipeline/load.ts';
 import { graphModel } from '../pipeline/graph-model.ts';
 import { engineParts, printDiagnostics } from './engine.ts';
+import { redactText } from '../telemetry/redact.ts';
 
 /** `graph`: the pipelines as a Mermaid flowchart or a Graphviz DOT digraph. */
 export async function graphCommand(paths: string[], format: string): Promise<number> {
@@ -14,7 +15,7 @@ export async function graphCommand(paths: string[], format: string): Promise<num
     printDiagnostics(diagnostics);
     return 1;
   }
-  process.stdout.write(format === 'dot' ? toDot(config) : toMermaid(config));
+  process.stdout.write(redactText(format === 'dot' ? toDot(config) : toMermaid(config)));
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { SelfMetrics } from '../telemetry/metrics.ts';
 import { MetricsServer } from '../telemetry/server.ts';
 import { ProblemLog } from '../telemetry/problems.ts';
 import { watchConfig } from './watch.ts';
+import { fatalFields } from './fatal.ts';
 
 /**
  * `run`: validate, build, start, and serve until SIGTERM/SIGINT; then stop the receivers
@@ -58,9 +59,16 @@ export async function runCommand(paths: string[], opts: { watch?: boolean } = {}
     await metricsServer?.start();
     await service.start();
   } catch (err) {
-    logger.fatal({ err }, (err as Error).message);
-    await metricsServer?.shutdown();
-    return 1;
+    logger.fatal(fatalFields(err), `not starting: ${(err as Error).message}`);
+    // Whatever started is stopped within shutdown_timeout; then the process exits, even if
+    // a component left something running (a worker thread, a timer) that would keep it alive.
+    const exit = () => {
+      logger.flush?.();
+      process.exit(1);
+    };
+    setTimeout(exit, config.service.shutdownTimeoutMs).unref();
+    await Promise.allSettled([service.shutdown(), metricsServer?.shutdown()]);
+    exit();
   }
   logger.info({ files: config.files, pipelines: [...config.service.pipelines.keys()], metrics: address || undefined, config_hash: service.hash }, 'pipelines started');
   if (opts.watch && !stopping) {

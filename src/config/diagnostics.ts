@@ -2,12 +2,15 @@
 // code used under src/config is listed here.
 import { relative, isAbsolute } from 'node:path';
 import type { Diagnostic } from './model.ts';
+import { redactText } from '../telemetry/redact.ts';
 
 export const DIAGNOSTIC_CODES = {
   CFG_FILE_NOT_FOUND: 'config file or directory not found',
   CFG_FILE_READ: 'config file could not be read',
   CFG_DIR_EMPTY: 'config directory holds no *.yaml / *.yml file',
   CFG_YAML_SYNTAX: 'YAML syntax error',
+  CFG_FILE_TOO_LARGE: 'config file larger than the limit',
+  CFG_YAML_ALIASES: 'YAML aliases expand past the limit (an alias bomb)',
   CFG_DUPLICATE_KEY: 'key written twice in one map',
   CFG_NOT_A_MAP: 'expected a mapping',
   CFG_ENV_UNSET: 'environment variable not set and no default given',
@@ -53,7 +56,8 @@ export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): st
   }
   const comp = d.componentId ? `[${d.kind ?? kindOfPath(d.path)} ${d.componentId}] ` : '';
   const path = d.path ? `${d.path}: ` : '';
-  return `${where}${d.severity} ${d.code} ${comp}${path}${d.message}`;
+  // What validate, reload and the status page show: never a secret written in the files.
+  return redactText(`${where}${d.severity} ${d.code} ${comp}${path}${d.message}`);
 }
 
 const SECTION_KIND: Record<string, string> = {

@@ -119,8 +119,41 @@ export function expandTree(node: PNode, env: NodeJS.ProcessEnv, report: (issue: 
   } else if (node.t === 'seq') {
     node.items.forEach((item, i) => expandTree(item, env, report, [...path, i]));
   } else if (typeof node.value === 'string' && node.value.includes('$')) {
-    const r = expandString(node.value, env);
+    const text = node.value;
+    const r = expandString(text, env);
     for (const issue of r.issues) report(issue, node, path);
     node.value = r.whole && !node.quoted && r.issues.length === 0 ? reread(r.text) : r.text;
+    if (r.text !== text && text.includes('${')) node.written = text;
   }
+}
+
+/**
+ * A function that puts back, in a message, the text as written (`${env:UPSTREAM_TOKEN}`) for
+ * every value that came from the environment: an error about an expanded value names the
+ * variable, never shows the value (which may be a secret). Values shorter than 3 characters
+ * are left (they would match everywhere and hide nothing).
+ */
+export function envHider(root: PNode): (text: string) => string {
+  const pairs: [string, string][] = [];
+  const walk = (node: PNode): void => {
+    if (node.t === 'map') for (const e of node.entries.values()) walk(e.node);
+    else if (node.t === 'seq') for (const n of node.items) walk(n);
+    else if (node.written !== undefined && node.value !== null && node.value !== undefined) {
+      const value = String(node.value);
+      if (value.length < 3) return;
+      pairs.push([value, node.written]);
+      const json = JSON.stringify(value).slice(1, -1);
+      if (json !== value) pairs.push([json, node.written]);
+      // describe() (zod-issues.ts) shortens long strings to 57 characters and "...".
+      if (value.length > 60) pairs.push([`${value.slice(0, 57)}...`, node.written]);
+    }
+  };
+  walk(root);
+  // Longest first, so that a value inside another is not replaced first.
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return (text) => {
+    let out = text;
+    for (const [value, written] of pairs) if (out.includes(value)) out = out.split(value).join(written);
+    return out;
+  };
 }

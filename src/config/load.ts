@@ -3,8 +3,8 @@ import type { Registry } from '../pipeline/registry.ts';
 import type { CollectorConfig, Diagnostic, SourcePos } from './model.ts';
 import type { ConnectorFactory, ExporterFactory, ExtensionFactory, ProcessorFactory, ReceiverFactory } from '../pipeline/component.ts';
 import type { ComponentConfig } from './model.ts';
-import { listFiles, readSource } from './source.ts';
-import { expandTree } from './env.ts';
+import { parseFiles } from './source.ts';
+import { envHider, expandTree } from './env.ts';
 import { formatPath, locate, merge, toPlain, type PNode } from './tree.ts';
 import { checkTopLevel, isMap, SECTIONS, validateSection, type Section, type SectionResult } from './component-sections.ts';
 import { validateService } from './pipelines.ts';
@@ -20,13 +20,13 @@ export interface LoadResult {
 }
 
 export function loadConfig(paths: string[], registry: Registry, env: NodeJS.ProcessEnv = process.env): LoadResult {
-  const diagnostics: Diagnostic[] = [];
-  const files = listFiles(paths, diagnostics);
+  const parsed = parseFiles(paths);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const { files } = parsed;
   let root: PNode | undefined;
   const envBroken: string[] = [];
   let unreadable = false;
-  for (const file of files) {
-    const src = readSource(file, diagnostics);
+  for (const src of parsed.sources) {
     if (!src) {
       unreadable = true;
       continue;
@@ -64,6 +64,7 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
     return { diagnostics: sortDiagnostics(diagnostics, files) };
   }
   root ??= { t: 'map', pos: { file: files[0], line: 1, col: 1 }, entries: new Map() };
+  const hideEnv = envHider(root);
   const raw = toPlain(root) as Record<string, unknown>;
   const semantic: Diagnostic[] = [];
   checkTopLevel(raw, root, semantic);
@@ -85,6 +86,7 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
   }
 
   const sorted = sortDiagnostics(diagnostics, files);
+  for (const d of sorted) d.message = hideEnv(d.message);
   if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };
   const finalRoot = root;
   const config: CollectorConfig = {
@@ -97,6 +99,7 @@ export function loadConfig(paths: string[], registry: Registry, env: NodeJS.Proc
     files,
     raw: isMap(raw) ? raw : {},
     positionOf: (path) => positionOf(finalRoot, path),
+    hideEnv,
   };
   return { config, diagnostics: sorted };
 }

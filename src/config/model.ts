@@ -66,6 +66,8 @@ export interface CollectorConfig {
   raw: Record<string, unknown>;
   /** Where a value of `raw` was written (the file it came from after merging). */
   positionOf(path: (string | number)[]): SourcePos | undefined;
+  /** `text` with every value that came from `${env:...}` shown as written (see envHider). */
+  hideEnv?(text: string): string;
 }
 
 export interface Diagnostic {

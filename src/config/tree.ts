@@ -20,6 +20,8 @@ export interface PScalar {
   value: unknown;
   /** Quoted or block scalars stay strings after env expansion (see env.ts). */
   quoted: boolean;
+  /** The text as written when it held `${env:...}` references (errors show it, not the value). */
+  written?: string;
 }
 export interface PEntry {
   keyPos: SourcePos;
@@ -28,6 +30,22 @@ export interface PEntry {
 
 export type Path = readonly (string | number)[];
 
+/**
+ * Nodes that aliases may add to a file's tree, all aliases together. The yaml package's
+ * maxAliasCount (see source.ts) bounds how often anchors are reused; this bounds what the
+ * copies cost, since one alias of a large anchor copies all of it.
+ */
+export const MAX_ALIAS_NODES = 100_000;
+
+/** An alias expansion passed MAX_ALIAS_NODES; `offset` is the alias being expanded. */
+export class AliasLimitError extends Error {
+  readonly offset: number;
+  constructor(offset: number) {
+    super(`aliases would add more than ${MAX_ALIAS_NODES} nodes`);
+    this.offset = offset;
+  }
+}
+
 /** Converts a parsed document (possibly with errors) to a positioned tree. */
 export function fromDocument(doc: Document, lc: LineCounter, file: string, onDuplicate: (key: string, pos: SourcePos, first: SourcePos) => void = () => {}): PNode {
   const at = (offset: number | undefined): SourcePos => {
@@ -35,16 +53,23 @@ export function fromDocument(doc: Document, lc: LineCounter, file: string, onDup
     return { file, line: p.line, col: p.col };
   };
   const seen = new Set<Node>();
+  // Nodes converted inside alias expansions, and the outermost alias being expanded.
+  let aliasNodes = 0;
+  let outerAlias: number | undefined;
   const convert = (node: unknown, fallback: SourcePos): PNode => {
+    if (outerAlias !== undefined && ++aliasNodes > MAX_ALIAS_NODES) throw new AliasLimitError(outerAlias);
     if (isAlias(node)) {
       const target = node.resolve(doc);
       // An alias cycle cannot be expressed as a value; stop at the repeat.
       if (!target || seen.has(target)) return { t: 'scalar', pos: at(node.range?.[0]), value: null, quoted: false };
       seen.add(target);
+      const outer = outerAlias === undefined;
+      if (outer) outerAlias = node.range?.[0] ?? 0;
       try {
         return convert(target, at(node.range?.[0]));
       } finally {
         seen.delete(target);
+        if (outer) outerAlias = undefined;
       }
     }
     if (isMap(node)) {

@@ -20,6 +20,20 @@ export interface EngineParts {
   exporterWrapper?: (config: CollectorConfig, logger: Logger, metrics: SelfMetrics) => ExporterWrapper | undefined;
   /** What service.security says about a config, for the status page and taps; undefined without a policy. */
   inspectSecurity?: (config: CollectorConfig) => { view: SecurityView; tapPolicy: TapPolicy } | undefined;
+  /**
+   * Validates the pipeline files away from the running pipelines (a worker thread), so that a
+   * reload of a hostile or broken file never stalls them; only a valid config is loaded again
+   * beside them; `signal` abandons the check (the daemon is stopping). Absent: a reload
+   * validates on the calling thread.
+   */
+  precheck?: (paths: string[], signal?: AbortSignal) => Promise<Precheck>;
+}
+
+/** What a precheck found: the error count and the first diagnostics (`omitted` more). */
+export interface Precheck {
+  errors: number;
+  diagnostics: Diagnostic[];
+  omitted: number;
 }
 
 export interface Loaded {
@@ -48,7 +62,8 @@ export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.Pr
       const wrapExporter = parts.exporterWrapper?.(config, logger, metrics);
       buildGraph(config, { logger, metrics, shutdownTimeoutMs: config.service.shutdownTimeoutMs, wrapExporter });
     } catch (err) {
-      diagnostics.push({ severity: 'error', code: 'CFG_BUILD_FAILED', message: (err as Error).message, path: 'service' });
+      const message = (err as Error).message;
+      diagnostics.push({ severity: 'error', code: 'CFG_BUILD_FAILED', message: config.hideEnv?.(message) ?? message, path: 'service' });
       errors++;
     }
   }

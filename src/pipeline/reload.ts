@@ -5,7 +5,7 @@ import type { SelfMetrics } from '../telemetry/metrics.ts';
 import type { ProblemLog } from '../telemetry/problems.ts';
 import { Service } from './service.ts';
 import { configHash } from './config-hash.ts';
-import { loadAndBuild, type EngineParts } from './load.ts';
+import { loadAndBuild, type EngineParts, type Precheck } from './load.ts';
 import type { ReloadOutcome, ReloadTrigger } from './introspection.ts';
 
 /**
@@ -29,6 +29,7 @@ export class Reloader {
   #service: Service;
   /** Reloads and stops run one at a time. */
   #busy: Promise<unknown> = Promise.resolve();
+  #precheckAbort: AbortController | undefined;
 
   constructor(paths: string[], config: CollectorConfig, opts: { logger: Logger; metrics: SelfMetrics; parts: EngineParts; problems?: ProblemLog }) {
     this.#paths = paths;
@@ -68,6 +69,8 @@ export class Reloader {
 
   /** Waits for a reload in progress, then stops the running pipelines. */
   shutdown(): Promise<void> {
+    // A precheck in progress is abandoned: a stop must not wait for a hostile file's check.
+    this.#precheckAbort?.abort();
     const run = this.#busy.then(() => this.#service.shutdown());
     this.#busy = run;
     return run;
@@ -90,15 +93,30 @@ export class Reloader {
     return o;
   }
 
+  /** Read through a method: the state changes while a precheck is awaited. */
+  #stopped(): boolean {
+    return this.#service.state === 'stopping' || this.#service.state === 'stopped';
+  }
+
   async #reload(trigger: ReloadTrigger): Promise<ReloadOutcome> {
     const before = this.#service.configHash();
     const outcome = (result: ReloadOutcome['result'], hashAfter = before, errors: string[] = []): ReloadOutcome => ({ trigger, result, hashBefore: before, hashAfter, errors });
     if (this.#service.state === 'stopping' || this.#service.state === 'stopped') return outcome('stopping');
-    const { config, diagnostics, errors } = loadAndBuild(this.#paths, this.#parts);
+    // A hostile or broken file is refused by the precheck (a worker thread) and costs the
+    // running pipelines nothing; only a valid config is loaded beside them.
+    let pre: Precheck | undefined;
+    if (this.#parts.precheck) {
+      this.#precheckAbort = new AbortController();
+      pre = await this.#parts.precheck(this.#paths, this.#precheckAbort.signal);
+      this.#precheckAbort = undefined;
+    }
+    if (this.#stopped()) return outcome('stopping');
+    const { config, diagnostics, errors } = pre && pre.errors > 0 ? { config: undefined, diagnostics: pre.diagnostics, errors: pre.errors } : loadAndBuild(this.#paths, this.#parts);
     if (errors > 0 || !config) {
       for (const d of diagnostics) {
-        this.#logger[d.severity === 'error' ? 'error' : 'warn']({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line, col: d.pos?.col }, d.message);
+        this.#logger[d.severity === 'error' ? 'error' : 'warn']({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line, col: d.pos?.col }, formatDiagnostic(d));
       }
+      if (pre && pre.omitted > 0) this.#logger.error({ omitted: pre.omitted }, `reload: ${pre.omitted} more problem(s) not logged; run genrf-collector validate to see them all`);
       this.#logger.error({ errors, trigger }, 'reload refused: the configuration is not valid; the running pipelines stay as they are');
       return outcome(
         'refused',
@@ -115,7 +133,7 @@ export class Reloader {
     try {
       await next.start();
     } catch (err) {
-      this.#logger.error({ err }, 'reload: the new pipelines failed to start; starting the previous configuration again');
+      this.#logger.error({ reason: (err as Error).message }, 'reload: the new pipelines failed to start; starting the previous configuration again');
       this.#service = this.#serviceFor(this.#config);
       await this.#service.start();
       return outcome('failed', before, [(err as Error).message]);

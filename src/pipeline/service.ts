@@ -1,3 +1,4 @@
+import { redactText } from '../telemetry/redact.ts';
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config/model.ts';
 import type { SelfMetrics } from '../telemetry/metrics.ts';
@@ -6,6 +7,7 @@ import type { Extension, Health, Host, Kind } from './component.ts';
 import { buildGraph, type ExporterWrapper, type Graph, type Node } from './graph.ts';
 import { graphModel, type GraphModel } from './graph-model.ts';
 import { configHash } from './config-hash.ts';
+import { HealthWatch } from './health-watch.ts';
 import type { ReloadOutcome, ReloadTrigger, SecurityView } from './introspection.ts';
 import type { TapPoint, TapPolicy } from './tap.ts';
 
@@ -19,6 +21,8 @@ export interface ServiceOptions {
   problems?: ProblemLog;
   /** How an extension reloads the daemon (given by the Reloader). */
   reload?: (trigger: ReloadTrigger) => Promise<ReloadOutcome>;
+  /** How often health transitions are looked for (HealthWatch); default 1 s. */
+  healthWatchMs?: number;
 }
 
 type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -39,6 +43,7 @@ export class Service implements Host {
   #model: GraphModel | undefined;
   #extensions: Map<string, Extension> | undefined;
   #state: State = 'built';
+  readonly #healthWatch: HealthWatch;
   readonly tapPolicy: TapPolicy | undefined;
   readonly reload: ((trigger: ReloadTrigger) => Promise<ReloadOutcome>) | undefined;
 
@@ -50,6 +55,7 @@ export class Service implements Host {
     this.reload = opts.reload;
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
+    this.#healthWatch = new HealthWatch(() => this.components(), opts.logger, opts.healthWatchMs);
     this.graph = buildGraph(config, {
       logger: opts.logger,
       metrics: opts.metrics,
@@ -101,7 +107,9 @@ export class Service implements Host {
 
   #health(node: Node): Health {
     if (!this.#started.has(node)) return { healthy: false, message: this.#state === 'stopping' ? 'stopping' : 'not started' };
-    return node.instance.health?.() ?? { healthy: true };
+    const h = node.instance.health?.() ?? { healthy: true };
+    // /health is unauthenticated by default: a message must not carry a secret (an endpoint's password).
+    return h.message === undefined ? h : { ...h, message: redactText(h.message) };
   }
 
   /** Starts everything; if a component fails to start, stops what started and rethrows. */
@@ -112,13 +120,14 @@ export class Service implements Host {
         await node.instance.start(this);
         this.#started.add(node);
       } catch (err) {
-        this.#logger.error({ component: node.key, err }, 'component failed to start');
+        // Not logged here: the caller reports the error it is given (run: one fatal line).
         await this.shutdown();
         throw new Error(`${node.key} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }
     this.#state = 'running';
     this.#logger.info({ components: this.#started.size }, 'everything is ready: the daemon is running');
+    this.#healthWatch.start();
   }
 
   /**
@@ -131,6 +140,7 @@ export class Service implements Host {
   async shutdown(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
+    this.#healthWatch.stop();
     const deadline = Date.now() + this.#shutdownTimeoutMs + 1000;
     const receivers = this.graph.receivers.filter((n) => this.#started.has(n));
     const receiversDone = receivers.map((node) => this.#stop(node, deadline));

@@ -2,6 +2,7 @@ import type { Signal } from '../pdata/types.ts';
 import { REASONS, REASON_INDEX, type Reason } from './drop-reasons.ts';
 import { render, CONTENT_TYPE, type Format } from '../prom/exposition.ts';
 import { pair } from '../prom/labels.ts';
+import { redactText } from './redact.ts';
 import { type PointKind, type Series, SeriesStore } from '../prom/store.ts';
 
 // The daemon's own metrics, under the OpenTelemetry Collector's names so that existing
@@ -76,7 +77,8 @@ class Declared {
   labels(labels: Record<string, string>): Series {
     const f = this.#store.family(this.#name, this.#kind, '', this.#help);
     let text = '';
-    for (const k in labels) text += (text === '' ? '' : ',') + pair(k, labels[k]);
+    // Masked: a label value must never carry a secret (an endpoint with a password).
+    for (const k in labels) text += (text === '' ? '' : ',') + pair(k, redactText(labels[k]));
     const series = this.#store.series(f, text, 0)!;
     if (!this.#index.has(series)) this.#index.set(series, { name: this.#name, labels: { ...labels } });
     return series;

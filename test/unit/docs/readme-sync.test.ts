@@ -25,7 +25,7 @@ describe('README', () => {
     const current = readFileSync(README, 'utf8');
     expect(current).toContain('npm ci');
     expect(current).toContain('npx genrf-collector run --config pipelines/default.yaml');
-    expect(current).toMatch(/^npm test$/m);
+    expect(current).toMatch(/^source scripts\/ensure-node\.sh && npm test$/m);
   });
 
   it('names every folder of src/ in its Layout section', () => {
