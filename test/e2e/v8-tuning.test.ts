@@ -47,17 +47,17 @@ service:
 }
 
 describe.skipIf(process.platform !== 'linux')('V8 heap settings of the shipped entry point', () => {
-  it('run gets --max-semi-space-size=1 and --initial-old-space-size=48, in the same process', async () => {
+  it('run gets --max-semi-space-size=2 and --initial-old-space-size=64, in the same process', async () => {
     const argv = await commandLine([]);
-    expect(argv).toContain('--max-semi-space-size=1');
-    expect(argv).toContain('--initial-old-space-size=48');
+    expect(argv).toContain('--max-semi-space-size=2');
+    expect(argv).toContain('--initial-old-space-size=64');
     expect(argv).toContain(BIN);
   }, 40_000);
 
   it("the user's own flag wins, and GENRF_V8_TUNING=off keeps V8's defaults", async () => {
     const own = await commandLine(['--max-semi-space-size=8']);
     expect(own.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual(['--max-semi-space-size=8']);
-    expect(own).toContain('--initial-old-space-size=48');
+    expect(own).toContain('--initial-old-space-size=64');
     const off = await commandLine([], { GENRF_V8_TUNING: 'off' });
     expect(off.some((a) => a.startsWith('--max-semi-space-size') || a.startsWith('--initial-old-space-size'))).toBe(false);
   }, 60_000);
