@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // The published entry point: the compiled CLI (built by `npm ci` through `prepare`).
 //
-// `run` starts the daemon with the V8 heap settings measured for it (issue 15, see
-// docs/decisions.md): 2 MiB semi-spaces for the young generation (V8 sizes them up to 32 MiB on a
-// large machine, resident memory the daemon does not need) and a 64 MiB initial old generation
-// (with the default, V8 starts a full collection whenever the old generation's headroom is
-// smaller than the young generation, which on this daemon's ~20 MiB heap is almost always).
-// V8 reads them only from the command line, so the process replaces itself once, same PID,
-// with them added. A flag given on the command line or in NODE_OPTIONS wins;
-// GENRF_V8_TUNING=off keeps V8's defaults.
-const TUNING = ['--max-semi-space-size=2', '--initial-old-space-size=64'];
+// `run` starts the daemon with the V8 heap setting measured for it (issue 15, see
+// docs/decisions.md): a 64 MiB initial old generation. With V8's default, a full collection
+// starts whenever the old generation's headroom is smaller than the young generation, which on
+// this daemon's ~20 MiB heap is almost always. V8 reads it only from the command line, so the
+// process replaces itself once, same PID, with it added. A flag given on the command line or
+// in NODE_OPTIONS wins; GENRF_V8_TUNING=off keeps V8's defaults.
+const TUNING = ['--initial-old-space-size=64'];
 
 const name = (flag) => flag.split('=')[0].replaceAll('_', '-');
 const given = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map(name));
