@@ -1,6 +1,7 @@
 // genrf-collector vs otelcol, side by side: `npm run bench:vs-otelcol [-- options]`.
 // See README.md beside this file for what is measured and how.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,12 @@ const HELP = `usage: node bench/vs-otelcol/run.ts [options]
   --json FILE             also write every run's figures to FILE
   --smoke                 scenario 1, 1 run each, 2 s; exits 0 with "skipped" when the
                           binaries are not built (it never builds)
-  --build                 build (or find) the binaries and exit`;
+  --build                 build (or find) the binaries and exit
+  --daemons ours,otelcol  which daemons (default both; one alone to iterate on a change)
+  --src                   run our daemon from src/ (Node strips the types) instead of the
+                          compiled dist/ that bin/genrf-collector.js runs (built first)
+  --stdout FILE           append our daemon's stdout to FILE (e.g. with --trace-gc)
+  --node-options=FLAGS    extra node flags for our daemon (e.g. --node-options="--max-semi-space-size=4")`;
 
 interface Opts {
   scenarios: Scenario[];
@@ -32,6 +38,10 @@ interface Opts {
   cpuProf?: string;
   json?: string;
   smoke: boolean;
+  daemons: Daemon[];
+  src: boolean;
+  nodeOptions: string[];
+  stdout?: string;
 }
 
 function parse(): Opts | 'build' {
@@ -46,6 +56,10 @@ function parse(): Opts | 'build' {
       smoke: { type: 'boolean' },
       build: { type: 'boolean' },
       help: { type: 'boolean' },
+      daemons: { type: 'string' },
+      src: { type: 'boolean' },
+      'node-options': { type: 'string' },
+      stdout: { type: 'string' },
     },
   });
   if (values.help) {
@@ -65,9 +79,15 @@ function parse(): Opts | 'build' {
     if (!Number.isFinite(n) || n < 0) throw new Error(`${what}: not a number: ${v}`);
     return n;
   };
+  const daemons = (values.daemons ?? 'ours,otelcol').split(',') as Daemon[];
+  if (daemons.length === 0 || daemons.some((d) => d !== 'ours' && d !== 'otelcol')) throw new Error(`--daemons: ours and/or otelcol, not ${values.daemons}`);
   return {
     scenarios,
     smoke,
+    daemons,
+    src: values.src ?? false,
+    stdout: values.stdout,
+    nodeOptions: (values['node-options'] ?? '').split(' ').filter((x) => x !== ''),
     cpuProf: values['cpu-prof'],
     json: values.json,
     reps: num(values.reps, smoke ? 1 : 2, '--reps'),
@@ -96,9 +116,15 @@ function waitPort(port: number, proc: ChildProcess, stderr: () => string, ms = 3
   });
 }
 
-function startDaemon(d: Daemon, bins: Binaries, config: string, env: Record<string, string>, cpuProf?: string): { proc: ChildProcess; stderr: () => string } {
-  const args = d === 'ours' ? [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), join(ROOT, 'src/cli/main.ts'), 'run', '--config', config] : ['--config', config];
-  const proc = spawn(d === 'ours' ? process.execPath : bins.otelcol, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+function startDaemon(d: Daemon, bins: Binaries, config: string, env: Record<string, string>, o: Opts): { proc: ChildProcess; stderr: () => string } {
+  // Ours as shipped: bin/genrf-collector.js runs the compiled dist/ (built in main); --src
+  // runs the sources, whose type stripping alone costs ~18 MiB of resident memory.
+  const entry = o.src ? join(ROOT, 'src/cli/main.ts') : join(ROOT, 'bin/genrf-collector.js');
+  const flags = [...o.nodeOptions, ...(o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProf] : [])];
+  const args = d === 'ours' ? [...flags, entry, 'run', '--config', config] : ['--config', config];
+  const out = d === 'ours' && o.stdout !== undefined ? openSync(o.stdout, 'a') : 'ignore';
+  const proc = spawn(d === 'ours' ? process.execPath : bins.otelcol, args, { stdio: ['ignore', out, 'pipe'], env: { ...process.env, ...env } });
+  if (typeof out === 'number') closeSync(out);
   let err = '';
   proc.stderr!.on('data', (b) => {
     if (err.length < 20_000) err += b;
@@ -163,7 +189,7 @@ async function runOnce(s: Scenario, d: Daemon, rep: number, bins: Binaries, sink
   const ports: Ports = { grpc: await freePort(), http: await freePort(), metrics: await freePort(), sink: sink.port, extra: [await freePort(), await freePort()] };
   const config = join(dir, 'config.yaml');
   await writeFile(config, s.config(d, ports, dir));
-  const { proc, stderr } = startDaemon(d, bins, config, s.env?.(dir) ?? {}, d === 'ours' ? o.cpuProf : undefined);
+  const { proc, stderr } = startDaemon(d, bins, config, s.env?.(dir) ?? {}, o);
   try {
     const listening = s.load(ports)[0].includes('--otlp-http') ? ports.http : ports.grpc;
     await waitPort(listening, proc, stderr);
@@ -224,6 +250,7 @@ async function main(): Promise<void> {
     console.log('vs-otelcol: skipped (binaries not built: npm run bench:vs-otelcol -- --build)');
     return;
   }
+  if (o.daemons.includes('ours') && !o.src) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const sink = new Sink();
   await sink.listen();
   const results: RunResult[] = [];
@@ -231,7 +258,7 @@ async function main(): Promise<void> {
     for (const s of o.scenarios) {
       for (let rep = 0; rep < o.reps; rep++) {
         // Interleaved, and the order alternates so that neither daemon always goes first.
-        const order: Daemon[] = rep % 2 === 0 ? ['ours', 'otelcol'] : ['otelcol', 'ours'];
+        const order = (rep % 2 === 0 ? (['ours', 'otelcol'] as const) : (['otelcol', 'ours'] as const)).filter((d) => o.daemons.includes(d));
         for (const d of order) {
           const r = await runOnce(s, d, rep, bins, sink, o);
           results.push(r);

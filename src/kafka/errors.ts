@@ -1,9 +1,14 @@
-import { findErrorBy } from '@platformatic/kafka';
+import { loadedKafka } from './lib.ts';
 import { ExportError } from '../net/export-error.ts';
 
 // One place that says which Kafka client errors are worth a retry. The client marks broker
 // error codes with `canRetry` (e.g. NOT_LEADER_OR_FOLLOWER: yes; MESSAGE_TOO_LARGE: no);
 // network errors and timeouts are retryable; misuse (bad options) is not.
+
+/** The library's error walk; null before the library is loaded (no client error exists then). */
+function findErrorBy(err: Error, property: string, value: unknown): Record<string, unknown> | null {
+  return (loadedKafka()?.findErrorBy(err, property, value) as Record<string, unknown> | null | undefined) ?? null;
+}
 
 /** The first line of a client error, with the broker's error name when there is one. */
 export function describeKafkaError(err: unknown): string {

@@ -9,7 +9,9 @@ import type { EncodeJob, EncodeResult } from './encode-worker.ts';
 // nothing from the main thread, so it runs on worker threads. One pool serves every file
 // exporter of the process (ref-counted like the shared writers): a few threads, not one per
 // exporter and signal. Each exporter keeps its own line order (see file-exporter.ts); the
-// pool only encodes.
+// pool only encodes. Threads follow the load (issue 15: each costs resident memory): the first
+// starts with the pool, so that a thread that cannot load fails the start; the others (up to
+// encoder_threads) start when a job arrives and every running thread is busy.
 
 /** Jobs posted and not yet answered, over the whole pool; beyond it `encode` waits. */
 export const MAX_PENDING_JOBS = 64;
@@ -41,12 +43,19 @@ class EncoderPool {
   constructor(size: number, logger: Logger) {
     this.#logger = logger;
     this.grow(size);
+    this.#threads[0] = this.#spawn(0);
   }
 
-  /** Starts threads up to `size` (the largest encoder_threads of the pool's users). */
+  /** Allows threads up to `size` (the largest encoder_threads of the pool's users); they start with the load. */
   grow(size: number): void {
     while (this.#threads.length < size) this.#threads.push(undefined);
-    for (let i = 0; i < size; i++) this.#threads[i] ??= this.#spawn(i);
+  }
+
+  /** Threads running now. */
+  get running(): number {
+    let n = 0;
+    for (const t of this.#threads) if (t !== undefined) n++;
+    return n;
   }
 
   /** Resolves when every thread loaded; rejects with the first failure. */
@@ -82,12 +91,22 @@ class EncoderPool {
     await Promise.all(threads.map((t) => t?.worker.terminate()));
   }
 
-  /** The least busy thread; a slot whose thread died gets a new one here. */
+  /**
+   * The least busy thread. When every running thread has work (or none runs: it died), an
+   * empty slot gets a new thread here.
+   */
   #pick(): Thread {
     let best: Thread | undefined;
+    let empty = -1;
     for (let i = 0; i < this.#threads.length; i++) {
-      const t = (this.#threads[i] ??= this.#spawn(i));
-      if (best === undefined || t.pending < best.pending) best = t;
+      const t = this.#threads[i];
+      if (t === undefined) {
+        if (empty < 0) empty = i;
+      } else if (best === undefined || t.pending < best.pending) best = t;
+    }
+    if (empty >= 0 && (best === undefined || best.pending > 0)) {
+      best = this.#spawn(empty);
+      this.#threads[empty] = best;
     }
     return best!;
   }
@@ -165,6 +184,8 @@ let shared: { pool: EncoderPool; refs: number } | undefined;
 export interface EncoderLease {
   encode(signal: Signal, bytes: Uint8Array, deadline: AbortSignal): Promise<Buffer>;
   release(): Promise<void>;
+  /** Encoder threads running now in the shared pool (they start with the load). */
+  readonly threads: number;
 }
 
 /**
@@ -190,5 +211,11 @@ export async function acquireEncoder(threads: number, logger: Logger, who: strin
     await release();
     throw new Error(`${who}: ${err instanceof Error ? err.message : String(err)}; set encoder_threads: 0 to encode on the main thread`, { cause: err });
   }
-  return { encode: (signal, bytes, deadline) => held.pool.encode(signal, bytes, deadline), release };
+  return {
+    encode: (signal, bytes, deadline) => held.pool.encode(signal, bytes, deadline),
+    release,
+    get threads() {
+      return held.pool.running;
+    },
+  };
 }

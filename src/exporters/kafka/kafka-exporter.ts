@@ -1,4 +1,5 @@
-import { Producer, ProduceAcks, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce, Producer } from '@platformatic/kafka';
+import { loadKafka } from '../../kafka/lib.ts';
 import type { Batch } from '../../pdata/batch.ts';
 import { countItems, splitData } from '../../pdata/ops.ts';
 import type { Signal, SignalData } from '../../pdata/types.ts';
@@ -33,6 +34,7 @@ class KafkaSender implements Sender {
   }
 
   async start(): Promise<void> {
+    const { Producer, ProduceAcks } = await loadKafka();
     const p = this.#config.producer;
     const acks = p.required_acks === 'all' || p.required_acks === -1 ? ProduceAcks.ALL : p.required_acks === 1 ? ProduceAcks.LEADER : ProduceAcks.NO_RESPONSE;
     // The client connects on the first send, so a broker that is down at start is retried

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { compare } from 'bcryptjs';
 import type { CreateSettings, Extension, Health } from '../../pipeline/component.ts';
 import type { AuthResult, HeaderReader, ServerAuthenticator } from '../../net/auth.ts';
 import { FilePoll } from '../../net/file-poll.ts';
@@ -102,6 +101,8 @@ export class BasicAuth implements Extension, ServerAuthenticator {
     this.#checking++;
     let ok: boolean;
     try {
+      // bcryptjs is imported on first use, as the other authenticators' libraries.
+      const { compare } = await import('bcryptjs');
       ok = (await compare(password, hash ?? DUMMY_HASH)) && hash !== undefined;
     } finally {
       this.#checking--;

@@ -1,9 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
 import type { CreateSettings, Extension, Health } from '../../pipeline/component.ts';
 import type { AuthResult, HeaderReader, ServerAuthenticator } from '../../net/auth.ts';
 import { getWithCa } from '../../net/fetch-ca.ts';
 import type { OidcConfig } from './config.ts';
+
+// jose is imported on first use (~15 MiB resident that a daemon without oidc should not pay).
+type Jose = typeof import('jose');
+let jose: Jose | undefined;
+const loadJose = async (): Promise<Jose> => (jose ??= await import('jose'));
 
 // JWTs checked with jose against the issuer's JWKS, found through OIDC discovery. jose
 // caches the keys and fetches again when a token names a key it does not know (at most
@@ -69,6 +74,7 @@ export class OidcAuth implements Extension, ServerAuthenticator {
     } catch (err) {
       return { ok: false, reason: 'unavailable', message: `the issuer cannot be reached: ${(err as Error).message}` };
     }
+    const { jwtVerify, errors } = await loadJose();
     try {
       const { payload } = await jwtVerify(value.slice(7).trim(), keys, { issuer: this.#issuer, audience: this.#config.audience });
       const subject = payload[this.#config.username_claim];
@@ -96,10 +102,11 @@ export class OidcAuth implements Extension, ServerAuthenticator {
       const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
       if (doc.issuer !== this.#issuer) throw new Error(`the discovery document names issuer ${JSON.stringify(doc.issuer)}, not ${this.#issuer}`);
       if (typeof doc.jwks_uri !== 'string') throw new Error(`the discovery document at ${url} has no jwks_uri`);
+      const { createRemoteJWKSet, customFetch } = await loadJose();
       return createRemoteJWKSet(new URL(doc.jwks_uri), {
         timeoutDuration: TIMEOUT_MS,
         cooldownDuration: COOLDOWN_MS,
-        [customFetch]: (u, o) => fetchJson(u, o.signal),
+        [customFetch]: ((u, o) => fetchJson(u, o.signal)) as FetchImplementation,
       });
     })()
       .then(

@@ -1,4 +1,5 @@
-import { Producer, ProduceAcks, type BaseOptions } from '@platformatic/kafka';
+import type { BaseOptions, Producer } from '@platformatic/kafka';
+import { loadKafka } from '../../kafka/lib.ts';
 import type { KafkaMessage } from './partition-queue.ts';
 
 // The dead-letter topic: messages that cannot be decoded (or are over max_message_bytes)
@@ -22,6 +23,7 @@ export class DeadLetterWriter {
 
   /** Writes the message to `topic` with the error in its headers. Rejects with the client's error. */
   async write(topic: string, m: KafkaMessage, error: string): Promise<void> {
+    const { Producer, ProduceAcks } = await loadKafka();
     this.#producer ??= new Producer({ ...this.#options, acks: ProduceAcks.ALL, idempotent: false, autocreateTopics: true });
     const headers = new Map<Buffer, Buffer>([
       [Buffer.from(DLQ_HEADERS.error), Buffer.from(error)],

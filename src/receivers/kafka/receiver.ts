@@ -2,7 +2,8 @@
 // of the signals its pipelines take. Messages of a partition are handled in order by one
 // worker (message-handler.ts); offsets are committed only up to what every pipeline
 // accepted, every `autocommit.interval`, after a rebalance and at shutdown.
-import { Consumer, type BaseOptions, type GroupAssignment, type MessagesStream } from '@platformatic/kafka';
+import type { BaseOptions, Consumer, GroupAssignment, MessagesStream } from '@platformatic/kafka';
+import { loadKafka } from '../../kafka/lib.ts';
 import type { CreateSettings, Health, Host, Receiver, ReceiverConsumers } from '../../pipeline/component.ts';
 import { SIGNALS } from '../../pdata/types.ts';
 import { clientOptions } from '../../kafka/client-config.ts';
@@ -26,6 +27,8 @@ export class KafkaReceiver implements Receiver {
   readonly #routes = new Map<string, Route>();
   readonly #stop = new AbortController();
   #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  /** The client's consumer class, loaded at start. */
+  #Consumer: typeof Consumer | undefined;
   #stream: Stream | undefined;
   #dlq: DeadLetterWriter | undefined;
   #handler: MessageHandler | undefined;
@@ -61,6 +64,7 @@ export class KafkaReceiver implements Receiver {
   async start(_host?: Host): Promise<void> {
     const c = this.#config;
     const base = await clientOptions(c, `receiver ${this.#id}`);
+    this.#Consumer = (await loadKafka()).Consumer;
     this.#base = base;
     this.#dlq = new DeadLetterWriter(base);
     this.#topics = new TopicWatcher(base, c.create_topics);
@@ -73,7 +77,7 @@ export class KafkaReceiver implements Receiver {
 
   #newConsumer(): Consumer<Buffer, Buffer, Buffer, Buffer> {
     const c = this.#config;
-    const consumer = new Consumer({
+    const consumer = new this.#Consumer!({
       ...this.#base!,
       groupId: c.group_id,
       sessionTimeout: c.session_timeout,

@@ -1,4 +1,5 @@
-import { Admin, findErrorBy, type BaseOptions } from '@platformatic/kafka';
+import type { Admin, BaseOptions } from '@platformatic/kafka';
+import { loadKafka } from '../../kafka/lib.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
 
 // Which of the receiver's topics exist, and (with `create_topics`) creating the missing ones.
@@ -38,6 +39,7 @@ export class TopicWatcher {
    * cluster cannot be asked (broker unreachable): that is a failure, not a wait.
    */
   async check(topics: readonly string[], extra: readonly string[] = []): Promise<{ present: string[]; missing: string[] }> {
+    const { Admin } = await loadKafka();
     this.#admin ??= new Admin({ ...this.#options, clientId: `${this.#options.clientId}-topics` });
     let existing = new Set(await this.#admin.listTopics());
     const wanted = [...topics, ...extra].filter((t) => !existing.has(t));
@@ -59,7 +61,7 @@ export class TopicWatcher {
       try {
         await this.#admin!.createTopics({ topics: [name], partitions: c.partitions, replicas: c.replication_factor });
       } catch (err) {
-        if (findErrorBy(err as Error, 'apiCode', TOPIC_ALREADY_EXISTS) !== null) continue;
+        if ((await loadKafka()).findErrorBy(err as Error, 'apiCode', TOPIC_ALREADY_EXISTS) !== null) continue;
         errors.push(`${name}: ${describeKafkaError(err)}`);
       }
     }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireEncoder } from '../../../src/exporters/file/encoder-pool.ts';
 import { fileExporterFactory } from '../../../src/exporters/file/factory.ts';
+import { silentLogger } from '../../../src/telemetry/logger.ts';
 import { Batch } from '../../../src/pdata/batch.ts';
 import { decodeJson, encodeJson } from '../../../src/pdata/json/index.ts';
 import { encodeProto } from '../../../src/pdata/proto/index.ts';
@@ -116,6 +118,27 @@ describe('file exporter encoder threads', () => {
     }
     expect(dropped[1]).toBe(dropped[0]);
     expect(dropped[0].length).toBeGreaterThan(10);
+  });
+
+  it('starts one thread with the pool; the others only when a job finds every running thread busy', async () => {
+    const lease = await acquireEncoder(3, silentLogger(), 'exporter file/lazy');
+    try {
+      expect(lease.threads).toBe(1);
+      const bytes = encodeProto('traces', benchTraces(50));
+      const deadline = new AbortController().signal;
+      // One job at a time: the first thread is never busy when the next arrives.
+      for (let i = 0; i < 3; i++) await lease.encode('traces', bytes, deadline);
+      expect(lease.threads).toBe(1);
+      // Three at once: the second and the third each find every running thread busy.
+      const lines = await Promise.all([0, 1, 2].map(() => lease.encode('traces', bytes, deadline)));
+      expect(lease.threads).toBe(3);
+      expect(new Set(lines.map((l) => l.toString('utf8'))).size).toBe(1);
+      // Never more than encoder_threads.
+      await Promise.all(Array.from({ length: 8 }, () => lease.encode('traces', bytes, deadline)));
+      expect(lease.threads).toBe(3);
+    } finally {
+      await lease.release();
+    }
   });
 
   it('shutdown terminates the thread: a process that used the exporter exits by itself', async () => {
