@@ -34,6 +34,7 @@ service:
     await waitFor(
       () => stderr.includes('the daemon is running'),
       20_000,
+      'the daemon to run',
       async () => {
         if (proc.exitCode !== null) throw new Error(`daemon exited with ${proc.exitCode}:\n${stderr}`);
       },
