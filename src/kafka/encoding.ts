@@ -1,5 +1,6 @@
 import { Batch } from '../pdata/batch.ts';
-import { DecodeError } from '../pdata/errors.ts';
+import { DecodeError, TooManyItemsError } from '../pdata/errors.ts';
+import { checkJsonItems } from '../pdata/json/count.ts';
 import { countProtoItems } from '../pdata/proto/index.ts';
 import { decodeJson, encodeJson } from '../pdata/json/index.ts';
 import type { AnyValue, LogsData, Signal, SignalData } from '../pdata/types.ts';
@@ -46,22 +47,46 @@ function rawLogs(bytes: Uint8Array): LogsData {
   };
 }
 
+/** OTLP/JSON messages above this are counted before JSON.parse builds them (as the otlp receiver does). */
+const JSON_PRECOUNT_BYTES = 1024 * 1024;
+
 /**
  * A message value as a batch. OTLP protobuf is only scanned (validated and counted), so a
- * pipeline that never looks inside forwards the bytes. Throws DecodeError.
+ * pipeline that never looks inside forwards the bytes. Throws DecodeError, and
+ * TooManyItemsError once an OTLP message holds more than `maxItems` items: the protobuf scan
+ * stops at the first item beyond it, and a large JSON message is counted before it is parsed.
  */
-export function decodeMessage(signal: Signal, encoding: KafkaEncoding, value: Uint8Array): Batch {
+export function decodeMessage(signal: Signal, encoding: KafkaEncoding, value: Uint8Array, maxItems = Number.POSITIVE_INFINITY): Batch {
   switch (encoding) {
     case 'otlp_proto':
-      return Batch.fromProto(signal, value, countProtoItems(signal, value));
-    case 'otlp_json':
-      return Batch.of(signal, decodeJson(signal, value));
+      try {
+        return Batch.fromProto(signal, value, countProtoItems(signal, value, maxItems));
+      } catch (e) {
+        throw e instanceof TooManyItemsError ? perMessage(e) : e;
+      }
+    case 'otlp_json': {
+      if (value.length > JSON_PRECOUNT_BYTES && maxItems !== Number.POSITIVE_INFINITY) {
+        try {
+          checkJsonItems(signal, value, maxItems);
+        } catch (e) {
+          throw e instanceof TooManyItemsError ? perMessage(e) : e;
+        }
+      }
+      const batch = Batch.of(signal, decodeJson(signal, value));
+      if (batch.items > maxItems) throw new TooManyItemsError(`${batch.items} items in one message, more than ${maxItems} (max_items_per_message)`, maxItems);
+      return batch;
+    }
     case 'json':
       return Batch.of('logs', decodeStructlog(value), 1);
     case 'raw':
       return Batch.of('logs', rawLogs(value), 1);
   }
   throw new DecodeError(`unknown encoding ${String(encoding)}`);
+}
+
+/** The scanners name the otlp receiver's option; a Kafka message has its own. */
+function perMessage(e: TooManyItemsError): TooManyItemsError {
+  return new TooManyItemsError(e.message.replace('in one request (max_items_per_request)', 'in one message (max_items_per_message)'), e.limit);
 }
 
 const utf8 = new TextEncoder();

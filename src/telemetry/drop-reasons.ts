@@ -29,14 +29,17 @@ const TABLE = {
   shutting_down: { kind: 'refusal', doc: 'The component is stopping (503 / UNAVAILABLE).' },
   request_too_large: {
     kind: 'both',
-    doc: 'A request over a size or item limit, or bigger than a batch processor can ever hold (`max_pending_items`): refused for good, never 429 (413 / INVALID_ARGUMENT without retry info; kafka: dead-lettered).',
+    doc: "A request over a size or item limit, or bigger than a batch processor can ever hold (`max_pending_items`): refused for good, never 429 (413 / INVALID_ARGUMENT without retry info; kafka: dead-lettered). Counted by the otlp receiver as `receiver/<id>`: `max_items_per_request` + 1 items for the item limit (what the scan saw before it stopped), 1 per request over `max_request_body_size`, the request's items when a batch processor refuses it.",
   },
   // Given up on by the retry loop (exporters, the batch processor's outbox).
   permanent_error: { kind: 'both', doc: 'The destination refused the data for good (e.g. HTTP 400); not retried.' },
   retries_exhausted: { kind: 'drop', doc: 'Retries went on longer than `retry_on_failure.max_elapsed_time`.' },
   retry_disabled: { kind: 'drop', doc: 'A send failed and `retry_on_failure.enabled` is false.' },
   shutdown_timeout: { kind: 'drop', doc: 'Still held in memory when the shutdown deadline passed.' },
-  malformed: { kind: 'both', doc: 'A request that cannot be decoded reached an exporter (dead-lettered where one is configured).' },
+  malformed: {
+    kind: 'both',
+    doc: 'A request that cannot be decoded: refused by the otlp receiver (400 / INVALID_ARGUMENT; counted 1 per request as `receiver/<id>`: the scan stops at the first bad field, so its items are unknown), or merged into a batch that reached an exporter (dead-lettered where one is configured).',
+  },
   internal_error: { kind: 'both', doc: 'A component threw an unexpected error; the batch is refused for good.' },
   // Exporters.
   write_failed: { kind: 'drop', doc: 'file: a write failed for good.' },
@@ -46,8 +49,8 @@ const TABLE = {
   partial_success: { kind: 'drop', doc: 'The destination answered OTLP partial success and refused some records.' },
   storage_corrupt: { kind: 'drop', doc: 'A persistent queue could not read a stored batch back (corrupt on disk); it is skipped.' },
   // Receivers.
-  undecodable: { kind: 'drop', doc: 'kafka receiver: a message that cannot be decoded, with no `dead_letter_topic`.' },
-  dead_letter: { kind: 'drop', doc: 'kafka receiver: a message that cannot be decoded, written to the dead-letter topic.' },
+  undecodable: { kind: 'drop', doc: 'kafka receiver: a message that cannot be decoded or is over a limit, with no `dead_letter_topic` (1 per message).' },
+  dead_letter: { kind: 'drop', doc: 'kafka receiver: a message that cannot be decoded or is over `max_message_bytes` / `max_items_per_message`, written to the dead-letter topic (1 per message).' },
   dead_letter_failed: { kind: 'drop', doc: 'kafka receiver: writing a message to the dead-letter topic failed for good.' },
   // Processors and connectors.
   filtered: { kind: 'drop', doc: 'filter: records its conditions drop (on purpose).' },

@@ -18,7 +18,14 @@ const ITEM: Record<Signal, string> = { traces: 'spans', metrics: 'metric_points'
 
 export interface ReceiverMetrics {
   accepted(signal: Signal, items: number): void;
+  /** Refused with a retryable answer (the sender tries again), or refused for good and counted downstream. */
   refused(signal: Signal, items: number): void;
+  /**
+   * Refused for good by the receiver itself (malformed, over a limit): counted in
+   * otelcol_receiver_refused_* and, with the reason, in genrf_collector_dropped_items_total
+   * as `receiver/<id>`, since the sender will not send it again.
+   */
+  rejected(signal: Signal, reason: Reason, items: number): void;
 }
 
 export interface ExporterMetrics {
@@ -154,6 +161,7 @@ export class SelfMetrics {
 
   receiver(id: string, transport: string): ReceiverMetrics {
     const labels = { receiver: id, transport };
+    const component = `receiver/${id}`;
     const acc = { traces: this.#accepted.traces.labels(labels), metrics: this.#accepted.metrics.labels(labels), logs: this.#accepted.logs.labels(labels) };
     const ref = { traces: this.#refused.traces.labels(labels), metrics: this.#refused.metrics.labels(labels), logs: this.#refused.logs.labels(labels) };
     return {
@@ -162,6 +170,10 @@ export class SelfMetrics {
       },
       refused: (signal, n) => {
         ref[signal].value += n;
+      },
+      rejected: (signal, reason, n) => {
+        ref[signal].value += n;
+        this.dropped(component, signal, reason, n);
       },
     };
   }

@@ -112,10 +112,14 @@ describe('a poisoned request among good ones (otlp -> batch -> file)', () => {
     await waitForRecords(file(), 'logs', want.length);
     expect(logBodies(await readJsonLines(file())).sort()).toEqual(want);
 
-    // Nothing was dropped downstream: the bad requests never got in.
+    // Nothing was dropped downstream: the bad requests never got in. The receiver counts each
+    // of the four it refused, one per request, with the reason.
     const m = await scrape(metricsPort);
-    expect(metricValue(m, 'genrf_collector_dropped_items_total') + metricValue(m, 'otelcol_exporter_send_failed_log_records_total')).toBe(0);
-    expect(metricValue(m, 'otelcol_receiver_refused_log_records_total')).toBe(0);
+    expect(metricValue(m, 'otelcol_exporter_send_failed_log_records_total')).toBe(0);
+    expect(metricValue(m, 'genrf_collector_dropped_items_total')).toBe(4);
+    expect(metricValue(m, 'genrf_collector_dropped_items_total', { component: 'receiver/otlp', reason: 'malformed' })).toBe(4);
+    expect(metricValue(m, 'otelcol_receiver_refused_log_records_total', { transport: 'http' })).toBe(2);
+    expect(metricValue(m, 'otelcol_receiver_refused_log_records_total', { transport: 'grpc' })).toBe(2);
   });
 
   it('nesting of exactly 64 levels is accepted and written, as in OTLP/JSON', async () => {

@@ -63,6 +63,11 @@ export const kafkaReceiverConfig = z
       .int()
       .positive()
       .default(10 * MIB),
+    /**
+     * Default 65536, as the otlp receiver's max_items_per_request: spans, data points or log
+     * records in one OTLP message at most; a message over it goes to the dead-letter topic.
+     */
+    max_items_per_message: z.number().int().positive().default(65_536),
     header_extraction: z
       .strictObject({
         /** Default false. True: the listed headers become resource attributes `kafka.header.<name>`. */

@@ -24,7 +24,7 @@ export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
     const encoding = config[input.signal].encoding;
     let batch;
     try {
-      batch = decodeMessage(input.signal, encoding, input.body);
+      batch = decodeMessage(input.signal, encoding, input.body, config.max_items_per_message);
     } catch (err) {
       throw new DecodeError(`cannot decode as ${encoding} ${input.signal}: ${(err as Error).message}`);
     }

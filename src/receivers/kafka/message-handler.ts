@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Batch } from '../../pdata/batch.ts';
+import { TooManyItemsError } from '../../pdata/errors.ts';
 import type { KeyValue, Signal } from '../../pdata/types.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
 import type { ReceiverMetrics, SelfMetrics } from '../../telemetry/metrics.ts';
@@ -40,6 +41,7 @@ export class MessageHandler {
   readonly #metrics: ReceiverMetrics;
   readonly #dlq: DeadLetterWriter;
   readonly #maxBytes: number;
+  readonly #maxItems: number;
   readonly #backoff: KafkaReceiverConfig['error_backoff'];
   readonly #headers: Array<{ name: string; attr: string }>;
   readonly #stop: AbortSignal;
@@ -51,6 +53,7 @@ export class MessageHandler {
     this.#metrics = opts.metrics.receiver(opts.id, 'kafka');
     this.#dlq = opts.dlq;
     this.#maxBytes = opts.config.max_message_bytes;
+    this.#maxItems = opts.config.max_items_per_message;
     this.#backoff = opts.config.error_backoff;
     const h = opts.config.header_extraction;
     this.#headers = h.extract_headers ? h.headers.map((name) => ({ name, attr: `kafka.header.${name}` })) : [];
@@ -66,7 +69,8 @@ export class MessageHandler {
     try {
       batch = this.#batch(route, m, value);
     } catch (err) {
-      return this.#deadLetter(route, q, m, `cannot decode as ${route.encoding} ${route.signal}: ${(err as Error).message}`);
+      const what = err instanceof TooManyItemsError ? 'too many items for' : 'cannot decode as';
+      return this.#deadLetter(route, q, m, `${what} ${route.encoding} ${route.signal}: ${(err as Error).message}`);
     }
     const signal = route.signal;
     const items = batch.items;
@@ -78,15 +82,19 @@ export class MessageHandler {
         return true;
       } catch (e) {
         const err = ConsumerError.from(e);
-        this.#metrics.refused(signal, items);
         if (!err.retryable) {
-          // Dropped for good downstream (and counted there): retrying cannot help.
+          // Refused for good downstream: retrying cannot help. A drop is counted where it
+          // happened; a request too large (the batch processor's max_pending_items) is only
+          // refused there, so it is counted here.
+          if (err.reason === Reason.request_too_large) this.#metrics.rejected(signal, err.reason, items);
+          else this.#metrics.refused(signal, items);
           this.#logger.warn(
             { receiver: this.#id, topic: m.topic, partition: m.partition, offset: String(m.offset), reason: err.reason },
             `receiver ${this.#id}: ${items} ${signal} items refused for good downstream (${err.reason}): ${err.message}`,
           );
           return true;
         }
+        this.#metrics.refused(signal, items);
         if (attempt === 0) {
           this.#logger.debug({ receiver: this.#id, topic: m.topic, partition: m.partition, reason: err.reason }, 'downstream refused; pausing the partition and retrying');
         }
@@ -98,7 +106,7 @@ export class MessageHandler {
   }
 
   #batch(route: Route, m: KafkaMessage, value: Buffer): Batch {
-    const batch = decodeMessage(route.signal, route.encoding, value);
+    const batch = decodeMessage(route.signal, route.encoding, value, this.#maxItems);
     if (this.#headers.length > 0 && batch.items > 0) this.#addHeaders(batch, m);
     return batch;
   }

@@ -5,14 +5,18 @@
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 /** A request refused while reading its body: HTTP status and a message for the client. */
 export class BodyError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** Set when the request is refused for good for what it is (counted); unset when the client went away. */
+  readonly reason: Reason | undefined;
+  constructor(status: number, message: string, reason?: Reason) {
     super(message);
     this.name = 'BodyError';
     this.status = status;
+    this.reason = reason;
   }
 }
 
@@ -46,7 +50,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         cleanup();
         req.pause();
         chunks.length = 0;
-        reject(new BodyError(413, `request body exceeds max_request_body_size (${limit} bytes)`));
+        reject(new BodyError(413, `request body exceeds max_request_body_size (${limit} bytes)`, Reason.request_too_large));
         return;
       }
       chunks.push(chunk);
@@ -90,8 +94,8 @@ export async function decompress(body: Buffer, encoding: string, limit: number):
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new BodyError(413, `decompressed request body exceeds max_request_body_size (${limit} bytes)`);
+      throw new BodyError(413, `decompressed request body exceeds max_request_body_size (${limit} bytes)`, Reason.request_too_large);
     }
-    throw new BodyError(400, `request body is not valid ${encoding} data: ${err.message}`);
+    throw new BodyError(400, `request body is not valid ${encoding} data: ${err.message}`, Reason.malformed);
   }
 }

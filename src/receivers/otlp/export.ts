@@ -6,7 +6,7 @@ import { decodeJson } from '../../pdata/json/index.ts';
 import { checkJsonItems } from '../../pdata/json/count.ts';
 import type { PartialSuccess, Resource, Signal } from '../../pdata/types.ts';
 import { ConsumerError, type Consumer } from '../../pipeline/consumer.ts';
-import { TooManyItemsError } from '../../pdata/errors.ts';
+import { type DecodeError, TooManyItemsError } from '../../pdata/errors.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import { Reason } from '../../telemetry/drop-reasons.ts';
 
@@ -75,7 +75,8 @@ export async function exportBatch(consumer: Consumer, batch: Batch, metrics: Rec
       return { kind, message: `${err.message} (${err.reason}); retry later`, retryAfterMs };
     }
     if (err.reason === Reason.request_too_large) {
-      metrics.refused(signal, items);
+      // Refused for good and counted nowhere downstream (the batch processor only refuses it).
+      metrics.rejected(signal, Reason.request_too_large, items);
       return { kind: 'too_large', message: err.message };
     }
     // Permanent: the data will never be taken, so a retry would not help. OTLP says to
@@ -85,6 +86,17 @@ export async function exportBatch(consumer: Consumer, batch: Batch, metrics: Rec
     if (rejected < items) metrics.accepted(signal, items - rejected);
     return { kind: 'ok', partial: { rejected, errorMessage: err.message } };
   }
+}
+
+/**
+ * Counts a request refused for good before it reached the pipeline, with its reason: over
+ * `max_items_per_request` counts the limit + 1 items (the scan stops at the first item beyond
+ * the limit, so that many are known); a malformed request counts 1 (the scan stops at the
+ * first bad field: how many items the rest holds is not known).
+ */
+export function countRejected(metrics: ReceiverMetrics, signal: Signal, e: DecodeError): void {
+  if (e instanceof TooManyItemsError) metrics.rejected(signal, Reason.request_too_large, e.limit + 1);
+  else metrics.rejected(signal, Reason.malformed, 1);
 }
 
 /** Whole seconds for Retry-After, at least 1. */

@@ -14,7 +14,7 @@ import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import { splitEndpoint } from '../../net/endpoint.ts';
 import type { OtlpGrpcConfig } from './config.ts';
-import { decodeRequest, exportBatch, stampSubject } from './export.ts';
+import { countRejected, decodeRequest, exportBatch, stampSubject } from './export.ts';
 import { encodeRetryInfo, encodeRpcStatus, GrpcCode } from '../../pdata/rpc-status.ts';
 import { listenError, warnIfExposed } from '../../net/listen.ts';
 import type { AuthGuard } from '../../net/auth.ts';
@@ -144,9 +144,10 @@ export class OtlpGrpcServer {
       try {
         batch = decodeRequest(signal, 'proto', body, this.#config.max_items_per_request);
       } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        countRejected(this.#metrics, signal, e);
         if (e instanceof TooManyItemsError) return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `${signal} request too large: ${e.message}`);
-        if (e instanceof DecodeError) return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `malformed ${signal} request: ${e.message}`);
-        throw e;
+        return this.#fail(cb, GrpcCode.INVALID_ARGUMENT, `malformed ${signal} request: ${e.message}`);
       }
       if (subject !== '' && batch.items > 0) stampSubject(batch, subject);
       const outcome = await exportBatch(consumer, batch, this.#metrics);

@@ -13,11 +13,12 @@ import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { BodyError, decompress, isSupportedEncoding, readBody, SUPPORTED_ENCODINGS } from './body.ts';
-import { decodeRequest, exportBatch, retryAfterSeconds, stampSubject, type Encoding } from './export.ts';
+import { countRejected, decodeRequest, exportBatch, retryAfterSeconds, stampSubject, type Encoding } from './export.ts';
 import { encodeRpcStatus, encodeRpcStatusJson, GrpcCode } from '../../pdata/rpc-status.ts';
 import { headerReader, startHttpServer } from '../../net/http-server.ts';
 import type { AuthGuard, AuthResult } from '../../net/auth.ts';
 import { Cors } from './cors.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 
 const PROTO_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -192,6 +193,7 @@ export class OtlpHttpServer {
     }
     const length = Number(req.headers['content-length']);
     if (length > limit) {
+      this.#metrics.rejected(signal, Reason.request_too_large, 1);
       return this.#reply(res, encoding, 413, `request body of ${length} bytes exceeds max_request_body_size (${limit} bytes)`, { close: true });
     }
     const work = this.#process(req, res, signal, encoding, contentEncoding, consumer, subject);
@@ -207,9 +209,10 @@ export class OtlpHttpServer {
       try {
         batch = decodeRequest(signal, encoding, body, this.#config.max_items_per_request);
       } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        countRejected(this.#metrics, signal, e);
         if (e instanceof TooManyItemsError) return this.#reply(res, encoding, 413, `${signal} request too large: ${e.message}`);
-        if (e instanceof DecodeError) return this.#reply(res, encoding, 400, `malformed ${encoding === 'proto' ? 'protobuf' : 'JSON'} ${signal} request: ${e.message}`);
-        throw e;
+        return this.#reply(res, encoding, 400, `malformed ${encoding === 'proto' ? 'protobuf' : 'JSON'} ${signal} request: ${e.message}`);
       }
       if (this.#config.include_metadata && subject !== '' && batch.items > 0) stampSubject(batch, subject);
       const outcome = await exportBatch(consumer, batch, this.#metrics);
@@ -222,7 +225,11 @@ export class OtlpHttpServer {
       const status = outcome.kind === 'busy' ? 429 : 503;
       return this.#reply(res, encoding, status, outcome.message, { retryAfterMs: outcome.retryAfterMs });
     } catch (e) {
-      if (e instanceof BodyError) return this.#reply(res, encoding, e.status, e.message, { close: e.status === 413 || !req.complete });
+      if (e instanceof BodyError) {
+        // Over max_request_body_size or not valid compressed data: one request refused for good.
+        if (e.reason !== undefined) this.#metrics.rejected(signal, e.reason, 1);
+        return this.#reply(res, encoding, e.status, e.message, { close: e.status === 413 || !req.complete });
+      }
       this.#logger.error({ err: e, signal }, 'OTLP/HTTP request failed');
       return this.#reply(res, encoding, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
     }
