@@ -2,7 +2,7 @@
 // cannot be written) is one line saying what and where; a defect keeps its stack.
 
 /** System error codes that mean the machine or the configuration, not the daemon, is wrong. */
-const OPERATOR_CODES = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE']);
+const OPERATOR_CODES = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'ETIMEDOUT']);
 const CODE_RE = /\b(E[A-Z]{3,})\b/g;
 
 /** True when the error, or any error in its `cause` chain, is one of OPERATOR_CODES. */

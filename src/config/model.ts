@@ -51,6 +51,8 @@ export interface ServiceConfig {
   };
   /** service.shutdown_timeout in ms (default 10s). */
   shutdownTimeoutMs: number;
+  /** service.start_timeout in ms: the most one component's start may take (default 60s). */
+  startTimeoutMs?: number;
 }
 
 export interface CollectorConfig {

@@ -38,6 +38,7 @@ export function validateService(raw: Record<string, unknown>, root: PNode, secti
     service.extensions = rest.data.extensions;
     service.telemetry = rest.data.telemetry;
     service.shutdownTimeoutMs = rest.data.shutdown_timeout;
+    service.startTimeoutMs = rest.data.start_timeout;
   } else {
     out.push(...issuesToDiagnostics(rest.error.issues, { schema: serviceSchema, base: ['service'], root, value: svc }));
   }

@@ -42,6 +42,9 @@ export const serviceSchema = z.strictObject({
   extensions: idList.meta({ description: 'Extensions to start, by id.' }),
   telemetry: telemetrySchema,
   shutdown_timeout: duration('10s').meta({ description: 'Time given to components to drain on shutdown (default 10s).' }),
+  start_timeout: duration('60s').meta({
+    description: 'The most one component may take to start (default 60s); past it the daemon logs one fatal line naming the component and exits 1 within shutdown_timeout.',
+  }),
   /** Security policy: checked by src/security at validate/run, enforced in front of exporters. */
   security: securityPolicySchema.optional().meta({ description: 'Where security records may go: classify, sinks, scrubbers (see src/security/README.md).' }),
 });

@@ -27,6 +27,22 @@ export interface ServiceOptions {
 
 type State = 'built' | 'starting' | 'running' | 'stopping' | 'stopped';
 
+/** service.start_timeout when the config has none. */
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+/**
+ * A component whose start did not settle within service.start_timeout (a mkdir on /proc that
+ * never returns, a handshake that never ends). `ETIMEDOUT`: an operator's problem to fix
+ * (the path, the network), reported in one line without a stack.
+ */
+export class StartTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number) {
+    super(`did not start within ${ms} ms (service.start_timeout)`);
+    this.name = 'StartTimeoutError';
+  }
+}
+
 /**
  * A built graph with its lifecycle: start exporters, then connectors and processors, then
  * receivers; stop in the reverse direction so that each component drains into components
@@ -36,6 +52,7 @@ export class Service implements Host {
   readonly graph: Graph;
   readonly #logger: Logger;
   readonly #shutdownTimeoutMs: number;
+  readonly #startTimeoutMs: number;
   readonly #started = new Set<Node>();
   readonly #config: CollectorConfig;
   readonly #opts: ServiceOptions;
@@ -55,6 +72,7 @@ export class Service implements Host {
     this.reload = opts.reload;
     this.#logger = opts.logger;
     this.#shutdownTimeoutMs = config.service.shutdownTimeoutMs;
+    this.#startTimeoutMs = config.service.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.#healthWatch = new HealthWatch(() => this.components(), opts.logger, opts.healthWatchMs);
     this.graph = buildGraph(config, {
       logger: opts.logger,
@@ -112,12 +130,16 @@ export class Service implements Host {
     return h.message === undefined ? h : { ...h, message: redactText(h.message) };
   }
 
-  /** Starts everything; if a component fails to start, stops what started and rethrows. */
+  /**
+   * Starts everything; if a component fails to start, or its start does not settle within
+   * service.start_timeout, stops what started and rethrows. A start that never settles is left
+   * behind (the caller exits): waiting on it would leave the daemon half-started forever.
+   */
   async start(): Promise<void> {
     this.#state = 'starting';
     for (const node of this.graph.startOrder()) {
       try {
-        await node.instance.start(this);
+        await this.#startOne(node);
         this.#started.add(node);
       } catch (err) {
         // Not logged here: the caller reports the error it is given (run: one fatal line).
@@ -128,6 +150,21 @@ export class Service implements Host {
     this.#state = 'running';
     this.#logger.info({ components: this.#started.size }, 'everything is ready: the daemon is running');
     this.#healthWatch.start();
+  }
+
+  async #startOne(node: Node): Promise<void> {
+    const ms = this.#startTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        node.instance.start(this),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StartTimeoutError(ms)), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

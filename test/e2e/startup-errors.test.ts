@@ -69,6 +69,30 @@ describe('start-up', () => {
     }
   }, 90_000);
 
+  it('a component start that never settles (file exporter on /proc): one FATAL line naming it after start_timeout, exit 1 within shutdown_timeout', async () => {
+    const health = await freePort();
+    const dir = await tempDir();
+    const config = join(dir, 'pipeline.yaml');
+    // A recursive mkdir under /proc never settles: the exporter's start hangs.
+    await writeFile(
+      config,
+      `receivers:\n  otlp: { protocols: { http: { endpoint: 127.0.0.1:${await freePort()} } } }\nexporters:\n  file/stuck: { path: /proc/genrf/x.jsonl }\nextensions:\n  health_check: { endpoint: 127.0.0.1:${health} }\nservice:\n  extensions: [health_check]\n  start_timeout: 3s\n  shutdown_timeout: 2s\n  telemetry: { metrics: { address: "" } }\n  pipelines:\n    logs: { receivers: [otlp], exporters: [file/stuck] }\n`,
+    );
+    const d = runCli(['run', '--config', config]);
+    const code = await d.exited;
+    const exitedAt = Date.now();
+    expect(code).toBe(1);
+    const bad = d
+      .stderr()
+      .split('\n')
+      .filter((l) => /"level":"(FATAL|ERROR)"/.test(l));
+    expect(bad, d.stderr()).toHaveLength(1);
+    expect(bad[0]).toMatch(/"level":"FATAL".*not starting: exporter\/file\/stuck[^"]* failed to start: did not start within 3000 ms \(service\.start_timeout\)/);
+    expect(d.stderr()).not.toMatch(/\\n\s+at |"stack"/);
+    // From the fatal line to the exit: within shutdown_timeout (2 s), with a second to spare.
+    expect(exitedAt - Date.parse((JSON.parse(bad[0]) as { time: string }).time)).toBeLessThan(3000);
+  }, 90_000);
+
   it('a file exporter that cannot open its file: one FATAL line, no stack, exit 1', async () => {
     const dir = await tempDir();
     const notADir = join(dir, 'plain-file');
