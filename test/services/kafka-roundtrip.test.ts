@@ -159,7 +159,7 @@ describeService(kafka, 'kafka receiver: dead-letter topic', (env) => {
   const brokers = env.KAFKA_BROKERS!.split(',');
   const list = brokers.map((b) => `"${b}"`).join(', ');
 
-  it('garbage, wrong-encoding and oversized messages go to the DLQ with the error in headers; good ones still arrive', async () => {
+  it('garbage, wrong-encoding, oversized and too-many-items messages go to the DLQ with the error in headers; good ones still arrive', async () => {
     const run = runId();
     const dir = await tempDir('genrf-kafka-');
     const topic = `dlq-${run}`;
@@ -175,6 +175,7 @@ receivers:
     logs: { topic: ${topic}, encoding: otlp_json }
     dead_letter_topic: ${dlq}
     max_message_bytes: 4096
+    max_items_per_message: 3
 exporters:
   file: { path: ${join(dir, 'logs.jsonl')} }
 service:
@@ -200,6 +201,7 @@ service:
           ),
         }, // wrong encoding (a trace id that is not hex)
         { topic, value: Buffer.alloc(10_000, 'x') }, // oversized
+        { topic, value: Buffer.from(JSON.stringify(logsRequest('big', 4))) }, // over max_items_per_message
         good(1),
       ],
     });
@@ -208,12 +210,13 @@ service:
     expect(allRecords('logs', lines).map((r) => r.body.stringValue)).toEqual(['good0-0', 'good0-1', 'good1-0', 'good1-1']);
 
     const dead = await readTopic(brokers, dlq);
-    expect(dead).toHaveLength(3);
-    expect(dead.map((m) => m.headers['genrf.original.offset'])).toEqual(['1', '2', '3']);
+    expect(dead).toHaveLength(4);
+    expect(dead.map((m) => m.headers['genrf.original.offset'])).toEqual(['1', '2', '3', '4']);
     expect(dead[0].headers['genrf.error']).toMatch(/cannot decode as otlp_json logs/);
     expect(dead[2].headers['genrf.error']).toMatch(/10000 bytes is over max_message_bytes \(4096\)/);
     expect(dead[2].value.length).toBe(10_000);
-    await waitFor(async () => metricValue(await scrape(metrics), 'genrf_collector_dropped_items_total', { component: 'receiver/kafka', reason: 'dead_letter' }) === 3, 10_000);
+    expect(dead[3].headers['genrf.error']).toBe('too many items for otlp_json logs: 4 items in one message, more than 3 (max_items_per_message)');
+    await waitFor(async () => metricValue(await scrape(metrics), 'genrf_collector_dropped_items_total', { component: 'receiver/kafka', reason: 'dead_letter' }) === 4, 10_000);
     expect(metricValue(await scrape(metrics), 'otelcol_receiver_accepted_log_records_total', { receiver: 'kafka', transport: 'kafka' })).toBe(4);
   }, 60_000);
 });
