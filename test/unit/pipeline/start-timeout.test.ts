@@ -17,6 +17,7 @@ const stuckExporter: ExporterFactory = {
   signals: { logs: 'stable' },
   config: z.strictObject({}),
   create: () => ({
+    mutates: false,
     consume: async () => {},
     start: () => new Promise<void>(() => {}),
     shutdown: async () => {},
