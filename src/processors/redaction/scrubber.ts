@@ -29,6 +29,38 @@ const KEY_SCAN = 0,
 const KEY_DIRTY = 8;
 /** Distinct keys remembered; past it the cache starts over (keys are a small vocabulary in practice). */
 const KEY_CACHE_MAX = 4096;
+/** String values remembered as clean per key (a ring), and the longest one remembered. */
+const CLEAN_SLOTS = 4;
+const CLEAN_MAX_LENGTH = 128;
+
+/**
+ * What is known about one attribute key: its rule, and the last few string values under it
+ * that held nothing to redact. Attribute values repeat (a circuit type, a file path, a
+ * service name), and the verdict on a string depends on the string alone, so a repeated
+ * clean value is passed by a comparison instead of a scan. Dirty values are never
+ * remembered: their redactions must be counted each time. Bounded: CLEAN_SLOTS values of at
+ * most CLEAN_MAX_LENGTH characters per key, KEY_CACHE_MAX keys.
+ */
+class KeyFacts {
+  readonly rule: number;
+  readonly #clean: string[] = new Array<string>(CLEAN_SLOTS).fill('');
+  #next = 0;
+
+  constructor(rule: number) {
+    this.rule = rule;
+  }
+
+  isClean(v: string): boolean {
+    const c = this.#clean;
+    return c[0] === v || c[1] === v || c[2] === v || c[3] === v;
+  }
+
+  remember(v: string): void {
+    if (v.length > CLEAN_MAX_LENGTH) return;
+    this.#clean[this.#next] = v;
+    this.#next = (this.#next + 1) % CLEAN_SLOTS;
+  }
+}
 /** Hex characters of the HMAC kept in a hash token: 64 bits, enough to group users without collisions in practice. */
 const HASH_HEX = 16;
 const MIN_KEY_LENGTH = 16;
@@ -64,7 +96,7 @@ export class Scrubber implements RangeSink {
   readonly #ignored: Set<string>;
   readonly #allowAll: boolean;
   readonly #allowed: Set<string>;
-  readonly #keyCache = new Map<string, number>();
+  readonly #keyCache = new Map<string, KeyFacts>();
   /** A tally for probing keys once (its counts are not reported). */
   readonly #probe: Tally;
   readonly #sensitiveLabel: number;
@@ -414,7 +446,8 @@ export class Scrubber implements RangeSink {
     let w = 0;
     for (let r = 0; r < attrs.length; r++) {
       const kv = attrs[r];
-      let rule = this.#keyRule(kv.key);
+      const facts = this.#keyFacts(kv.key);
+      let rule = facts.rule;
       if (rule & KEY_DIRTY) {
         // The key itself holds something to redact (an e-mail address as a key).
         kv.key = this.#scrubKey(kv.key, tally);
@@ -430,12 +463,16 @@ export class Scrubber implements RangeSink {
       } else if (rule !== KEY_SCAN) {
         keep = this.#redactWhole(kv, rule === KEY_SENSITIVE ? this.#sensitiveLabel : this.#blockedKeyLabel, tally);
       } else {
-        const before = tally.total;
-        this.dropAttribute = false;
-        this.scrubValue(kv.value, tally);
-        if (this.dropAttribute) keep = false;
-        this.dropAttribute = false;
-        if (tally.total !== before) tally.key(kv.key);
+        const text = kv.value.stringValue;
+        if (text === undefined || !facts.isClean(text)) {
+          const before = tally.total;
+          this.dropAttribute = false;
+          this.scrubValue(kv.value, tally);
+          if (this.dropAttribute) keep = false;
+          this.dropAttribute = false;
+          if (tally.total !== before) tally.key(kv.key);
+          else if (text !== undefined) facts.remember(text);
+        }
       }
       if (keep) attrs[w++] = kv;
     }
@@ -466,9 +503,10 @@ export class Scrubber implements RangeSink {
     return out;
   }
 
-  #keyRule(key: string): number {
-    let rule = this.#keyCache.get(key);
-    if (rule !== undefined) return rule;
+  #keyFacts(key: string): KeyFacts {
+    const known = this.#keyCache.get(key);
+    if (known !== undefined) return known;
+    let rule: number;
     if (this.#ignored.has(key)) rule = KEY_IGNORED;
     else {
       if (this.#sensitive.matches(key)) rule = KEY_SENSITIVE;
@@ -481,8 +519,9 @@ export class Scrubber implements RangeSink {
       this.dropAttribute = drop;
     }
     if (this.#keyCache.size >= KEY_CACHE_MAX) this.#keyCache.clear();
-    this.#keyCache.set(key, rule);
-    return rule;
+    const facts = new KeyFacts(rule);
+    this.#keyCache.set(key, facts);
+    return facts;
   }
 }
 
