@@ -11,7 +11,19 @@ import * as http2 from 'node:http2';
 import type { Logger } from 'pino';
 import type { AuthGuard, AuthResult } from '../../net/auth.ts';
 import { grpcHeaderReader } from '../../net/grpc-security.ts';
-import { ACCEPTED_ENCODINGS, decompressMessage, encodeBinHeader, encodeGrpcMessage, GRPC_CONTENT_TYPE, GrpcError, isGrpcContentType, messagePrefix, parseTimeout, PREFIX_BYTES, UnaryMessageReader } from '../../net/grpc-wire.ts';
+import {
+  ACCEPTED_ENCODINGS,
+  decompressMessage,
+  encodeBinHeader,
+  encodeGrpcMessage,
+  GRPC_CONTENT_TYPE,
+  GrpcError,
+  isGrpcContentType,
+  messagePrefix,
+  parseTimeout,
+  PREFIX_BYTES,
+  UnaryMessageReader,
+} from '../../net/grpc-wire.ts';
 import { DecodeError, TooManyItemsError } from '../../pdata/errors.ts';
 import { encodeProtoResponse } from '../../pdata/proto/index.ts';
 import { encodeRetryInfo, encodeRpcStatus, GrpcCode } from '../../pdata/rpc-status.ts';

@@ -115,13 +115,16 @@ export class OtlpGrpcServer {
     if (!server) return;
     this.#server = undefined;
     this.#stopTls?.();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const session of this.#sessions) session.close();
+    const listening = new Promise<void>((resolve) => server.close(() => resolve()));
+    const open = [...this.#sessions];
+    const sessionsClosed = Promise.all(open.map((s) => (s.destroyed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
+    for (const session of open) session.close();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), timeoutMs);
     });
-    if (await Promise.race([closed.then(() => false), timedOut])) {
+    const closed = Promise.all([listening, sessionsClosed]).then(() => false);
+    if (await Promise.race([closed, timedOut])) {
       this.#logger.warn({ calls: this.callsInFlight }, 'OTLP/gRPC shutdown timed out; cancelling calls in flight');
       for (const session of this.#sessions) session.destroy();
       await closed;
