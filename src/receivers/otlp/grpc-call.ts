@@ -127,6 +127,7 @@ export class ExportService {
   /** A new stream: route it, authenticate it, then read it. Never throws. */
   onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', ignoreStreamError);
+    let call: Call | undefined;
     try {
       if (headers[':method'] !== 'POST') return answerHttp(stream, 405, { allow: 'POST' });
       // The gRPC spec: a request that is not gRPC gets HTTP 415, not a gRPC status.
@@ -137,12 +138,15 @@ export class ExportService {
       const timeoutMs = parseTimeout(headers['grpc-timeout'] as string | undefined);
       const deadline = timeoutMs === undefined ? 0 : performance.now() + timeoutMs;
       const encoding = headers['grpc-encoding'] as string | undefined;
-      const call = new Call(this, stream, signal, encoding, deadline);
+      call = new Call(this, stream, signal, encoding, deadline);
       if (!this.guard.enabled) return call.admit('');
       const r = this.guard.check(grpcHeaderReader(headers), stream.session?.socket?.remoteAddress);
-      if (r instanceof Promise) void r.then((x) => call.authenticated(x));
-      else call.authenticated(r);
+      if (r instanceof Promise) {
+        const c = call;
+        void r.then((x) => c.authenticated(x));
+      } else call.authenticated(r);
     } catch (err) {
+      call?.settle();
       this.logger.error({ err }, 'OTLP/gRPC call failed');
       this.refuse(stream, GrpcCode.INTERNAL, `internal error: ${(err as Error).message}`);
     }
@@ -207,11 +211,15 @@ export class Call {
     this.deadline = deadline;
   }
 
-  /** The authenticator's verdict (the stream has not been read). */
+  /** The authenticator's verdict (the stream has not been read). Never throws. */
   authenticated(r: AuthResult): void {
     if (this.#stream.destroyed) return;
     if (!r.ok) return this.#service.refuse(this.#stream, r.reason === 'unavailable' ? GrpcCode.UNAVAILABLE : GrpcCode.UNAUTHENTICATED, r.message);
-    this.admit(this.#service.includeSubject ? r.subject : '');
+    try {
+      this.admit(this.#service.includeSubject ? r.subject : '');
+    } catch (err) {
+      this.#refuse(err, false);
+    }
   }
 
   /** Starts reading the message. */
