@@ -1,87 +1,62 @@
-import * as grpc from '@grpc/grpc-js';
-import type { SecureContextOptions } from 'node:tls';
+import * as http2 from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { AuthGuard } from './auth.ts';
+import type { AuthGuard, HeaderReader } from './auth.ts';
 import { ServerTls } from './server-tls.ts';
 import type { ServerTlsConfig } from './tls-config.ts';
 
-// TLS and authentication for a grpc-js server. grpc-js re-applies a credentials object's
-// secure-context options to its HTTP/2 server (setSecureContext) whenever the credentials
-// say they changed: new connections get the new certificate, open ones keep theirs.
+// The HTTP/2 server under a gRPC service (node:http2, no gRPC library): plain, or TLS from a
+// `tls` block with ALPN h2 and certificate reload (setSecureContext: new connections get the
+// new certificate, open ones keep theirs), mTLS as the block says. A TLS handshake refused
+// for want of a valid client certificate is counted by the listener's AuthGuard. The guard
+// itself is applied per call by the service, from the call's headers, before its message is
+// read (see OtlpGrpcServer).
 
-/** Server credentials from a `tls` block, following its files every reload_interval. */
-class ReloadingServerCredentials extends grpc.ServerCredentials {
-  readonly #tls: ServerTls;
+/** Time to finish a TLS handshake; a client that stalls in it holds a socket for no more. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-  constructor(tls: ServerTls) {
-    const { connection, context } = tls.setup;
-    super({ ...connection }, context);
-    this.#tls = tls;
-    tls.watch((ctx: SecureContextOptions) => this.updateSecureContextOptions(ctx));
-  }
-
-  stop(): void {
-    this.#tls.stop();
-  }
-
-  _equals(other: grpc.ServerCredentials): boolean {
-    return other === this;
-  }
+export interface GrpcServerSpec {
+  who: string;
+  tls: ServerTlsConfig | undefined;
+  guard: AuthGuard;
+  logger: Logger;
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; 0: no limit. */
+  maxConcurrentStreams: number;
 }
 
-export interface GrpcCredentials {
-  credentials: grpc.ServerCredentials;
+export interface GrpcHttp2Server {
+  server: http2.Http2Server | http2.Http2SecureServer;
   /** Stops following the certificate files. */
   stop(): void;
   secure: boolean;
 }
 
-/** Insecure credentials, or TLS ones read from the `tls` block's files (rejects naming an unreadable file). */
-export async function grpcServerCredentials(tls: ServerTlsConfig | undefined, who: string, logger: Logger): Promise<GrpcCredentials> {
-  if (tls === undefined) return { credentials: grpc.ServerCredentials.createInsecure(), stop: () => {}, secure: false };
-  const creds = new ReloadingServerCredentials(await ServerTls.load(tls, who, logger));
-  return { credentials: creds, stop: () => creds.stop(), secure: true };
-}
-
-/** Metadata key that carries the authenticated subject to the handler; a client's own value is removed first. */
-export const SUBJECT_KEY = 'x-genrf-auth-subject';
-
 /**
- * A server interceptor that authenticates each call from its metadata, before grpc-js reads
- * (or decompresses) the message: the call's stream stays paused until the handler asks to
- * read, and a refused call never gets that far. Refusals are UNAUTHENTICATED, or UNAVAILABLE
- * when the check could not be made (the client retries).
+ * nghttp2's memory for one connection's frames (HPACK, queued frames and the DATA it has not
+ * handed over yet). node's default is 10 MiB, after which it refuses new streams with
+ * ENHANCE_YOUR_CALM; 100 concurrent streams with full windows are 6.4 MiB of DATA alone.
+ * grpc-js set it to unlimited. A bound, but one a busy well-behaved client does not hit.
  */
-export function authInterceptor(guard: AuthGuard): grpc.ServerInterceptor {
-  return (_method, call) =>
-    new grpc.ServerInterceptingCall(call, {
-      start: (next) =>
-        next({
-          onReceiveMetadata: (metadata, mdNext) => {
-            metadata.remove(SUBJECT_KEY);
-            const header = (name: string) => {
-              const v = metadata.get(name)[0];
-              return v === undefined ? undefined : String(v);
-            };
-            const proceed = (r: Awaited<ReturnType<AuthGuard['check']>>) => {
-              if (r.ok) {
-                if (r.subject) metadata.set(SUBJECT_KEY, r.subject);
-                mdNext(metadata);
-                return;
-              }
-              call.sendStatus({ code: r.reason === 'unavailable' ? grpc.status.UNAVAILABLE : grpc.status.UNAUTHENTICATED, details: r.message });
-            };
-            const r = guard.check(header, peerAddress(call.getPeer()));
-            if (r instanceof Promise) void r.then(proceed);
-            else proceed(r);
-          },
-        }),
-    });
+const MAX_SESSION_MEMORY_MIB = 64;
+
+/** Creates (does not listen) the HTTP/2 server; rejects naming a `tls` file that cannot be read. */
+export async function createGrpcHttp2Server(spec: GrpcServerSpec): Promise<GrpcHttp2Server> {
+  const settings: http2.Settings = {};
+  if (spec.maxConcurrentStreams > 0) settings.maxConcurrentStreams = spec.maxConcurrentStreams;
+  const options: http2.ServerOptions = { settings, maxSessionMemory: MAX_SESSION_MEMORY_MIB };
+  if (spec.tls === undefined) return { server: http2.createServer(options), stop: () => {}, secure: false };
+  const tls = await ServerTls.load(spec.tls, spec.who, spec.logger);
+  const { connection, context } = tls.setup;
+  const server = http2.createSecureServer({ ...options, ...connection, ...context, ALPNProtocols: ['h2'], allowHTTP1: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => spec.guard.refusedHandshake(socket.remoteAddress, `TLS handshake failed: ${err.code ?? err.message}`));
+  tls.watch((ctx) => server.setSecureContext(ctx));
+  return { server, stop: () => tls.stop(), secure: true };
 }
 
-/** `127.0.0.1:53422` -> `127.0.0.1`; `[::1]:53422` -> `::1`. */
-function peerAddress(peer: string): string {
-  const i = peer.lastIndexOf(':');
-  const host = i > 0 ? peer.slice(0, i) : peer;
-  return host.startsWith('[') ? host.slice(1, -1) : host;
+/** Reads a call's headers (its metadata) for an authenticator: the first value of a repeated one. */
+export function grpcHeaderReader(headers: http2.IncomingHttpHeaders): HeaderReader {
+  return (name) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
 }

@@ -21,11 +21,11 @@ const maxItems = () => z.number().int().positive().default(DEFAULT_MAX_ITEMS_PER
 const grpcSchema = z.strictObject({
   /** Where the gRPC server listens. */
   endpoint: endpoint('127.0.0.1:4317'),
-  /** Largest message accepted, after decompression, in MiB (grpc-js answers RESOURCE_EXHAUSTED above it). */
+  /** Largest message accepted, in MiB: checked on the declared length before it is read, and after decompression (RESOURCE_EXHAUSTED above it). */
   max_recv_msg_size_mib: z.number().positive().default(4),
   /** Items (spans, data points, log records) in one request at most; above it: INVALID_ARGUMENT. */
   max_items_per_request: maxItems(),
-  /** Concurrent calls per HTTP/2 connection; 0 = grpc-js's own default (no limit). */
+  /** Concurrent calls per HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS); 0 = no limit. */
   max_concurrent_streams: z.number().int().nonnegative().default(100),
   ...serverSecurityFields(),
   /** Default false. True: the authenticated subject becomes the resource attribute `auth.subject` (needs auth). */

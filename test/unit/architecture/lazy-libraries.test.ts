@@ -19,14 +19,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function specifiersLoadedFor(yaml: string): string[] {
   const config = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(config, yaml);
+  return specifiersLoadedBy(`
+    const { createRegistry } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'builtin-components.ts')).href)});
+    const { loadAndBuild } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'pipeline/load.ts')).href)});
+    const loaded = loadAndBuild([${JSON.stringify(config)}], { registry: createRegistry() });
+    if (loaded.errors > 0) throw new Error(JSON.stringify(loaded.diagnostics));`);
+}
+
+/** The bare specifiers resolved while a fresh process runs `body` (an ES module's top level). */
+function specifiersLoadedBy(body: string): string[] {
   const script = `
     import { registerHooks } from 'node:module';
     const seen = new Set();
     registerHooks({ resolve(spec, ctx, next) { if (!spec.startsWith('.') && !spec.startsWith('file:')) seen.add(spec); return next(spec, ctx); } });
-    const { createRegistry } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'builtin-components.ts')).href)});
-    const { loadAndBuild } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'pipeline/load.ts')).href)});
-    const loaded = loadAndBuild([${JSON.stringify(config)}], { registry: createRegistry() });
-    if (loaded.errors > 0) throw new Error(JSON.stringify(loaded.diagnostics));
+    ${body}
     process.stdout.write(JSON.stringify([...seen]));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
@@ -41,8 +47,22 @@ processors: { batch: {} }
 exporters: { otlp: { endpoint: http://127.0.0.1:4317 } }
 service: { pipelines: { traces: { receivers: [otlp], processors: [batch], exporters: [otlp] } } }
 `);
-    expect(seen).toContain('@grpc/grpc-js');
     for (const lib of LAZY) expect(seen, `${lib} was imported`).not.toContain(lib);
+  });
+
+  // The OTLP receiver's gRPC server runs on node:http2 (grpc-js cost ~17 MiB resident). This
+  // is about the receiver only: the registry still imports the otlp exporter, whose transport
+  // may load grpc-js until it moves to node:http2 too.
+  it('the OTLP/gRPC receiver, started and serving, loads no gRPC library', () => {
+    const seen = specifiersLoadedBy(`
+    const { otlpReceiverFactory } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'receivers/otlp/factory.ts')).href)});
+    const { testSettings } = await import(${JSON.stringify(pathToFileURL(resolve(import.meta.dirname, '../../helpers/settings.ts')).href)});
+    const config = otlpReceiverFactory.config.parse({ protocols: { grpc: { endpoint: '127.0.0.1:0' } } });
+    const r = otlpReceiverFactory.create(testSettings('otlp'), config, { traces: { mutates: false, consume: async () => {} } });
+    await r.start({ components: () => [] });
+    await r.shutdown();`);
+    expect(seen).toContain('node:http2');
+    expect(seen).not.toContain('@grpc/grpc-js');
   });
 
   it('building a pipeline with Kafka, Elasticsearch and both authenticators still imports none of them (they load at start)', () => {

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
@@ -190,6 +191,38 @@ describe('certificate reload', () => {
     await until(async () => (await peerSerial()) === serialOf(second), 10_000, 'the new certificate on a new connection');
     await exportOnce();
     expect(logs.items).toBe(2);
+  });
+
+  it('gRPC mutual TLS: the OTLP receiver takes a call from a client with a certificate, refuses one without in the handshake, and counts it', async () => {
+    const logs = new RecordingConsumer();
+    const settings = testSettings('otlp');
+    const config = otlpReceiverConfig.parse({ protocols: { grpc: { endpoint: '127.0.0.1:0', tls: { cert_file: first.cert, key_file: first.key, client_ca_file: pki.ca } } } });
+    const receiver = otlpReceiverFactory.create(settings, config, { logs }) as OtlpReceiver;
+    await receiver.start(host);
+    stops.push(() => receiver.shutdown());
+    const port = receiver.addresses.grpc!.port;
+    const exportOnce = (opts: http2.SecureClientSessionOptions) =>
+      new Promise<string>((resolve, reject) => {
+        const s = http2.connect(`https://127.0.0.1:${port}`, { ca: pki.caPem, servername: 'localhost', ...opts });
+        s.on('error', reject);
+        const body = logsRequest(1);
+        const prefix = Buffer.from([0, 0, 0, 0, 0]);
+        prefix.writeUInt32BE(body.length, 1);
+        const req = s.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.logs.v1.LogsService/Export', 'content-type': 'application/grpc' });
+        req.on('error', reject);
+        req.on('trailers', (t) => resolve(String(t['grpc-status'])));
+        req.on('close', () => s.close());
+        req.resume();
+        req.end(Buffer.concat([prefix, body]));
+      });
+    expect(await exportOnce({ cert: client.certPem, key: client.keyPem })).toBe('0');
+    await expect(exportOnce({})).rejects.toThrow();
+    await until(
+      async () => /genrf_collector_auth_failures_total\{listener="receiver\/otlp \(grpc\)",reason="tls_handshake"\} 1/.test(await settings.metrics.render()),
+      10_000,
+      'the refused handshake to be counted',
+    );
+    expect(logs.items).toBe(1);
   });
 
   it("the daemon's own /metrics serves over TLS", async () => {
