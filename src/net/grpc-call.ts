@@ -3,7 +3,7 @@ import { decodeProtoResponse } from '../pdata/proto/index.ts';
 import { decodeRpcStatus, GrpcCode } from '../pdata/rpc-status.ts';
 import type { PartialSuccess, Signal } from '../pdata/types.ts';
 import { ExportError, grpcStatusError } from './export-error.ts';
-import { decodeBinHeader, decodeGrpcMessage, decompressMessage, GrpcError, grpcCodeForHttpStatus, isGrpcContentType, UnaryMessageReader } from './grpc-wire.ts';
+import { decodeBinHeader, decodeGrpcMessage, decompressMessage, type GrpcError, grpcCodeForHttpStatus, isGrpcContentType, UnaryMessageReader } from './grpc-wire.ts';
 
 // One unary OTLP/gRPC call on an HTTP/2 stream of the client transport: reads the response
 // (headers, one message, trailers, or a trailers-only answer) and settles the export's promise
@@ -26,6 +26,8 @@ export interface CallOwner {
 export interface CallSession {
   /** Why the session ended (connection lost, GOAWAY, keepalive), or undefined while it is usable. */
   readonly lost: string | undefined;
+  /** The connection was established (false: the call's failure is one to connect). */
+  readonly connected: boolean;
 }
 
 const CALL = Symbol('grpc call');
@@ -53,15 +55,7 @@ export class UnaryCall {
   #reader: UnaryMessageReader | undefined;
   #error: (Error & { code?: string }) | undefined;
 
-  constructor(
-    owner: CallOwner,
-    session: CallSession,
-    signal: Signal,
-    abort: AbortSignal,
-    deadline: number,
-    resolve: (value: PartialSuccess | undefined) => void,
-    reject: (reason: unknown) => void,
-  ) {
+  constructor(owner: CallOwner, session: CallSession, signal: Signal, abort: AbortSignal, deadline: number, resolve: (value: PartialSuccess | undefined) => void, reject: (reason: unknown) => void) {
     this.#owner = owner;
     this.#session = session;
     this.#signal = signal;
@@ -113,7 +107,8 @@ export class UnaryCall {
     this.#httpStatus = Number(headers[':status']);
     const encoding = headers['grpc-encoding'];
     if (typeof encoding === 'string' && encoding !== 'identity') this.#encoding = encoding;
-    if (headers['grpc-status'] !== undefined) this.trailers(headers); // trailers-only
+    if (headers['grpc-status'] !== undefined)
+      this.trailers(headers); // trailers-only
     else if (this.#httpStatus === 200 && !isGrpcContentType(headers['content-type'] as string | undefined)) {
       this.#setStatus(GrpcCode.UNKNOWN, `invalid content-type "${headers['content-type']}"`, undefined);
     }
@@ -203,7 +198,9 @@ export class UnaryCall {
     const rst = stream.rstCode ?? NGHTTP2_NO_ERROR;
     if (err !== undefined && err.code !== 'ERR_HTTP2_STREAM_ERROR') {
       // The session failed (connection refused or lost, TLS, GOAWAY, stream ids used up).
-      return grpcStatusError(GrpcCode.UNAVAILABLE, `${lost ?? err.message} (${where})`);
+      const root = err.cause instanceof Error ? err.cause : err;
+      const why = lost ?? `${this.#session.connected ? 'connection lost' : 'cannot connect'}: ${root.message}`;
+      return grpcStatusError(GrpcCode.UNAVAILABLE, `${why} (${where})`);
     }
     if (lost !== undefined) return grpcStatusError(GrpcCode.UNAVAILABLE, `${lost} (${where})`);
     if (rst === NGHTTP2_REFUSED_STREAM) return grpcStatusError(GrpcCode.UNAVAILABLE, `stream refused by the server (${where})`);

@@ -284,6 +284,7 @@ export class OtlpGrpcTransport implements CallOwner {
    * whose reconnect backoff is over) start connecting. Undefined before start.
    */
   connectivity(tryToConnect: boolean): GrpcConnectivity | undefined {
+    if (this.#state === 'shutdown') return 'shutdown';
     if (this.#connectOptions === undefined) return undefined;
     if (tryToConnect && (this.#state === 'idle' || (this.#state === 'transient_failure' && this.#backoff === undefined))) this.#connect();
     return this.#state;
