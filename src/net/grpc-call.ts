@@ -20,6 +20,8 @@ export interface CallOwner {
   readonly target: string;
   /** The call has settled: forget it. */
   callDone(call: UnaryCall): void;
+  /** The session has used up its stream ids: retire it. */
+  sessionExhausted(session: CallSession): void;
 }
 
 /** What the call's HTTP/2 session looks like to the call. */
@@ -141,8 +143,10 @@ export class UnaryCall {
     this.#details = details;
   }
 
-  error(err: Error): void {
+  error(err: Error & { code?: string }): void {
     this.#error ??= err;
+    // After ~2^30 calls a session has no stream ids left: later calls need a new one.
+    if (err.code === 'ERR_HTTP2_OUT_OF_STREAMS') this.#owner.sessionExhausted(this.#session);
   }
 
   /** The stream closed: settle with what arrived. */

@@ -1,7 +1,8 @@
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
 import type { PartialSuccess, Signal } from '../pdata/types.ts';
 import { loadTls, type TlsConfig } from './client-config.ts';
-import { ExportError } from './export-error.ts';
+import { GrpcCode } from '../pdata/rpc-status.ts';
+import { ExportError, grpcStatusError } from './export-error.ts';
 import { type CallOwner, type CallSession, UnaryCall } from './grpc-call.ts';
 import { formatTimeout, GRPC_CONTENT_TYPE, gzipMessage, messagePrefix } from './grpc-wire.ts';
 
@@ -155,7 +156,13 @@ export class OtlpGrpcTransport implements CallOwner {
   #call(signal: Signal, message: Uint8Array, compressed: boolean, abort: AbortSignal): Promise<PartialSuccess | undefined> {
     if (abort.aborted) return Promise.reject(abort.reason);
     if (this.#state === 'shutdown') return Promise.reject(ExportError.retryable(`${this.#options.who}: transport closed`));
-    const conn = this.#connection();
+    let conn: Connection;
+    try {
+      conn = this.#connection();
+    } catch (err) {
+      // node:http2 refuses the endpoint (not a host:port).
+      return Promise.reject(ExportError.permanent(`${this.#options.who}: cannot connect to ${this.target}: ${(err as Error).message}`, err));
+    }
     const { promise, resolve, reject } = Promise.withResolvers<PartialSuccess | undefined>();
     const timeoutMs = this.#options.timeoutMs;
     const call = new UnaryCall(this, conn, signal, abort, timeoutMs > 0 ? performance.now() + timeoutMs : Infinity, resolve, reject);
@@ -177,6 +184,12 @@ export class OtlpGrpcTransport implements CallOwner {
 
   callDone(call: UnaryCall): void {
     this.#inFlight.delete(call);
+  }
+
+  sessionExhausted(session: CallSession): void {
+    const conn = session as Connection;
+    this.#lose(conn, 'the connection has used up its stream ids', true);
+    if (!conn.session.closed) conn.session.close();
   }
 
   /** The current session, or a new one. */
@@ -264,18 +277,22 @@ export class OtlpGrpcTransport implements CallOwner {
       call.expire(this.#options.timeoutMs);
     }
     const conn = this.#conn;
-    if (conn === undefined || !conn.connected) return;
+    if (conn === undefined || !conn.connected || conn.session.destroyed) return;
     if (conn.pingSentAt >= 0) {
       if (now - conn.pingSentAt >= this.#keepaliveTimeoutMs) {
         this.#drop(conn, `connection lost: no answer to a keepalive PING within ${this.#keepaliveTimeoutMs} ms`);
       }
     } else if (now - conn.aliveAt >= this.#keepaliveMs) {
       conn.pingSentAt = now;
-      conn.session.ping((err) => {
-        if (err) return;
-        conn.pingSentAt = -1;
-        conn.aliveAt = performance.now();
-      });
+      try {
+        conn.session.ping((err) => {
+          if (err) return;
+          conn.pingSentAt = -1;
+          conn.aliveAt = performance.now();
+        });
+      } catch {
+        // The session is closing: its own events say so.
+      }
     }
   };
 
@@ -293,6 +310,8 @@ export class OtlpGrpcTransport implements CallOwner {
   /** Closes the session; calls in flight fail (UNAVAILABLE). */
   close(): void {
     this.#state = 'shutdown';
+    // Also those on a session a GOAWAY retired, which closes once its calls are done.
+    for (const call of this.#inFlight) call.fail(grpcStatusError(GrpcCode.UNAVAILABLE, `transport closed (${this.target})`));
     if (this.#backoff !== undefined) clearTimeout(this.#backoff);
     this.#backoff = undefined;
     const conn = this.#conn;

@@ -107,6 +107,22 @@ describe('OtlpGrpcTransport', () => {
     expect(seen[0]['grpc-accept-encoding']).toContain('gzip');
   });
 
+  it("more calls than the server's max concurrent streams wait for a free stream, on the same session", async () => {
+    let open = 0;
+    let most = 0;
+    const h2 = await h2Server((stream, _headers, body) => {
+      most = Math.max(most, ++open);
+      stream.on('close', () => open--);
+      void body.then(() => setImmediate(() => answerOk(stream)));
+    });
+    h2.server.updateSettings({ maxConcurrentStreams: 2 });
+    const t = await transport(`http://127.0.0.1:${h2.port}`);
+    await t.export('logs', REQUEST, never); // the session knows the limit from here on
+    await Promise.all(Array.from({ length: 8 }, () => t.export('logs', REQUEST, never)));
+    expect(most).toBe(2);
+    expect(h2.sessions.length).toBe(1);
+  });
+
   it('gzip: the message goes out compressed (flag 1, grpc-encoding gzip) and a grpc-js server reads the original', async () => {
     const seen: Array<{ encoding: unknown; body: Buffer }> = [];
     const h2 = await h2Server((stream, headers, body) => {
