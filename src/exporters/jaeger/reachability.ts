@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import { connectivityState } from '@grpc/grpc-js';
 import type { Health } from '../../pipeline/component.ts';
 import type { OtlpGrpcTransport } from '../../net/grpc-transport.ts';
 
@@ -8,9 +7,9 @@ import type { OtlpGrpcTransport } from '../../net/grpc-transport.ts';
 // sends cannot tell: that Jaeger went away (or came back) while no traces flowed.
 
 /**
- * gRPC: the channel's own state. Asking for it with tryToConnect makes an idle channel
- * connect, so each `/health` request doubles as a connection attempt; no timer is needed.
- * READY and TRANSIENT_FAILURE are definite; IDLE and CONNECTING keep the last definite answer.
+ * gRPC: the transport's connection state. Asking for it with tryToConnect makes an idle
+ * transport connect (no sooner than its reconnect backoff allows), so each `/health` request
+ * doubles as a connection attempt; no timer is needed. READY and TRANSIENT_FAILURE are definite; IDLE and CONNECTING keep the last definite answer.
  */
 export class GrpcReachability {
   readonly #transport: OtlpGrpcTransport;
@@ -22,8 +21,8 @@ export class GrpcReachability {
 
   health(): Health {
     const state = this.#transport.connectivity(true);
-    if (state === connectivityState.READY) this.#last = { healthy: true };
-    else if (state === connectivityState.TRANSIENT_FAILURE) {
+    if (state === 'ready') this.#last = { healthy: true };
+    else if (state === 'transient_failure') {
       this.#last = { healthy: false, message: `Jaeger at ${this.#transport.target} is unreachable (gRPC channel in TRANSIENT_FAILURE)` };
     }
     return this.#last;

@@ -153,8 +153,8 @@ describe('otlp (gRPC) exporter', () => {
     const port = await freePort();
     const { exp, settings } = exporter(`http://127.0.0.1:${port}`, { timeout: '1h' }); // out of reach of the fake clock
     await exp.start(host);
-    // The exporter's backoff and the channel's reconnect backoff (1 s) are timers: the fake
-    // clock moves them on.
+    // The exporter's retry backoff is a timer: the fake clock moves it on (each retry dials
+    // again at once; the transport's reconnect backoff only holds back health checks).
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await exp.consume(logsBatch(2, 'late'));
     await untilAdvancing(() => !exp.health!().healthy, 20, 10_000, 'the exporter to notice the peer is down');

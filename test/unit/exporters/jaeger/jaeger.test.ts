@@ -145,8 +145,8 @@ describe('jaeger exporter: sending', () => {
 describe('jaeger exporter: health', () => {
   it('gRPC: unreachable while Jaeger is down (without any send), healthy once it is up', async () => {
     const port = await freePort();
-    // grpc-js retries the connection with backoff (at most 10 s, see the otlp transport): its
-    // timers run on the fake clock, moved on here.
+    // Health checks dial again only after the transport's reconnect backoff (1 s growing to
+    // at most 10 s): its timers run on the fake clock, moved on here.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { exp } = await exporter({ endpoint: `http://127.0.0.1:${port}` });
     await untilAdvancing(() => exp.health!().healthy === false, 20, 10_000, 'unhealthy');
