@@ -48,11 +48,12 @@ exporters: { otlp: { endpoint: http://127.0.0.1:4317 } }
 service: { pipelines: { traces: { receivers: [otlp], processors: [batch], exporters: [otlp] } } }
 `);
     for (const lib of LAZY) expect(seen, `${lib} was imported`).not.toContain(lib);
+    // OTLP/gRPC runs on node:http2 both ways: no gRPC library at all (grpc-js cost ~17 MiB resident).
+    expect(seen).not.toContain('@grpc/grpc-js');
   });
 
-  // The OTLP receiver's gRPC server runs on node:http2 (grpc-js cost ~17 MiB resident). This
-  // is about the receiver only: the registry still imports the otlp exporter, whose transport
-  // may load grpc-js until it moves to node:http2 too.
+  // The OTLP receiver's gRPC server runs on node:http2 (grpc-js cost ~17 MiB resident), also
+  // while it serves calls.
   it('the OTLP/gRPC receiver, started and serving, loads no gRPC library', () => {
     const seen = specifiersLoadedBy(`
     const { otlpReceiverFactory } = await import(${JSON.stringify(pathToFileURL(join(SRC, 'receivers/otlp/factory.ts')).href)});
