@@ -1,5 +1,5 @@
 import type { Batch } from '../../pdata/batch.ts';
-import { encodeJson, encodeJsonLineFromProto } from '../../pdata/json/index.ts';
+import { encodeJsonLine, encodeJsonLineFromProto } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
@@ -94,7 +94,7 @@ class FileSender implements Sender, LineOwner {
       // Decoded data is encoded here: posting it to a thread would cost a structured clone.
       // Bytes that nothing decoded, with no encoder thread, are decoded here a resource at a
       // time (the decoded objects are not needed after their line).
-      const line = batch.decoded ? encodeJson(signal, batch.data) + '\n' : encodeJsonLineFromProto(signal, batch.toProto());
+      const line = batch.decoded ? encodeJsonLine(signal, batch.data) : encodeJsonLineFromProto(signal, batch.toProto());
       if (this.#fifo.length === 0) return writer.append(line, batch.items, this);
       return this.#queue(batch.items, deadline, line);
     }
