@@ -90,8 +90,9 @@ class FileSender implements Sender, LineOwner {
     // Refused before encoding while the file cannot be written: a retried batch is encoded once.
     if (writer.error !== undefined) await writer.ready();
     const encoder = this.#encoder;
-    if (encoder === undefined || batch.decoded) {
-      // Decoded data is encoded here: posting it to a thread would cost a structured clone.
+    if (encoder === undefined || batch.decoded || batch.items < this.#config.encoder_min_items) {
+      // Decoded data is encoded here: posting it to a thread would cost a structured clone;
+      // so are small batches (encoder_min_items: the hand-over costs more than it saves).
       // Bytes that nothing decoded, with no encoder thread, are decoded here a resource at a
       // time (the decoded objects are not needed after their line).
       const line = batch.decoded ? encodeJsonLine(signal, batch.data) : encodeJsonLineFromProto(signal, batch.toProto());
