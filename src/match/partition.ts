@@ -10,6 +10,8 @@ import type { Condition } from './condition.ts';
 import type { LogRecord, Metric, Signal, SignalData, Span } from '../pdata/types.ts';
 import { dataPointsOf } from '../pdata/points.ts';
 import { SHAPES, type Shape } from '../pdata/shape.ts';
+import { MIXED, scopeMask } from '../pdata/proto/scopes.ts';
+import type { InstrumentationScope, Resource } from '../pdata/types.ts';
 
 /** A route as the partitioner sees it: a condition and the targets (bit mask) it sends to. */
 export interface PartitionRoute {
@@ -65,6 +67,18 @@ export class Partitioner<S extends Signal> {
   // microtask; nothing here survives an await).
   readonly #resourceOk: Uint8Array;
   readonly #scopeOk: Uint8Array;
+  /** No route inspects records: a batch of protobuf bytes can be routed by its scopes alone (uniformMaskOfProto). */
+  readonly scopeLevel: boolean;
+  readonly #wantResource: boolean;
+  readonly #onResource = (res: Resource): void => {
+    const routes = this.#routes;
+    for (let i = 0; i < routes.length; i++) this.#resourceOk[i] = routes[i].cond.matchResource(res) ? 1 : 0;
+  };
+  readonly #onScope = (scope: InstrumentationScope): number => {
+    const routes = this.#routes;
+    for (let i = 0; i < routes.length; i++) this.#scopeOk[i] = this.#resourceOk[i] === 1 && routes[i].cond.matchScope(scope) ? 1 : 0;
+    return this.#scopeMask();
+  };
 
   constructor(signal: S, routes: readonly PartitionRoute[], defaultMask: number, matchOnce: boolean, targets: number) {
     if (targets > MAX_TARGETS) throw new Error(`at most ${MAX_TARGETS} target pipelines are supported; got ${targets}`);
@@ -77,6 +91,18 @@ export class Partitioner<S extends Signal> {
     this.#recordLevel = routes.map((r) => r.cond.levels.record);
     this.#resourceOk = new Uint8Array(routes.length);
     this.#scopeOk = new Uint8Array(routes.length);
+    this.scopeLevel = !this.#recordLevel.includes(true);
+    this.#wantResource = routes.some((r) => r.cond.levels.resource);
+  }
+
+  /**
+   * For a request still in protobuf bytes, when `scopeLevel`: the mask every record gets, read
+   * from the resources and scopes without decoding a record, when they all get the same one;
+   * MIXED (-1) when they differ or it cannot tell (then `split` the decoded data).
+   */
+  uniformMaskOfProto(bytes: Uint8Array): number {
+    if (!this.scopeLevel) return MIXED;
+    return scopeMask(bytes, this.#wantResource, this.#onResource, this.#onScope);
   }
 
   /** The mask one record gets, given which routes passed the resource and scope tests. */

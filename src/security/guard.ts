@@ -58,6 +58,9 @@ export class GuardedExporter implements Consumer {
   }
 
   consume(batch: Batch): Promise<void> {
+    // Still protobuf bytes and no security scope in them (read from the scopes alone, when the
+    // classification looks no deeper): the batch as it is, nothing decoded.
+    if (!batch.decoded && this.#partitioner.uniformMaskOfProto(batch.toProto()) === KEPT) return this.#inner.consume(batch);
     const p = this.#partitioner.split(batch.data);
     if (p.items[0] === 0) return this.#inner.consume(batch); // nothing classified: the batch as it is
     this.#dropped(p.items[0]);

@@ -52,22 +52,37 @@ export class RoutingConnector<S extends Signal> implements Connector {
   }
 
   async consume(batch: Batch): Promise<void> {
+    if (!batch.decoded) {
+      // Routes that look no deeper than the scope, and every scope going the same way: the
+      // batch goes on as the bytes it came in, no record decoded.
+      const mask = this.#partitioner.uniformMaskOfProto(batch.toProto());
+      if (mask > 0) return dispatch(...this.#uniform(batch, mask));
+    }
     const p = this.#partitioner.split(batch.data as never);
     if (p.unrouted > 0) this.#metrics.dropped(this.#component, this.#signal, Reason.no_route, p.unrouted);
+    // Every record goes the same way: hand on the batch itself (keeps its encoding).
+    if (p.uniform > 0) return dispatch(...this.#uniform(batch, p.uniform));
     const consumers: Consumer[] = [];
     const batches: Batch[] = [];
     for (let t = 0; t < this.#targets.length; t++) {
-      if (p.uniform > 0) {
-        // Every record goes the same way: hand on the batch itself (keeps its encoding).
-        if ((p.uniform & (1 << t)) === 0) continue;
-        consumers.push(this.#targets[t]);
-        batches.push(batch);
-      } else if (p.parts[t] !== undefined) {
+      if (p.parts[t] !== undefined) {
         consumers.push(this.#targets[t]);
         batches.push(Batch.of(this.#signal, p.parts[t]!, p.items[t]));
       }
     }
     return dispatch(consumers, batches);
+  }
+
+  /** The targets of `mask`, each given `batch`. */
+  #uniform(batch: Batch, mask: number): [Consumer[], Batch[]] {
+    const consumers: Consumer[] = [];
+    const batches: Batch[] = [];
+    for (let t = 0; t < this.#targets.length; t++) {
+      if ((mask & (1 << t)) === 0) continue;
+      consumers.push(this.#targets[t]);
+      batches.push(batch);
+    }
+    return [consumers, batches];
   }
 
   async start(): Promise<void> {}

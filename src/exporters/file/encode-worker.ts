@@ -1,8 +1,8 @@
 // The file exporter's encoder thread: protobuf Export*ServiceRequest bytes in, the OTLP/JSON
-// line (UTF-8, with its newline) out. Runs encodeJsonFromProto, the same code as the main
+// line (UTF-8, with its newline) out. Runs encodeJsonLineFromProto, the same code as the main
 // thread, so the output is the same byte for byte. See encoder-pool.ts for the protocol.
 import { parentPort } from 'node:worker_threads';
-import { encodeJsonFromProto } from '../../pdata/json/index.ts';
+import { encodeJsonLineFromProto } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 
 export interface EncodeJob {
@@ -24,13 +24,8 @@ port.on('message', (job: EncodeJob) => {
   let out: EncodeResult;
   let lines: Uint8Array | undefined;
   try {
-    const json = encodeJsonFromProto(job.signal, job.bytes);
     // A buffer of its own (not from Buffer's shared pool), so that it can be transferred.
-    const n = Buffer.byteLength(json);
-    const buf = Buffer.allocUnsafeSlow(n + 1);
-    buf.write(json, 0, n, 'utf8');
-    buf[n] = 0x0a;
-    lines = buf;
+    lines = encodeJsonLineFromProto(job.signal, job.bytes);
     out = { id: job.id, lines };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -73,7 +73,8 @@ class EncoderPool {
     if (this.#closing) throw ExportError.retryable('the file encoder threads are stopping');
     // A copy of our own to transfer: the batch's bytes may be shared with other consumers
     // (and may be a view into a larger buffer, which a plain post would copy whole).
-    const copy = new Uint8Array(bytes.length);
+    // Not zero-filled (every byte is copied over) and not from Buffer's pool (transferable).
+    const copy = Buffer.allocUnsafeSlow(bytes.length);
     copy.set(bytes);
     const thread = this.#pick();
     const id = this.#nextId++;

@@ -1,5 +1,5 @@
 import type { Batch } from '../../pdata/batch.ts';
-import { encodeJson, encodeJsonFromProto } from '../../pdata/json/index.ts';
+import { encodeJsonLine, encodeJsonLineFromProto } from '../../pdata/json/index.ts';
 import type { Signal } from '../../pdata/types.ts';
 import type { CreateSettings, Exporter, Health } from '../../pipeline/component.ts';
 import { createQueuedExporter, type Sender } from '../helper/queued-exporter.ts';
@@ -90,11 +90,12 @@ class FileSender implements Sender, LineOwner {
     // Refused before encoding while the file cannot be written: a retried batch is encoded once.
     if (writer.error !== undefined) await writer.ready();
     const encoder = this.#encoder;
-    if (encoder === undefined || batch.decoded) {
-      // Decoded data is encoded here: posting it to a thread would cost a structured clone.
+    if (encoder === undefined || batch.decoded || batch.items < this.#config.encoder_min_items) {
+      // Decoded data is encoded here: posting it to a thread would cost a structured clone;
+      // so are small batches (encoder_min_items: the hand-over costs more than it saves).
       // Bytes that nothing decoded, with no encoder thread, are decoded here a resource at a
       // time (the decoded objects are not needed after their line).
-      const line = (batch.decoded ? encodeJson(signal, batch.data) : encodeJsonFromProto(signal, batch.toProto())) + '\n';
+      const line = batch.decoded ? encodeJsonLine(signal, batch.data) : encodeJsonLineFromProto(signal, batch.toProto());
       if (this.#fifo.length === 0) return writer.append(line, batch.items, this);
       return this.#queue(batch.items, deadline, line);
     }
@@ -117,7 +118,7 @@ class FileSender implements Sender, LineOwner {
   }
 
   /** Queues a send's line (undefined: still being encoded) behind the earlier ones. */
-  #queue(items: number, deadline: AbortSignal, line: string | undefined): Promise<void> {
+  #queue(items: number, deadline: AbortSignal, line: string | Buffer | undefined): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     const entry: Pending = { line, error: undefined, done: line !== undefined, cancelled: false, taken: false, items, resolve, reject };
     this.#fifo.push(entry);

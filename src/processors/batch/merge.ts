@@ -26,7 +26,8 @@ export function mergeBatches(signal: Signal, batches: readonly Batch[], items: n
       parts[i] = batches[i].toProto();
       size += parts[i].length;
     }
-    const out = new Uint8Array(size);
+    // Every byte is written below: no zero-fill (a merged batch is megabytes).
+    const out = Buffer.allocUnsafeSlow(size);
     const bounds: number[] = [];
     let at = 0;
     for (let i = 0; i < parts.length; i++) {

@@ -43,7 +43,8 @@ const FIXTURES: [string, Signal][] = [
  */
 async function exportAll(name: string, threads: number, batches: Batch[], extra: Record<string, unknown> = {}, settings?: TestSettings): Promise<Buffer> {
   const path = join(dir, `${name}-${threads}.jsonl`);
-  const config = fileExporterFactory.config.parse({ path, flush_interval: '1h', encoder_threads: threads, ...extra });
+  // encoder_min_items: 0: these small batches go to the threads under test.
+  const config = fileExporterFactory.config.parse({ path, flush_interval: '1h', encoder_threads: threads, encoder_min_items: 0, ...extra });
   const exp = fileExporterFactory.create(settings ?? testSettings(`file/${name}`, 60_000), config, batches[0].signal);
   await exp.start(host);
   await Promise.all(batches.map((b) => exp.consume(b)));
@@ -56,6 +57,7 @@ describe('file exporter encoder threads', () => {
     expect(fileExporterFactory.config.parse({ path: 'x' }).encoder_threads).toBe(1);
     expect(fileExporterFactory.config.parse({ path: 'x', encoder_threads: 0 }).encoder_threads).toBe(0);
     expect(() => fileExporterFactory.config.parse({ path: 'x', encoder_threads: -1 })).toThrow();
+    expect(fileExporterFactory.config.parse({ path: 'x' }).encoder_min_items).toBe(2048);
   });
 
   it.each(FIXTURES)('writes the conformance example %s byte for byte as the main thread does', async (file, signal) => {
@@ -153,7 +155,7 @@ describe('file exporter encoder threads', () => {
       import { SelfMetrics } from ${src('telemetry/metrics.ts')};
       import { silentLogger } from ${src('telemetry/logger.ts')};
       const settings = { id: parseComponentId('file/child'), logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: 2000 };
-      const exp = fileExporterFactory.create(settings, fileExporterFactory.config.parse({ path: ${JSON.stringify(path)}, encoder_threads: 2 }), 'logs');
+      const exp = fileExporterFactory.create(settings, fileExporterFactory.config.parse({ path: ${JSON.stringify(path)}, encoder_threads: 2, encoder_min_items: 0 }), 'logs');
       await exp.start({ components: () => [] });
       const data = decodeJson('logs', ${JSON.stringify(JSON.stringify(LOG))});
       await exp.consume(Batch.fromProto('logs', encodeProto('logs', data), 1));

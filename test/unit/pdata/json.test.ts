@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeJson, decodeJsonResponse, encodeJson, encodeJsonFromProto, encodeJsonResponse } from '../../../src/pdata/json/index.ts';
+import { decodeJson, decodeJsonResponse, encodeJson, encodeJsonFromProto, encodeJsonLine, encodeJsonLineFromProto, encodeJsonResponse } from '../../../src/pdata/json/index.ts';
 import { decodeProto, encodeProto } from '../../../src/pdata/proto/index.ts';
 import { DecodeError } from '../../../src/pdata/errors.ts';
 import type { Signal } from '../../../src/pdata/types.ts';
@@ -181,6 +181,42 @@ describe('encodeJsonFromProto (protobuf to OTLP/JSON a resource at a time)', () 
     const resources = (text: string) => (Object.values(JSON.parse(text))[0] as unknown[]).length;
     expect(resources(out)).toBe(2 * resources(encodeJson(signal, make() as never)));
     expect(encodeJsonFromProto(signal, new Uint8Array(0))).toBe('{}');
+    expect(encodeJsonLineFromProto(signal, bytes).toString()).toBe(`${out}\n`);
+    expect(encodeJsonLineFromProto(signal, new Uint8Array(0)).toString()).toBe('{}\n');
+    expect(encodeJsonLine(signal, decodeProto(signal, bytes)).equals(Buffer.from(`${out}\n`))).toBe(true);
+  });
+
+  it('writes the UTF-8 line byte for byte as Buffer.from(text) does, across scratch growth and non-ASCII text', () => {
+    // Non-ASCII names and bodies (2-, 3- and 4-byte characters, and strings of 64 KiB and
+    // more, past the scratch's first size) in many resources.
+    const data = fullLogs();
+    const rl = data.resourceLogs[0];
+    const big = 'é✓😀'.repeat(7000) + 'x'.repeat(70_000);
+    const resources = Array.from({ length: 12 }, (_, i) => ({
+      ...rl,
+      scopeLogs: rl.scopeLogs.map((sl) => ({ ...sl, logRecords: sl.logRecords.map((r) => ({ ...r, body: { stringValue: i % 3 === 0 ? big.slice(i) : `rés ${i} ✓` } })) })),
+    }));
+    const bytes = encodeProto('logs', { resourceLogs: resources });
+    const text = encodeJsonFromProto('logs', bytes);
+    expect(text.length).toBeGreaterThan(4 * 64 * 1024);
+    for (let round = 0; round < 2; round++) expect(encodeJsonLineFromProto('logs', bytes).equals(Buffer.from(`${text}\n`))).toBe(true);
+    expect(encodeJsonLine('logs', decodeProto('logs', bytes)).equals(Buffer.from(`${text}\n`))).toBe(true);
+    // The text kept for take() when no sink is set is whole: encodeJson after the line encoders.
+    expect(encodeJson('logs', decodeProto('logs', bytes))).toBe(text);
+    // A small request after a large one: only its own bytes.
+    const small = encodeProto('logs', fullLogs());
+    expect(encodeJsonLineFromProto('logs', small).toString()).toBe(`${encodeJsonFromProto('logs', small)}\n`);
+  });
+
+  it('leaves nothing behind when it throws half way: the next encode writes only its own text', () => {
+    const one = fullTraces();
+    const data = { resourceSpans: Array.from({ length: 40 }, () => one.resourceSpans[0]) };
+    const whole = encodeJson('traces', data);
+    expect(whole.length).toBeGreaterThan(32 * 1024); // past the writer's flush size
+    const bytes = twice('traces', data);
+    expect(() => encodeJsonLineFromProto('traces', bytes.subarray(0, bytes.length - 40))).toThrow(DecodeError);
+    expect(encodeJson('traces', data)).toBe(whole);
+    expect(encodeJsonLine('traces', data).toString()).toBe(`${whole}\n`);
   });
 
   it('throws the DecodeError decodeProto throws, with its path, for every truncation', () => {
@@ -194,7 +230,10 @@ describe('encodeJsonFromProto (protobuf to OTLP/JSON a resource at a time)', () 
         expected = (e as Error).message;
       }
       if (expected === '') expect(encodeJsonFromProto('traces', cut)).toBe(encodeJson('traces', decodeProto('traces', cut)));
-      else expect(() => encodeJsonFromProto('traces', cut)).toThrow(new DecodeError(expected));
+      else {
+        expect(() => encodeJsonFromProto('traces', cut)).toThrow(new DecodeError(expected));
+        expect(() => encodeJsonLineFromProto('traces', cut)).toThrow(new DecodeError(expected));
+      }
     }
   });
 });

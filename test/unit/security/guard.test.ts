@@ -10,6 +10,8 @@ import { compileCondition } from '../../../src/match/condition.ts';
 import { SelfMetrics } from '../../../src/telemetry/metrics.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
 import type { LogsData } from '../../../src/pdata/types.ts';
+import { Batch } from '../../../src/pdata/batch.ts';
+import { encodeProto } from '../../../src/pdata/proto/index.ts';
 import { load, ROOT } from './helpers.ts';
 import { bodies, dropped, logs, Recorder, resourceLogs, str } from '../connectors/routing/helpers.ts';
 
@@ -110,6 +112,20 @@ describe('GuardedExporter', () => {
     await guard.consume(logs(resourceLogs([], { 'genrf.security': 2 })));
     expect(inner.batches).toEqual([clean]);
     expect(inner.batches[0]).toBe(clean);
+  });
+
+  it('passes protobuf bytes without a security scope on undecoded; bytes with one are filtered as decoded data is', async () => {
+    const inner = new Recorder();
+    const metrics = new SelfMetrics();
+    const guard = new GuardedExporter('file/app', 'logs', inner, classify, capture().logger, metrics);
+    const clean = Batch.fromProto('logs', encodeProto('logs', logs(resourceLogs([], { 'genrf.api': 2, other: 1 })).data as LogsData));
+    await guard.consume(clean);
+    expect(inner.batches).toEqual([clean]);
+    expect(clean.decoded).toBe(false);
+    const mixed = Batch.fromProto('logs', encodeProto('logs', logs(resourceLogs([], SCOPES)).data as LogsData));
+    await guard.consume(mixed);
+    expect(inner.bodies.slice(3)).toEqual(['genrf.securityx#0', 'genrf.api#0']);
+    expect(await dropped(metrics, 'exporter/file/app', 'security_guard')).toBe(3);
   });
 
   it('warns at most once a minute, with the number dropped since the last warning; counts every record', async () => {

@@ -3,7 +3,7 @@ import { routingConnectorFactory } from '../../../../src/connectors/routing/fact
 import { routingConfig } from '../../../../src/connectors/routing/config.ts';
 import { ConsumerError } from '../../../../src/pipeline/consumer.ts';
 import { Batch } from '../../../../src/pdata/batch.ts';
-import { encodeProto } from '../../../../src/pdata/proto/index.ts';
+import { decodeProto, encodeProto } from '../../../../src/pdata/proto/index.ts';
 import type { LogsData, MetricsData, Signal, TracesData } from '../../../../src/pdata/types.ts';
 import { bodies, consumers, dropped, log, logs, Recorder, resourceLogs, settings, str } from './helpers.ts';
 
@@ -229,3 +229,73 @@ describe('routing connector: acceptance and config', () => {
     expect(routingConfig.parse({})).toEqual({ table: [], default_pipelines: [], match_once: true });
   });
 });
+
+describe('routing connector: protobuf batches routed by their scopes', () => {
+  const SERVICE_TABLE = {
+    default_pipelines: ['logs/app'],
+    table: [
+      { match: { scope_name_prefix: 'genrf.security' }, pipelines: ['logs/security'] },
+      { match: { service_name_prefix: 'billing-' }, pipelines: ['logs/security'] },
+    ],
+  };
+  const inputs: Record<string, LogsData> = {
+    'one scope, default route': { resourceLogs: [resourceLogs([], { 'genrf.api': 3 })] },
+    'security scopes only, two resources': { resourceLogs: [resourceLogs([], { 'genrf.security': 2 }), resourceLogs([str('service.name', 'x')], { 'GENRF_Security.auth': 1 })] },
+    'mixed scopes': { resourceLogs: [resourceLogs([], { 'genrf.api': 1, 'genrf.security': 1 })] },
+    'mixed across resources': { resourceLogs: [resourceLogs([], { 'genrf.api': 1 }), resourceLogs([], { 'genrf.security': 1 })] },
+    'a scope without records beside a security scope': { resourceLogs: [resourceLogs([], { 'genrf.api': 0, 'genrf.security': 2 })] },
+    'a billing resource': { resourceLogs: [resourceLogs([str('service.name', 'billing-api')], { 'genrf.api': 2 })] },
+    'a billing resource beside another': { resourceLogs: [resourceLogs([str('service.name', 'billing-api')], { 'genrf.api': 1 }), resourceLogs([], { 'genrf.api': 1 })] },
+    'no records': { resourceLogs: [resourceLogs([], { 'genrf.api': 0 })] },
+  };
+  for (const [name, data] of Object.entries(inputs)) {
+    it(`routes bytes as it routes decoded data: ${name}`, async () => {
+      const viaData = { 'logs/app': new Recorder(), 'logs/security': new Recorder() };
+      const viaBytes = { 'logs/app': new Recorder(), 'logs/security': new Recorder() };
+      await router(SERVICE_TABLE, viaData).conn.consume(Batch.of('logs', data));
+      const bytes = encodeProto('logs', data);
+      await router(SERVICE_TABLE, viaBytes).conn.consume(Batch.fromProto('logs', bytes));
+      for (const k of ['logs/app', 'logs/security'] as const) {
+        expect(viaBytes[k].bodies).toEqual(viaData[k].bodies);
+        expect(viaBytes[k].batches.map((b) => b.items)).toEqual(viaData[k].batches.map((b) => b.items));
+      }
+    });
+  }
+
+  it('hands bytes whose scopes all go one way on undecoded, to every pipeline of the route', async () => {
+    const a = new Recorder();
+    const b = new Recorder();
+    const { conn } = router({ default_pipelines: ['logs/a', 'logs/b'], table: SECURITY_TABLE.table }, { 'logs/a': a, 'logs/b': b, 'logs/security': new Recorder() });
+    const bytes = encodeProto('logs', { resourceLogs: [resourceLogs([], { 'genrf.api': 2, other: 1 }), resourceLogs([], { 'genrf.api': 1 })] });
+    const input = Batch.fromProto('logs', bytes, 4);
+    await conn.consume(input);
+    expect(input.decoded).toBe(false);
+    expect(a.batches).toEqual([input]);
+    expect(b.batches).toEqual([input]);
+  });
+
+  it('decodes when a scope entry repeats its scope (the decoder decides which one counts)', async () => {
+    const app = new Recorder();
+    const security = new Recorder();
+    const { conn } = router(SECURITY_TABLE, { 'logs/app': app, 'logs/security': security });
+    const bytes = repeatedScope('genrf.api', 'genrf.security');
+    expect(decodeProto('logs', bytes).resourceLogs[0].scopeLogs[0].logRecords).toHaveLength(1);
+    const input = Batch.fromProto('logs', bytes);
+    await conn.consume(input);
+    expect(input.decoded).toBe(true);
+    expect(app.batches.length + security.batches.length).toBe(1);
+  });
+});
+
+/** A length-delimited field (short: lengths under 128). */
+function field(n: number, ...parts: (Uint8Array | string)[]): Uint8Array {
+  const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+  if (body.length > 127) throw new Error('field() writes one-byte lengths only');
+  return Buffer.concat([Uint8Array.of((n << 3) | 2, body.length), body]);
+}
+
+/** A logs request of one resource, one scope entry holding `scopes` scope messages (named), and one record. */
+function repeatedScope(...scopes: string[]): Uint8Array {
+  const record = field(2, Uint8Array.of(0x10, 0x09)); // log_records { severity_number: 9 }
+  return field(1, field(2, ...scopes.map((name) => field(1, field(1, name))), record));
+}
