@@ -39,9 +39,20 @@ export interface GrpcHttp2Server {
  */
 const MAX_SESSION_MEMORY_MIB = 64;
 
+/**
+ * Flow-control windows. HTTP/2 starts every stream and the connection at 64 KiB, so a client
+ * sending a 200 KiB request waits for WINDOW_UPDATEs (round trips) several times per call;
+ * grpc-go grows its windows from measured bandwidth-delay, grpc-js keeps the defaults. The
+ * server reads every admitted stream as it arrives, so larger windows cost no buffering there;
+ * what a stream waiting for its authenticator may hold is bounded by the connection's window
+ * (and maxSessionMemory).
+ */
+export const STREAM_WINDOW_BYTES = 1024 * 1024;
+export const CONNECTION_WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** Creates (does not listen) the HTTP/2 server; rejects naming a `tls` file that cannot be read. */
 export async function createGrpcHttp2Server(spec: GrpcServerSpec): Promise<GrpcHttp2Server> {
-  const settings: http2.Settings = {};
+  const settings: http2.Settings = { initialWindowSize: STREAM_WINDOW_BYTES };
   if (spec.maxConcurrentStreams > 0) settings.maxConcurrentStreams = spec.maxConcurrentStreams;
   const options: http2.ServerOptions = { settings, maxSessionMemory: MAX_SESSION_MEMORY_MIB };
   if (spec.tls === undefined) return { server: http2.createServer(options), stop: () => {}, secure: false };

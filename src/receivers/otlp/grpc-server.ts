@@ -16,7 +16,7 @@ import type * as http2 from 'node:http2';
 import type { Logger } from 'pino';
 import type { AuthGuard } from '../../net/auth.ts';
 import { splitEndpoint } from '../../net/endpoint.ts';
-import { createGrpcHttp2Server } from '../../net/grpc-security.ts';
+import { CONNECTION_WINDOW_BYTES, createGrpcHttp2Server } from '../../net/grpc-security.ts';
 import { listenError, warnIfExposed } from '../../net/listen.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
@@ -80,6 +80,7 @@ export class OtlpGrpcServer {
     const sessions = this.#sessions;
     server.on('session', (session: http2.ServerHttp2Session) => {
       sessions.add(session);
+      session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
       session.on('error', (err) => this.#logger.debug({ err: err.message }, 'OTLP/gRPC connection error'));
       session.once('close', () => sessions.delete(session));
     });

@@ -4,6 +4,7 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerTokenAuthExtensionFactory } from '../../../../src/extensions/bearertokenauth/factory.ts';
 import { type AuthResult, authGuard, type ServerAuthenticator } from '../../../../src/net/auth.ts';
+import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from '../../../../src/net/grpc-security.ts';
 import type { Batch } from '../../../../src/pdata/batch.ts';
 import type { Extension, Host, ReceiverConsumers } from '../../../../src/pipeline/component.ts';
 import { otlpReceiverConfig } from '../../../../src/receivers/otlp/config.ts';
@@ -172,6 +173,16 @@ describe('OTLP/gRPC on node:http2', () => {
     expect(s.remoteSettings.maxConcurrentStreams).toBe(7);
   });
 
+  it('advertises wide flow-control windows (per stream and per connection), so a large request needs no WINDOW_UPDATE round trips', async () => {
+    const s = session(main.port);
+    await new Promise<void>((resolve) => (s.remoteSettings.initialWindowSize !== undefined && s.state.remoteWindowSize! > 65_535 ? resolve() : s.once('remoteSettings', () => resolve())));
+    expect(s.remoteSettings.initialWindowSize).toBe(STREAM_WINDOW_BYTES);
+    // The connection's window: the server's WINDOW_UPDATE arrives with its SETTINGS.
+    await until(() => (s.state.remoteWindowSize ?? 0) >= CONNECTION_WINDOW_BYTES, 5000, 'the connection window');
+    const r = await rawCall(s, whole(framed(traceRequest(2)))).result;
+    expect(r.code).toBe(0);
+  });
+
   it('takes a message split across many small DATA frames', async () => {
     const before = traces.items;
     const bytes = framed(traceRequest(40));
@@ -285,6 +296,7 @@ describe('OTLP/gRPC: authentication before the message is read', () => {
     expect(started.server.callsInFlight).toBe(0);
   });
 
+  const MESSAGE_BYTES = 5 + 0x30_0000;
   it('an authenticator that takes its time: the stream is not read meanwhile (flow control stalls the client)', async () => {
     let decide!: (r: AuthResult) => void;
     const slow: ServerAuthenticator = { challenge: '', authenticate: () => new Promise<AuthResult>((resolve) => (decide = resolve)) };
@@ -294,7 +306,8 @@ describe('OTLP/gRPC: authentication before the message is read', () => {
     let blocked = false;
     let written = 0;
     const { result } = rawCall(s, (r) =>
-      flood(r, Buffer.from([0, 0x00, 0x0f, 0, 0]), Buffer.alloc(64 * 1024), 983_045, (n) => {
+      // A 3 MiB message (under the 4 MiB limit), three times the stream's window.
+      flood(r, Buffer.from([0, 0x00, 0x30, 0, 0]), Buffer.alloc(64 * 1024), MESSAGE_BYTES, (n) => {
         blocked = true;
         written = n;
       }),
@@ -303,11 +316,11 @@ describe('OTLP/gRPC: authentication before the message is read', () => {
     // PING round trips: had the server read the stream, its WINDOW_UPDATEs would be here by now
     // and the client would have written on.
     for (let i = 0; i < 10; i++) await new Promise((resolve) => s.ping(resolve));
-    expect(written).toBeLessThan(160 * 1024);
+    expect(written).toBeLessThan(STREAM_WINDOW_BYTES + 160 * 1024);
     decide({ ok: false, reason: 'invalid', message: 'the token is not valid' });
     const r = await result;
     expect(r.code).toBe(16);
-    expect(r.written).toBeLessThan(983_045);
+    expect(r.written).toBeLessThan(MESSAGE_BYTES);
   });
 
   it('takes the call with a good token', async () => {
