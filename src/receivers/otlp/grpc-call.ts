@@ -29,6 +29,7 @@ import { encodeProtoResponse } from '../../pdata/proto/index.ts';
 import { encodeRetryInfo, encodeRpcStatus, GrpcCode } from '../../pdata/rpc-status.ts';
 import type { PartialSuccess, Signal } from '../../pdata/types.ts';
 import type { ReceiverConsumers } from '../../pipeline/component.ts';
+import { Reason } from '../../telemetry/drop-reasons.ts';
 import type { ReceiverMetrics } from '../../telemetry/metrics.ts';
 import type { OtlpGrpcConfig } from './config.ts';
 import { countRejected, decodeRequest, type ExportOutcome, exportBatch, stampSubject } from './export.ts';
@@ -337,7 +338,14 @@ export class Call {
   }
 
   #refuse(err: unknown, requestRead: boolean): void {
-    if (err instanceof GrpcError) return this.#fail(err.code, err.message, undefined, requestRead);
+    if (err instanceof GrpcError) {
+      // Refused for good, counted as the HTTP server counts them: a message over the size
+      // limit (declared or decompressed) is request_too_large, a broken frame or compressed
+      // message malformed; one per request, since nothing of it was scanned.
+      if (err.code === GrpcCode.RESOURCE_EXHAUSTED) this.#service.metrics.rejected(this.#signal, Reason.request_too_large, 1);
+      else if (err.code === GrpcCode.INTERNAL) this.#service.metrics.rejected(this.#signal, Reason.malformed, 1);
+      return this.#fail(err.code, err.message, undefined, requestRead);
+    }
     this.#service.logger.error({ err, signal: this.#signal }, 'OTLP/gRPC request failed');
     this.#fail(GrpcCode.INTERNAL, `internal error: ${err instanceof Error ? err.message : String(err)}`, undefined, requestRead);
   }

@@ -1,3 +1,5 @@
+import * as http2 from 'node:http2';
+import { gzipSync } from 'node:zlib';
 // Every request the OTLP receiver refuses for good is counted with its reason: in
 // otelcol_receiver_refused_* and in genrf_collector_dropped_items_total{component="receiver/otlp"}.
 // Over max_items_per_request counts limit + 1 items (what the scan saw before it stopped); a
@@ -115,4 +117,47 @@ describe('OTLP/gRPC refusals are counted with a reason', () => {
     expect(dropped(metrics, 'malformed')).toBe(1);
     expect(logs.items).toBe(0);
   });
+
+  it('over max_recv_msg_size_mib, before and after decompression, and a corrupt gzip message: counted per request', async () => {
+    const logs = new RecordingConsumer();
+    const { r, metrics } = await start({ grpc: { endpoint: '127.0.0.1:0', max_recv_msg_size_mib: 0.01 } }, logs);
+    // 20 KB on the wire against a 10 KiB limit (grpc-js checks it too; the server must refuse it as well).
+    const big = Buffer.concat([logsRequest(1), Buffer.alloc(20_000, 0)]);
+    expect((await grpcCall(r, big))?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(refused(metrics, 'grpc')).toBe(1);
+    expect(dropped(metrics, 'request_too_large')).toBe(1);
+    // A 1 MiB message gzipped to ~1 KB: refused while decompressing.
+    expect(await rawGzipCall(r, gzipSync(Buffer.alloc(1 << 20)))).toBe(String(grpc.status.RESOURCE_EXHAUSTED));
+    expect(dropped(metrics, 'request_too_large')).toBe(2);
+    expect(await rawGzipCall(r, Buffer.from('not gzip at all'))).toBe(String(grpc.status.INTERNAL));
+    expect(dropped(metrics, 'malformed')).toBe(1);
+    expect(refused(metrics, 'grpc')).toBe(3);
+    expect(logs.items).toBe(0);
+  });
 });
+
+/** One call with a message marked gzip-compressed, over node:http2; resolves with grpc-status. */
+function rawGzipCall(r: OtlpReceiver, message: Buffer): Promise<string> {
+  const s = http2.connect(`http://127.0.0.1:${r.addresses.grpc!.port}`);
+  return new Promise((resolve, reject) => {
+    s.on('error', reject);
+    const req = s.request({ ':method': 'POST', ':path': LOGS_EXPORT, 'content-type': 'application/grpc', te: 'trailers', 'grpc-encoding': 'gzip' });
+    let status = '';
+    req.on('response', (h) => {
+      if (h['grpc-status'] !== undefined) status = String(h['grpc-status']);
+    });
+    req.on('trailers', (h) => {
+      status = String(h['grpc-status']);
+    });
+    req.on('error', () => {});
+    req.on('close', () => {
+      s.close();
+      resolve(status);
+    });
+    req.resume();
+    const prefix = Buffer.alloc(5);
+    prefix[0] = 1;
+    prefix.writeUInt32BE(message.length, 1);
+    req.end(Buffer.concat([prefix, message]));
+  });
+}
