@@ -23,13 +23,13 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           isolate: false,
           maxWorkers: 2,
-          setupFiles: ['test/helpers/unit-setup.ts'],
+          setupFiles: ['test/helpers/load-components.ts', 'test/helpers/unit-setup.ts'],
           sequence: { groupOrder: 0 },
         },
       },
       // e2e tests start daemons and CLI processes: on a loaded 2-core machine one start took
       // more than 15 s, so a test of a few starts needs more than the default 30 s.
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 90_000, sequence: { groupOrder: 1 } } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 90_000, setupFiles: ['test/helpers/load-components.ts'], sequence: { groupOrder: 1 } } },
       // The fault matrix (test/faults): the real daemon killed, reloaded, its disk filled. One
       // file at a time, after everything else (they load the machine at 10,000 records/s);
       // cases that stop real services are in test/faults/services/ and run with the
@@ -41,6 +41,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 120_000,
+          setupFiles: ['test/helpers/load-components.ts'],
           sequence: { groupOrder: 3 },
         },
       },
@@ -51,6 +52,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          setupFiles: ['test/helpers/load-components.ts'],
           sequence: { groupOrder: 2 },
         },
       },

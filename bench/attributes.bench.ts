@@ -28,6 +28,7 @@ function processor(factory: ProcessorFactory, options: unknown) {
 }
 
 export async function runAttributesBench(): Promise<Figure[]> {
+  await Promise.all([attributesProcessorFactory, filterProcessorFactory, resourceProcessorFactory].map((f) => f.load?.()));
   const data = benchTraces(SPANS);
   const attributes = processor(attributesProcessorFactory, {
     actions: [

@@ -38,6 +38,7 @@ async function serve(): Promise<void> {
   const settings = testSettings('otlp');
   settings.logger.level = 'info';
   const config = otlpReceiverFactory.config.parse({ protocols: { grpc: { endpoint: '127.0.0.1:0' } } });
+  await otlpReceiverFactory.load?.(); // absent in trees from before the lazy implementations
   const receiver = otlpReceiverFactory.create(settings, config, { traces: consumer });
   await receiver.start({ components: () => [] });
   console.log(receiver.addresses.grpc.port);

@@ -10,7 +10,7 @@ export async function graphCommand(paths: string[], format: string): Promise<num
     process.stderr.write(`genrf-collector graph: --format must be mermaid or dot, not "${format}"\n`);
     return 2;
   }
-  const { config, diagnostics } = loadAndBuild(paths, engineParts());
+  const { config, diagnostics } = await loadAndBuild(paths, engineParts());
   if (!config) {
     printDiagnostics(diagnostics);
     return 1;

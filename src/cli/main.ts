@@ -1,11 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { runCommand } from './run.ts';
-import { validateCommand } from './validate.ts';
-import { graphCommand } from './graph.ts';
-import { componentsCommand } from './list-components.ts';
-import { testCommand } from './test.ts';
-import { tapCommand } from './tap.ts';
 
 const USAGE = `usage: genrf-collector <command> [options]
 
@@ -56,15 +50,15 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'run':
-      return runCommand(config, { watch });
+      return (await import('./run.ts')).runCommand(config, { watch });
     case 'validate':
-      return validateCommand(config);
+      return (await import('./validate.ts')).validateCommand(config);
     case 'graph':
-      return graphCommand(config, format!);
+      return (await import('./graph.ts')).graphCommand(config, format!);
     case 'components':
-      return componentsCommand(json!);
+      return (await import('./list-components.ts')).componentsCommand(json!);
     case 'test':
-      return testCommand(parsed.positionals);
+      return (await import('./test.ts')).testCommand(parsed.positionals);
     case 'tap': {
       const n = Number(limit);
       const fmt = parsed.values.format === 'mermaid' ? 'summary' : parsed.values.format;
@@ -72,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('genrf-collector tap: give --component ID@PIPELINE (e.g. redaction/pii@logs/security); --limit a whole number (0: until Ctrl-C); --format json or summary\n');
         return 2;
       }
-      return tapCommand({ endpoint: endpoint!, component, limit: n, format: fmt });
+      return (await import('./tap.ts')).tapCommand({ endpoint: endpoint!, component, limit: n, format: fmt });
     }
     default:
       process.stderr.write(`genrf-collector: unknown command "${command}"\n\n${USAGE}`);

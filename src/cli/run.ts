@@ -15,7 +15,7 @@ import { fatalFields } from './fatal.ts';
  */
 export async function runCommand(paths: string[], opts: { watch?: boolean } = {}): Promise<number> {
   const parts = engineParts();
-  const { config, diagnostics, errors } = loadAndBuild(paths, parts);
+  const { config, diagnostics, errors } = await loadAndBuild(paths, parts);
   if (errors > 0 || !config) {
     printDiagnostics(diagnostics);
     process.stderr.write(`${errors} error(s): not starting\n`);

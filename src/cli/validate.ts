@@ -3,7 +3,7 @@ import { engineParts, printDiagnostics } from './engine.ts';
 
 /** `validate`: every problem at once, with positions; exit 1 on errors, 0 otherwise. */
 export async function validateCommand(paths: string[]): Promise<number> {
-  const { config, diagnostics, errors } = loadAndBuild(paths, engineParts());
+  const { config, diagnostics, errors } = await loadAndBuild(paths, engineParts());
   printDiagnostics(diagnostics);
   const warnings = diagnostics.length - errors;
   if (errors > 0 || !config) {

@@ -105,6 +105,11 @@ interface FactoryBase<C> {
   listeners?(config: C): ListenerInfo[];
   /** Connections it makes that would carry a credential or data unprotected (`validate` warns). */
   linkWarnings?(config: C): LinkWarning[];
+  /**
+   * Imports the implementation (see lazy.ts). The engine awaits it for every factory a config
+   * uses before calling `create`, `decode` or `preview`; a factory without it is all loaded.
+   */
+  load?(): Promise<void>;
 }
 
 /** An outgoing connection `validate` warns about, at its option's path below the component's id. */

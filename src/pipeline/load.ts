@@ -45,8 +45,9 @@ export interface Loaded {
 /**
  * Loads and validates the pipeline files, then builds the whole graph as `run` would
  * (without starting anything), so that a factory's own checks count as validation errors.
+ * The implementations of the components the config uses are imported first (and only those).
  */
-export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.ProcessEnv = process.env): Loaded {
+export async function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.ProcessEnv = process.env): Promise<Loaded> {
   const { config, diagnostics } = loadConfig(paths, parts.registry, env);
   let errors = diagnostics.filter((d) => d.severity === 'error').length;
   const loaded = config !== undefined && errors === 0;
@@ -57,6 +58,7 @@ export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.Pr
   }
   if (loaded) {
     try {
+      await loadImplementations(config);
       const logger = silentLogger();
       const metrics = new SelfMetrics();
       const wrapExporter = parts.exporterWrapper?.(config, logger, metrics);
@@ -68,4 +70,17 @@ export function loadAndBuild(paths: string[], parts: EngineParts, env: NodeJS.Pr
     }
   }
   return { config: errors === 0 ? config : undefined, diagnostics, errors };
+}
+
+/**
+ * Imports the implementation of every component `config` uses (factory `load()`, see
+ * lazy.ts), so that the graph can be built synchronously. A component no config names is
+ * never imported, nor the libraries it needs.
+ */
+export async function loadImplementations(config: CollectorConfig): Promise<void> {
+  const factories = new Set<{ load?(): Promise<void> }>();
+  for (const kind of [config.receivers, config.processors, config.exporters, config.connectors, config.extensions]) {
+    for (const c of kind.values()) factories.add(c.factory);
+  }
+  await Promise.all([...factories].map((f) => f.load?.()));
 }

@@ -111,7 +111,7 @@ export class Reloader {
       this.#precheckAbort = undefined;
     }
     if (this.#stopped()) return outcome('stopping');
-    const { config, diagnostics, errors } = pre && pre.errors > 0 ? { config: undefined, diagnostics: pre.diagnostics, errors: pre.errors } : loadAndBuild(this.#paths, this.#parts);
+    const { config, diagnostics, errors } = pre && pre.errors > 0 ? { config: undefined, diagnostics: pre.diagnostics, errors: pre.errors } : await loadAndBuild(this.#paths, this.#parts);
     if (errors > 0 || !config) {
       for (const d of diagnostics) {
         this.#logger[d.severity === 'error' ? 'error' : 'warn']({ code: d.code, path: d.path, file: d.pos?.file, line: d.pos?.line, col: d.pos?.col }, formatDiagnostic(d));

@@ -49,7 +49,7 @@ export async function runTestCase(file: string, spec: TestFile, t: TestCase, par
   const done = (): CaseResult => ({ name: t.name, ok: lines.length === 0, ms: Date.now() - started, lines });
   const dir = dirname(file);
   const env = { ...spec.env, ...t.env };
-  const { config, diagnostics } = loadAndBuild(
+  const { config, diagnostics } = await loadAndBuild(
     (t.pipelines ?? spec.pipelines).map((p) => resolve(dir, p)),
     parts,
     env,

@@ -1,6 +1,8 @@
 import type { ConnectorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { routingConfig, type RoutingConfig } from './config.ts';
-import { RoutingConnector } from './routing.ts';
+
+const impl = lazyModule('connector routing', () => import('./routing.ts'));
 
 export const routingConnectorFactory: ConnectorFactory<RoutingConfig> = {
   kind: 'connector',
@@ -20,5 +22,6 @@ export const routingConnectorFactory: ConnectorFactory<RoutingConfig> = {
     config.default_pipelines.forEach((p, j) => check(p, ['default_pipelines', j]));
     return problems;
   },
-  create: (settings, config, from, _to, next) => new RoutingConnector(settings, config, from, next),
+  load: impl.load,
+  create: (settings, config, from, _to, next) => new impl.module.RoutingConnector(settings, config, from, next),
 };

@@ -1,6 +1,8 @@
 import type { ConnectorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { spanMetricsConfig, type SpanMetricsConfig } from './config.ts';
-import { SpanMetricsConnector } from './spanmetrics.ts';
+
+const impl = lazyModule('connector spanmetrics', () => import('./spanmetrics.ts'));
 
 export const spanMetricsConnectorFactory: ConnectorFactory<SpanMetricsConfig> = {
   kind: 'connector',
@@ -8,5 +10,6 @@ export const spanMetricsConnectorFactory: ConnectorFactory<SpanMetricsConfig> = 
   description: 'Traces in, metrics out: a calls counter and a duration histogram per service, span name, kind, status and chosen attributes.',
   pairs: { 'traces>metrics': 'alpha' },
   config: spanMetricsConfig,
-  create: (settings, config, _from, _to, next) => new SpanMetricsConnector(settings, config, next),
+  load: impl.load,
+  create: (settings, config, _from, _to, next) => new impl.module.SpanMetricsConnector(settings, config, next),
 };

@@ -1,6 +1,8 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { debugExporterConfig, type DebugExporterConfig } from './config.ts';
-import { createDebugExporter } from './debug-exporter.ts';
+
+const impl = lazyModule('exporter debug', () => import('./debug-exporter.ts'));
 
 export const debugExporterFactory: ExporterFactory<DebugExporterConfig> = {
   kind: 'exporter',
@@ -8,5 +10,6 @@ export const debugExporterFactory: ExporterFactory<DebugExporterConfig> = {
   description: 'Prints a summary or every record of each batch on stderr, for debugging pipelines',
   config: debugExporterConfig,
   signals: { traces: 'development', metrics: 'development', logs: 'development' },
-  create: (settings, config, signal) => createDebugExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createDebugExporter(settings, config, signal),
 };

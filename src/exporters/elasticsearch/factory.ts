@@ -1,6 +1,8 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { elasticsearchExporterConfig, type ElasticsearchExporterConfig } from './config.ts';
-import { createElasticsearchExporter } from './elasticsearch-exporter.ts';
+
+const impl = lazyModule('exporter elasticsearch', () => import('./elasticsearch-exporter.ts'));
 
 export const elasticsearchExporterFactory: ExporterFactory<ElasticsearchExporterConfig> = {
   kind: 'exporter',
@@ -8,5 +10,6 @@ export const elasticsearchExporterFactory: ExporterFactory<ElasticsearchExporter
   description: 'Indexes logs and spans in Elasticsearch with the bulk API (genrf, otel, ecs or raw documents)',
   config: elasticsearchExporterConfig,
   signals: { logs: 'alpha', traces: 'alpha' },
-  create: (settings, config, signal) => createElasticsearchExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createElasticsearchExporter(settings, config, signal),
 };

@@ -1,6 +1,8 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { jaegerExporterConfig, type JaegerExporterConfig } from './config.ts';
-import { createJaegerExporter } from './jaeger-exporter.ts';
+
+const impl = lazyModule('exporter jaeger', () => import('./jaeger-exporter.ts'));
 
 export const jaegerExporterFactory: ExporterFactory<JaegerExporterConfig> = {
   kind: 'exporter',
@@ -8,5 +10,6 @@ export const jaegerExporterFactory: ExporterFactory<JaegerExporterConfig> = {
   description: 'Sends traces to Jaeger over OTLP (gRPC by default, or HTTP), naming resources that lack service.name',
   config: jaegerExporterConfig,
   signals: { traces: 'beta' },
-  create: (settings, config, signal) => createJaegerExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createJaegerExporter(settings, config, signal),
 };

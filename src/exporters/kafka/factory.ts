@@ -1,7 +1,9 @@
 import { kafkaLinkWarnings } from '../../kafka/client-config.ts';
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { kafkaExporterConfig, type KafkaExporterConfig } from './config.ts';
-import { createKafkaExporter } from './kafka-exporter.ts';
+
+const impl = lazyModule('exporter kafka', () => import('./kafka-exporter.ts'));
 
 export const kafkaExporterFactory: ExporterFactory<KafkaExporterConfig> = {
   kind: 'exporter',
@@ -10,5 +12,6 @@ export const kafkaExporterFactory: ExporterFactory<KafkaExporterConfig> = {
   config: kafkaExporterConfig,
   linkWarnings: kafkaLinkWarnings,
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
-  create: (settings, config, signal) => createKafkaExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createKafkaExporter(settings, config, signal),
 };

@@ -1,6 +1,8 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { otlpExporterConfig, type OtlpExporterConfig } from './config.ts';
-import { createOtlpExporter } from './otlp-exporter.ts';
+
+const impl = lazyModule('exporter otlp', () => import('./otlp-exporter.ts'));
 
 export const otlpExporterFactory: ExporterFactory<OtlpExporterConfig> = {
   kind: 'exporter',
@@ -8,5 +10,6 @@ export const otlpExporterFactory: ExporterFactory<OtlpExporterConfig> = {
   description: 'Sends OTLP over gRPC to another collector or an OTLP backend',
   config: otlpExporterConfig,
   signals: { traces: 'beta', metrics: 'beta', logs: 'beta' },
-  create: (settings, config, signal) => createOtlpExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createOtlpExporter(settings, config, signal),
 };

@@ -1,6 +1,8 @@
 import type { ExporterFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { otlpHttpExporterConfig, type OtlpHttpExporterConfig } from './config.ts';
-import { createOtlpHttpExporter } from './otlphttp-exporter.ts';
+
+const impl = lazyModule('exporter otlphttp', () => import('./otlphttp-exporter.ts'));
 
 export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpExporterConfig> = {
   kind: 'exporter',
@@ -8,5 +10,6 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpExporterConfig> = 
   description: 'Sends OTLP over HTTP (protobuf or JSON) to another collector or an OTLP backend',
   config: otlpHttpExporterConfig,
   signals: { traces: 'beta', metrics: 'beta', logs: 'beta' },
-  create: (settings, config, signal) => createOtlpHttpExporter(settings, config, signal),
+  load: impl.load,
+  create: (settings, config, signal) => impl.module.createOtlpHttpExporter(settings, config, signal),
 };

@@ -1,6 +1,8 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { basicAuthConfig, type BasicAuthConfig } from './config.ts';
-import { BasicAuth } from './basic-auth.ts';
+
+const impl = lazyModule('extension basicauth', () => import('./basic-auth.ts'));
 
 export const basicAuthExtensionFactory: ExtensionFactory<BasicAuthConfig> = {
   kind: 'extension',
@@ -9,5 +11,6 @@ export const basicAuthExtensionFactory: ExtensionFactory<BasicAuthConfig> = {
   stability: 'beta',
   authenticator: true,
   config: basicAuthConfig,
-  create: (settings, config) => new BasicAuth(settings, config),
+  load: impl.load,
+  create: (settings, config) => new impl.module.BasicAuth(settings, config),
 };

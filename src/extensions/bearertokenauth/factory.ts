@@ -1,6 +1,8 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { bearerTokenAuthConfig, type BearerTokenAuthConfig } from './config.ts';
-import { BearerTokenAuth } from './bearer-token-auth.ts';
+
+const impl = lazyModule('extension bearertokenauth', () => import('./bearer-token-auth.ts'));
 
 export const bearerTokenAuthExtensionFactory: ExtensionFactory<BearerTokenAuthConfig> = {
   kind: 'extension',
@@ -9,5 +11,6 @@ export const bearerTokenAuthExtensionFactory: ExtensionFactory<BearerTokenAuthCo
   stability: 'beta',
   authenticator: true,
   config: bearerTokenAuthConfig,
-  create: (settings, config) => new BearerTokenAuth(settings, config),
+  load: impl.load,
+  create: (settings, config) => new impl.module.BearerTokenAuth(settings, config),
 };

@@ -1,6 +1,8 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { fileStorageConfig, type FileStorageConfig } from './config.ts';
-import { FileStorageExtension } from './file-storage.ts';
+
+const impl = lazyModule('extension file_storage', () => import('./file-storage.ts'));
 
 export const fileStorageExtensionFactory: ExtensionFactory<FileStorageConfig> = {
   kind: 'extension',
@@ -8,5 +10,6 @@ export const fileStorageExtensionFactory: ExtensionFactory<FileStorageConfig> = 
   description: 'Keeps exporter sending queues on disk (append-only segment logs with a CRC per record), so that acknowledged data survives kill -9',
   stability: 'beta',
   config: fileStorageConfig,
-  create: (settings, config) => new FileStorageExtension(settings, config),
+  load: impl.load,
+  create: (settings, config) => new impl.module.FileStorageExtension(settings, config),
 };

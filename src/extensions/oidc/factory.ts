@@ -1,6 +1,8 @@
 import type { ExtensionFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { oidcConfig, type OidcConfig } from './config.ts';
-import { OidcAuth } from './oidc-auth.ts';
+
+const impl = lazyModule('extension oidc', () => import('./oidc-auth.ts'));
 
 export const oidcExtensionFactory: ExtensionFactory<OidcConfig> = {
   kind: 'extension',
@@ -9,5 +11,6 @@ export const oidcExtensionFactory: ExtensionFactory<OidcConfig> = {
   stability: 'beta',
   authenticator: true,
   config: oidcConfig,
-  create: (settings, config) => new OidcAuth(settings, config),
+  load: impl.load,
+  create: (settings, config) => new impl.module.OidcAuth(settings, config),
 };

@@ -1,6 +1,8 @@
 import type { ProcessorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { attributesProcessorConfig, type AttributesProcessorConfig } from './config.ts';
-import { AttributesProcessor } from './processor.ts';
+
+const impl = lazyModule('processor attributes', () => import('./processor.ts'));
 
 export const attributesProcessorFactory: ProcessorFactory<AttributesProcessorConfig> = {
   kind: 'processor',
@@ -8,5 +10,6 @@ export const attributesProcessorFactory: ProcessorFactory<AttributesProcessorCon
   description: 'Inserts, updates, deletes, hashes, extracts and converts attributes of spans, log records and metric data points.',
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: attributesProcessorConfig,
-  create: (settings, config, signal, next) => new AttributesProcessor(settings, config, signal, next),
+  load: impl.load,
+  create: (settings, config, signal, next) => new impl.module.AttributesProcessor(settings, config, signal, next),
 };

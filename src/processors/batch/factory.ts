@@ -1,6 +1,8 @@
 import type { ProcessorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { batchProcessorConfig, type BatchProcessorConfig } from './config.ts';
-import { BatchProcessor } from './processor.ts';
+
+const impl = lazyModule('processor batch', () => import('./processor.ts'));
 
 export const batchProcessorFactory: ProcessorFactory<BatchProcessorConfig> = {
   kind: 'processor',
@@ -8,5 +10,6 @@ export const batchProcessorFactory: ProcessorFactory<BatchProcessorConfig> = {
   description: 'Gathers items into batches by size or time; the sender is answered once its items are held (or, with wait_for_export, once its batch is accepted).',
   signals: { traces: 'beta', metrics: 'beta', logs: 'beta' },
   config: batchProcessorConfig,
-  create: (settings, config, signal, next) => new BatchProcessor(settings, config, signal, next),
+  load: impl.load,
+  create: (settings, config, signal, next) => new impl.module.BatchProcessor(settings, config, signal, next),
 };

@@ -1,6 +1,8 @@
 import type { ProcessorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { filterProcessorConfig, type FilterProcessorConfig } from './config.ts';
-import { FilterProcessor } from './processor.ts';
+
+const impl = lazyModule('processor filter', () => import('./processor.ts'));
 
 export const filterProcessorFactory: ProcessorFactory<FilterProcessorConfig> = {
   kind: 'processor',
@@ -8,5 +10,6 @@ export const filterProcessorFactory: ProcessorFactory<FilterProcessorConfig> = {
   description: 'Drops spans, log records, metrics and data points that match conditions (or keeps only those that do).',
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: filterProcessorConfig,
-  create: (settings, config, signal, next) => new FilterProcessor(settings, config, signal, next),
+  load: impl.load,
+  create: (settings, config, signal, next) => new impl.module.FilterProcessor(settings, config, signal, next),
 };

@@ -1,6 +1,8 @@
 import type { ProcessorFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { resourceProcessorConfig, type ResourceProcessorConfig } from './config.ts';
-import { ResourceProcessor } from './processor.ts';
+
+const impl = lazyModule('processor resource', () => import('./processor.ts'));
 
 export const resourceProcessorFactory: ProcessorFactory<ResourceProcessorConfig> = {
   kind: 'processor',
@@ -8,5 +10,6 @@ export const resourceProcessorFactory: ProcessorFactory<ResourceProcessorConfig>
   description: 'Inserts, updates, deletes, hashes, extracts and converts resource attributes.',
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: resourceProcessorConfig,
-  create: (settings, config, signal, next) => new ResourceProcessor(settings, config, signal, next),
+  load: impl.load,
+  create: (settings, config, signal, next) => new impl.module.ResourceProcessor(settings, config, signal, next),
 };

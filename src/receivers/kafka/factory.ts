@@ -1,11 +1,9 @@
 import { kafkaLinkWarnings } from '../../kafka/client-config.ts';
 import type { ReceiverFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { kafkaReceiverConfig, type KafkaReceiverConfig } from './config.ts';
-import { KafkaReceiver } from './receiver.ts';
-import { decodeMessage } from '../../kafka/encoding.ts';
-import { DecodeError } from '../../pdata/errors.ts';
-import type { KeyValue } from '../../pdata/types.ts';
-import { addResourceAttributes } from './headers.ts';
+
+const impl = lazyModule('receiver kafka', async () => ({ ...(await import('./receiver.ts')), ...(await import('./decode-input.ts')) }));
 
 export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   kind: 'receiver',
@@ -14,29 +12,9 @@ export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   signals: { traces: 'alpha', metrics: 'alpha', logs: 'alpha' },
   config: kafkaReceiverConfig,
   linkWarnings: kafkaLinkWarnings,
-  create: (settings, config, consumers) => new KafkaReceiver(settings, config, consumers),
+  load: impl.load,
+  create: (settings, config, consumers) => new impl.module.KafkaReceiver(settings, config, consumers),
   // One message value as the receiver decodes it: the topic's encoding, the size limit and
   // header_extraction (a message it cannot decode goes to the dead-letter topic).
-  decode: (config, input) => {
-    if (input.body.length > config.max_message_bytes) {
-      throw new DecodeError(`message of ${input.body.length} bytes is over max_message_bytes (${config.max_message_bytes})`);
-    }
-    const encoding = config[input.signal].encoding;
-    let batch;
-    try {
-      batch = decodeMessage(input.signal, encoding, input.body, config.max_items_per_message);
-    } catch (err) {
-      throw new DecodeError(`cannot decode as ${encoding} ${input.signal}: ${(err as Error).message}`);
-    }
-    const h = config.header_extraction;
-    if (h.extract_headers && batch.items > 0) {
-      const attrs: KeyValue[] = [];
-      for (const name of h.headers) {
-        const found = input.headers?.find(([k]) => k === name);
-        if (found) attrs.push({ key: `kafka.header.${name}`, value: { stringValue: found[1] } });
-      }
-      addResourceAttributes(batch, attrs);
-    }
-    return batch;
-  },
+  decode: (config, input) => impl.module.decodeKafkaInput(config, input),
 };

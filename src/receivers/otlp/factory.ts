@@ -1,7 +1,9 @@
 import type { ReceiverFactory } from '../../pipeline/component.ts';
+import { lazyModule } from '../../pipeline/lazy.ts';
 import { otlpListeners, otlpReceiverConfig, type OtlpReceiverConfig } from './config.ts';
-import { OtlpReceiver } from './receiver.ts';
 import { decodeRequest } from './export.ts';
+
+const impl = lazyModule('receiver otlp', () => import('./receiver.ts'));
 
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   kind: 'receiver',
@@ -9,7 +11,8 @@ export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   description: 'Receives traces, metrics and logs over OTLP/gRPC and OTLP/HTTP (protobuf or JSON).',
   signals: { traces: 'beta', metrics: 'beta', logs: 'beta' },
   config: otlpReceiverConfig,
-  create: (settings, config, consumers) => new OtlpReceiver(settings, config, consumers),
+  load: impl.load,
+  create: (settings, config, consumers) => new impl.module.OtlpReceiver(settings, config, consumers),
   listeners: otlpListeners,
   // One export request body as the receiver decodes it (HTTP and gRPC share the decoding).
   decode: (_config, input) => decodeRequest(input.signal, input.format === 'proto' ? 'proto' : 'json', input.body),

@@ -155,6 +155,7 @@ describe('file exporter encoder threads', () => {
       import { SelfMetrics } from ${src('telemetry/metrics.ts')};
       import { silentLogger } from ${src('telemetry/logger.ts')};
       const settings = { id: parseComponentId('file/child'), logger: silentLogger(), metrics: new SelfMetrics(), shutdownTimeoutMs: 2000 };
+      await fileExporterFactory.load();
       const exp = fileExporterFactory.create(settings, fileExporterFactory.config.parse({ path: ${JSON.stringify(path)}, encoder_threads: 2, encoder_min_items: 0 }), 'logs');
       await exp.start({ components: () => [] });
       const data = decodeJson('logs', ${JSON.stringify(JSON.stringify(LOG))});
