@@ -1,6 +1,7 @@
 // The one place where component factories are registered. Adding a component: write its
 // folder (config, factory, implementation, README), add its factory here, then run
-// `npm run schema` so that schema/pipeline.schema.json follows.
+// `npm run schema` so that schema/pipeline.schema.json follows. A factory imports its config
+// only; its implementation loads on first use (`lazyModule` of pipeline/lazy.ts, `load`).
 import { Registry } from './pipeline/registry.ts';
 import { otlpReceiverFactory } from './receivers/otlp/factory.ts';
 import { kafkaReceiverFactory } from './receivers/kafka/factory.ts';
