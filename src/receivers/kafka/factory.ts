@@ -3,7 +3,10 @@ import type { ReceiverFactory } from '../../pipeline/component.ts';
 import { lazyModule } from '../../pipeline/lazy.ts';
 import { kafkaReceiverConfig, type KafkaReceiverConfig } from './config.ts';
 
-const impl = lazyModule('receiver kafka', async () => ({ ...(await import('./receiver.ts')), ...(await import('./decode-input.ts')) }));
+const impl = lazyModule('receiver kafka', async () => {
+  const [receiver, decode] = await Promise.all([import('./receiver.ts'), import('./decode-input.ts')]);
+  return { ...receiver, ...decode };
+});
 
 export const kafkaReceiverFactory: ReceiverFactory<KafkaReceiverConfig> = {
   kind: 'receiver',

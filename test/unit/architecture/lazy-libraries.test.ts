@@ -58,8 +58,8 @@ service: { pipelines: { traces: { receivers: [otlp], processors: [batch], export
 
 describe('component implementations loaded on demand', () => {
   // Each factory is a description; its implementation (and what that imports) loads when a
-  // config names the component (src/pipeline/lazy.ts). Measured: ~9 MiB resident for the
-  // components a pass-through pipeline does not use.
+  // config names the component (src/pipeline/lazy.ts). Measured on an idle pass-through
+  // daemon: V8 heap in use 24.8 -> 22.7 MiB, RSS 100 -> 95 MiB (docs/decisions.md).
   it('a pass-through pipeline imports the code of its own components and of no other', () => {
     const ours = loadedBy(loadAndBuildScript(PASS_THROUGH)).filter((s) => s.endsWith('.ts'));
     for (const used of ['receivers/otlp/receiver.ts', 'processors/batch/processor.ts', 'exporters/otlp/otlp-exporter.ts']) expect(ours).toContain(used);
@@ -97,12 +97,7 @@ service: { pipelines: { logs: { receivers: [otlp], processors: [redaction], expo
 
 describe('libraries loaded on demand', () => {
   it('an OTLP pass-through pipeline loads no Kafka, Elasticsearch or authenticator library', () => {
-    const seen = specifiersLoadedFor(`
-receivers: { otlp: { protocols: { grpc: { endpoint: 127.0.0.1:0 } } } }
-processors: { batch: {} }
-exporters: { otlp: { endpoint: http://127.0.0.1:4317 } }
-service: { pipelines: { traces: { receivers: [otlp], processors: [batch], exporters: [otlp] } } }
-`);
+    const seen = specifiersLoadedFor(PASS_THROUGH);
     for (const lib of LAZY) expect(seen, `${lib} was imported`).not.toContain(lib);
     // OTLP/gRPC runs on node:http2 both ways: no gRPC library at all (grpc-js cost ~17 MiB resident).
     expect(seen).not.toContain('@grpc/grpc-js');
